@@ -1,0 +1,63 @@
+/** The contract between providers and the HTTP layer. The implementation lives in client.ts. */
+
+export type RetryMode =
+  /** GET/DELETE and other requests that are safe to repeat: network errors, 408, 429, 5xx are retried. */
+  | 'idempotent'
+  /**
+   * A POST that creates (and bills) a job. Providers take no idempotency key, so it is
+   * retried only where no job can have been created: 429, a connection refused before
+   * the request was sent, and 503 with Retry-After.
+   */
+  | 'submit'
+  /** Never retried (uploads of large bodies, tests). */
+  | 'none';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  /** A JSON value (sent as application/json) or a FormData (multipart). */
+  json?: unknown;
+  form?: FormData;
+  retry: RetryMode;
+  signal?: AbortSignal;
+  /** What this request is for, used in error messages (`submit coastal-city`). */
+  purpose?: string;
+  /** Name (never the value) of the environment variable holding the key, for the auth-error hint. */
+  apiKeyEnv?: string;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+  requestId?: string;
+}
+
+export interface DownloadRequest {
+  url: string;
+  headers?: Record<string, string>;
+  /** Final path; bytes go to `<dest>.part` first and are renamed only when verified. */
+  dest: string;
+  maxBytes: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called as bytes arrive (total so far), for progress. */
+  onProgress?: (bytes: number) => void;
+  /** What this download is for, used in error messages (`download coastal-city`). */
+  purpose?: string;
+  /** Name (never the value) of the environment variable holding the key, for the auth-error hint. */
+  apiKeyEnv?: string;
+}
+
+export interface DownloadedFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface RetryNotice {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}

@@ -1,0 +1,73 @@
+/** The plan is data: the text renderer and `--json` render this same object. */
+
+export const PLAN_VERSION = 1;
+
+export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'keep' | 'orphan';
+
+export const ACTION_SYMBOL: Record<ActionKind, string> = {
+  create: '+',
+  replace: '~',
+  resume: '>',
+  retry: '!',
+  fetch: '↓',
+  keep: '=',
+  orphan: '-',
+};
+
+export interface FieldChange {
+  /** Spec field name (`prompt`, `model`, `options.seed`…). */
+  field: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface PlanAction {
+  id: string;
+  action: ActionKind;
+  /** Why this action, in words (`output missing`, `forced by --replace`). */
+  reason: string;
+  /** For replace: what changed in the spec. */
+  changes?: FieldChange[];
+  /** For resume/fetch: the job recorded in the lock. */
+  job_id?: string;
+  /** Provider entry name; absent for orphans. */
+  provider?: string;
+}
+
+export interface PlanSummary {
+  create: number;
+  replace: number;
+  resume: number;
+  retry: number;
+  fetch: number;
+  keep: number;
+  orphan: number;
+  /** Shots left out by --only. */
+  skipped: number;
+  /** Actions that would call a provider (everything but keep and orphan). */
+  changes: number;
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  actions: PlanAction[];
+  summary: PlanSummary;
+  /** Selector patterns (`--only`, `--replace`) that matched no shot: almost always a typo. Absent when none. */
+  unmatched?: string[];
+}
+
+/** What the caller observed on disk for one shot's output, before planning. */
+export interface ObservedOutput {
+  exists: boolean;
+  bytes?: number;
+  sha256?: string;
+}
+
+export interface Selectors {
+  /** `id`, a glob (`hero-*`), or `tag:name`; a shot is selected when any matches. Empty: all. */
+  only?: string[];
+  /** Ids (or globs/tags) to regenerate even when kept. */
+  replace?: string[];
+  /** Regenerate everything selected. */
+  force?: boolean;
+}

@@ -1,0 +1,61 @@
+import type { HttpClient } from '../http/client.js';
+import type { DownloadedFile } from '../http/types.js';
+import type { LockRemote } from '../lock/types.js';
+import type { ProviderConfig, ProviderType, Shot } from '../manifest/types.js';
+
+/**
+ * A video API. It knows the wire format and nothing else: the executor owns polling
+ * cadence, timeouts, slots and the lockfile; the HTTP client owns retries.
+ * Adding an API means one new file here plus its emulator routes.
+ */
+export interface Provider {
+  readonly type: ProviderType;
+  readonly config: ProviderConfig;
+  submit(shot: Shot, ctx: CallContext): Promise<SubmitResult>;
+  poll(jobId: string, ctx: CallContext): Promise<PollResult>;
+  download(job: CompletedJob, dest: string, ctx: DownloadContext): Promise<DownloadedFile>;
+}
+
+export interface CallContext {
+  signal: AbortSignal;
+}
+
+export interface DownloadContext extends CallContext {
+  maxBytes: number;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface SubmitResult {
+  jobId: string;
+  remote?: LockRemote;
+}
+
+export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'not_found';
+
+export interface PollResult {
+  state: JobState;
+  /** 0..100 when the provider says. */
+  progress?: number;
+  /** Failed only. */
+  error?: { code: string; message: string };
+  /** Completed only: what download() needs. */
+  job?: CompletedJob;
+  remote?: LockRemote;
+  /** The provider asked for this delay before the next poll (openai-poll-after-ms). */
+  pollAfterMs?: number;
+}
+
+export interface CompletedJob {
+  jobId: string;
+  /** Where the bytes are; for HeyGen a temporary URL on another host (never sent the key). */
+  url: string;
+  remote?: LockRemote;
+}
+
+export interface ProviderDeps {
+  http: HttpClient;
+  /** Read from the environment by the caller; providers never look at process.env. */
+  apiKey: string;
+}
+
+export type ProviderFactory = (config: ProviderConfig, deps: ProviderDeps) => Provider;

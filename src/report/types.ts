@@ -1,0 +1,62 @@
+import type { ActionKind, Plan } from '../plan/types.js';
+
+/**
+ * Progress goes through this one interface of optional hooks: the terminal UI (listr2),
+ * plain CI lines and NDJSON are three small implementations of it.
+ */
+export interface Reporter {
+  onPlan?(plan: Plan): void;
+  onShot?(event: ShotEvent): void;
+  onMessage?(message: RunMessage): void;
+  onSummary?(summary: RunSummary): void;
+  /** Flush and release the terminal. */
+  close?(): Promise<void> | void;
+}
+
+export type ShotState =
+  | 'queued'
+  | 'submitting'
+  | 'submitted'
+  | 'running'
+  | 'downloading'
+  | 'completed'
+  | 'failed'
+  /** Left `submitted` in the lock: timeout or interrupt; the next apply resumes it. */
+  | 'pending';
+
+export interface ShotEvent {
+  id: string;
+  action: ActionKind;
+  state: ShotState;
+  /** ISO timestamp. */
+  ts: string;
+  jobId?: string;
+  provider?: string;
+  progress?: number;
+  bytes?: number;
+  elapsedMs?: number;
+  error?: { code: string; message: string };
+  /** Free text for humans (`retrying in 2s: rate limited`). */
+  note?: string;
+}
+
+export interface RunMessage {
+  level: 'info' | 'warn' | 'error';
+  text: string;
+}
+
+export interface RunSummary {
+  created: number;
+  replaced: number;
+  resumed: number;
+  retried: number;
+  fetched: number;
+  kept: number;
+  failed: number;
+  /** Still running remotely (interrupt or timeout); the next apply collects them. */
+  pending: number;
+  /** Seconds of video generated in this run. */
+  videoSeconds: number;
+  wallMs: number;
+  interrupted: boolean;
+}
