@@ -1,0 +1,200 @@
+/**
+ * Reading a manifest: bytes → text → YAML → stage 1 (zod shape) → stage 2 (rules) →
+ * normalised Manifest. Every problem found is reported in one InvalidInputError.
+ */
+import path from 'node:path';
+import { InvalidInputError } from '../errors.js';
+import { hashImageFiles, type HashedImage, type ImageReference } from './images.js';
+import { isRecord, problemsFromIssues } from './issues.js';
+import { buildSpec, fieldPath, mergeShot, type MergedShot } from './normalize.js';
+import { readManifestText } from './manifest-file.js';
+import type { SourceLocator } from './positions.js';
+import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
+import { resolveProviders } from './provider-config.js';
+import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, type CheckedShot } from './rules.js';
+import { ManifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
+import { specHash } from './spec-hash.js';
+import type { ImageSource, Manifest, Shot } from './types.js';
+import { parseYamlText } from './yaml-source.js';
+
+const DEFAULT_OUTPUT_DIR = 'out';
+
+export { MAX_MANIFEST_BYTES } from './manifest-file.js';
+
+export async function loadManifest(file: string): Promise<Manifest> {
+  const absolute = path.resolve(file);
+  const text = await readManifestText(file, absolute);
+  return parseManifestText(text, file, path.dirname(absolute));
+}
+
+/**
+ * @param file the manifest path as the caller wrote it (used in diagnostics)
+ * @param dir the absolute directory the manifest's relative paths start from
+ */
+export async function parseManifestText(text: string, file: string, dir: string): Promise<Manifest> {
+  const parsed = parseYamlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (!parsed.ok) throw invalid(parsed.problems, file, undefined);
+  const { data, locator } = parsed;
+
+  // Stage 1: shape.
+  const problems: Problem[] = [];
+  const result = ManifestSchema.safeParse(data);
+  const failed = result.success ? NOTHING_FAILED : failedParts(result.error.issues);
+  if (!result.success) problems.push(...problemsFromIssues(result.error.issues, data));
+  if (!isRecord(data)) throw invalid(problems, file, locator);
+
+  // Stage 2: rules on the parts that are shape-valid.
+  const providers = resolveProviders(failed.providers ? null : data.providers, failed.providerNames);
+  problems.push(...providers.problems);
+  const shotsData: unknown[] = Array.isArray(data.shots) ? data.shots : [];
+  const outputs = checkIdsAndOutputs(shotsData, problems);
+  // A defaults problem would be echoed by every shot; report it alone.
+  const defaults = failed.defaults ? undefined : (data.defaults as DefaultsInput | undefined);
+  const checked: CheckedShot[] = [];
+  if (!failed.defaults && !failed.shots) {
+    const context = { providers, dir, imageCache: new Map(), optionBudget: { left: MAX_OPTION_VALUES } };
+    if (defaults?.options) checkOptionValues(defaults.options, ['defaults', 'options'], context.optionBudget, problems);
+    shotsData.forEach((shot, index) => {
+      if (failed.shotIndices.has(index)) return;
+      checked.push(checkShot(mergeShot(index, shot as ShotInput, defaults), context, problems));
+    });
+  }
+  const images = await hashImages(checked, problems);
+
+  const outputDir = resolveOutputDir(data.output_dir, failed.outputDir, dir, problems);
+  if (problems.length > 0) throw invalid(problems, file, locator);
+
+  const shots = checked.map((c): Shot => {
+    const output = outputs.get(c.merged.index)!;
+    return buildShot(c, images, path.posix.join(outputDir, output));
+  });
+  return {
+    file: path.join(dir, path.basename(file)),
+    dir,
+    lockFile: path.join(dir, lockFileName(path.basename(file))),
+    outputDir,
+    providers: providers.configs,
+    shots,
+  };
+}
+
+/** `shots.yaml` → `shots.lock.yaml`; `campaign.yml` → `campaign.lock.yaml`. */
+export function lockFileName(manifestName: string): string {
+  return `${manifestName.replace(/\.ya?ml$/i, '')}.lock.yaml`;
+}
+
+interface FailedParts {
+  providers: boolean;
+  providerNames: Set<string>;
+  defaults: boolean;
+  shots: boolean;
+  shotIndices: Set<number>;
+  outputDir: boolean;
+}
+
+const NOTHING_FAILED: FailedParts = {
+  providers: false,
+  providerNames: new Set(),
+  defaults: false,
+  shots: false,
+  shotIndices: new Set(),
+  outputDir: false,
+};
+
+/** Which parts stage 1 rejected, from the issue paths, so stage 2 can skip exactly those. */
+function failedParts(issues: ReadonlyArray<{ path: PropertyKey[] }>): FailedParts {
+  const failed: FailedParts = { ...NOTHING_FAILED, providerNames: new Set(), shotIndices: new Set() };
+  for (const { path: at } of issues) {
+    const [section, item] = at;
+    if (section === 'providers') {
+      if (item === undefined) failed.providers = true;
+      else failed.providerNames.add(String(item));
+    } else if (section === 'defaults') {
+      failed.defaults = true;
+    } else if (section === 'shots') {
+      if (typeof item === 'number') failed.shotIndices.add(item);
+      else failed.shots = true;
+    } else if (section === 'output_dir') {
+      failed.outputDir = true;
+    }
+  }
+  return failed;
+}
+
+/** output_dir relative to the manifest's directory, with forward slashes ('.' for the directory itself). */
+function resolveOutputDir(raw: unknown, failed: boolean, dir: string, problems: Problem[]): string {
+  if (failed) return DEFAULT_OUTPUT_DIR;
+  const written = typeof raw === 'string' ? raw : DEFAULT_OUTPUT_DIR;
+  if (written.includes('\0')) {
+    problems.push(problem(ManifestCode.value, ['output_dir'], 'expected a directory path without NUL characters'));
+    return DEFAULT_OUTPUT_DIR;
+  }
+  // Absolute or outside the manifest's directory is allowed: it is the user's explicit choice.
+  const relative = path.relative(dir, path.resolve(dir, written)).split(path.sep).join('/');
+  return relative === '' ? '.' : relative;
+}
+
+/** Hashes every distinct local image once and reports missing ones at each field that names them. */
+async function hashImages(checked: readonly CheckedShot[], problems: Problem[]): Promise<Map<string, HashedImage>> {
+  const files = new Set<string>();
+  for (const c of checked) {
+    if (c.reference?.kind === 'file') files.add(c.reference.path);
+    if (c.tail?.kind === 'file') files.add(c.tail.path);
+  }
+  if (files.size === 0) return new Map();
+  const hashed = await hashImageFiles(files);
+  for (const c of checked) {
+    reportImage(c.merged, 'reference_image', c.reference, hashed, problems);
+    reportImage(c.merged, 'tail_image', c.tail, hashed, problems);
+  }
+  return hashed;
+}
+
+function reportImage(
+  merged: MergedShot,
+  field: 'reference_image' | 'tail_image',
+  reference: ImageReference | undefined,
+  hashed: Map<string, HashedImage>,
+  problems: Problem[],
+): void {
+  if (reference?.kind !== 'file') return;
+  const result = hashed.get(reference.path);
+  if (!result || result.ok) return;
+  const written = merged.fields[field] ?? '';
+  const message =
+    result.reason === 'directory' ? `\`${written}\` is a directory, expected an image file` : `\`${written}\`: ${result.detail}`;
+  problems.push(problem(ManifestCode.fileNotFound, fieldPath(merged, field), message, "image paths are relative to the manifest's directory"));
+}
+
+function imageSource(reference: ImageReference | undefined, hashed: Map<string, HashedImage>): ImageSource | undefined {
+  if (reference === undefined || reference.kind === 'invalid') return undefined;
+  if (reference.kind === 'url') return { kind: 'url', url: reference.url };
+  const result = hashed.get(reference.path);
+  return result?.ok ? result.image : undefined;
+}
+
+function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: string): Shot {
+  // Stage 2 passed, so the provider resolved and every image was found.
+  const provider = c.provider!;
+  const referenceImage = imageSource(c.reference, hashed);
+  const tailImage = imageSource(c.tail, hashed);
+  const spec = buildSpec(c.merged.fields, c.durationSeconds, provider, {
+    ...(referenceImage ? { reference: referenceImage } : {}),
+    ...(tailImage ? { tail: tailImage } : {}),
+  });
+  const shot: Shot = {
+    id: c.merged.shot.id,
+    providerName: provider.name,
+    spec,
+    specHash: specHash(spec),
+    tags: [...new Set(c.merged.fields.tags ?? [])],
+    output,
+  };
+  if (referenceImage) shot.referenceImage = referenceImage;
+  if (tailImage) shot.tailImage = tailImage;
+  return shot;
+}
+
+function invalid(problems: readonly Problem[], file: string, locator: SourceLocator | undefined): InvalidInputError {
+  return new InvalidInputError('VIDEOGEN_MANIFEST_INVALID', toDiagnostics(problems, file, locator));
+}

@@ -1,0 +1,122 @@
+/**
+ * Field path → line/col in the YAML source. The `yaml` Document (with its LineCounter) is
+ * built lazily, on the first lookup: a valid manifest that went through the fast parser
+ * never pays for it.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { YAML_PARSE_OPTIONS } from './yaml-source-options.js';
+
+export type PathSegment = string | number;
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** `key`: the key of the last segment (unknown keys); `value`: the node itself (bad values). */
+export type PositionTarget = 'key' | 'value';
+
+const START: Position = { line: 1, col: 1 };
+
+export class SourceLocator {
+  private document: Document | undefined;
+  private lineCounter: LineCounter | undefined;
+  private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+  constructor(
+    private readonly text: string,
+    parsed?: { document: Document; lineCounter: LineCounter },
+  ) {
+    this.document = parsed?.document;
+    this.lineCounter = parsed?.lineCounter;
+  }
+
+  /**
+   * Where the node at `path` is. A path that leaves the document (a missing required key)
+   * resolves to the nearest collection that exists: the map the key is missing from.
+   */
+  locate(path: readonly PathSegment[], target: PositionTarget = 'value'): Position {
+    const { document, lineCounter } = this.parsed();
+    const at = (node: { range?: readonly number[] | null } | null | undefined): Position => {
+      const offset = node?.range?.[0];
+      return offset === undefined ? START : lineCounter.linePos(offset);
+    };
+    let node: unknown = document.contents;
+    let parent: unknown = null;
+    let keyNode: Node | null = null;
+    for (const segment of path) {
+      if (isAlias(node)) node = node.resolve(document);
+      if (isMap(node)) {
+        const pair = this.pairsOf(node).get(String(segment));
+        if (!pair) return at(node);
+        parent = node;
+        keyNode = isScalar(pair.key) || isMap(pair.key) || isSeq(pair.key) ? (pair.key as Node) : null;
+        node = pair.value;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment];
+        if (item === undefined) return at(node);
+        parent = node;
+        keyNode = null;
+        node = item;
+      } else {
+        return at((node ?? parent) as Node | null);
+      }
+    }
+    if (target === 'key' && keyNode) return at(keyNode);
+    // An empty value (`prompt:`) has a zero-width node after the colon: point at its key.
+    const empty = node === null || node === undefined || (isScalar(node) && node.value === null && !node.source);
+    if (empty) return keyNode ? at(keyNode) : at(parent as Node | null);
+    return at(node as Node);
+  }
+
+  /** Key → pair per mapping, built once: thousands of problems in one big mapping stay linear. */
+  private pairsOf(map: YAMLMap): Map<string, Pair> {
+    let pairs = this.pairIndex.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      for (const pair of map.items as Pair[]) {
+        const key = keyText(pair.key);
+        if (key !== undefined && !pairs.has(key)) pairs.set(key, pair);
+      }
+      this.pairIndex.set(map, pairs);
+    }
+    return pairs;
+  }
+
+  private parsed(): { document: Document; lineCounter: LineCounter } {
+    if (!this.document || !this.lineCounter) {
+      this.lineCounter = new LineCounter();
+      this.document = parseDocument(this.text, { ...YAML_PARSE_OPTIONS, lineCounter: this.lineCounter });
+    }
+    return { document: this.document, lineCounter: this.lineCounter };
+  }
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+/** `shots[2].prompt`, `providers.hx.base_url`, `options["camera fixed"]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Offset → position without a Document (for problems found before YAML parsing). */
+export function positionOfOffset(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}

@@ -1,0 +1,97 @@
+/**
+ * Problems are collected with field paths and turned into Diagnostics (file:line:col)
+ * only at the end, so positions are looked up only when something is wrong.
+ */
+import type { Diagnostic } from '../errors.js';
+import { formatPath, type PathSegment, type Position, type PositionTarget, type SourceLocator } from './positions.js';
+
+/** The stable diagnostic codes of manifest problems (documented for users). */
+export const ManifestCode = {
+  syntax: 'VIDEOGEN_MANIFEST_SYNTAX',
+  tooLarge: 'VIDEOGEN_MANIFEST_TOO_LARGE',
+  unknownKey: 'VIDEOGEN_MANIFEST_UNKNOWN_KEY',
+  type: 'VIDEOGEN_MANIFEST_TYPE',
+  required: 'VIDEOGEN_MANIFEST_REQUIRED',
+  value: 'VIDEOGEN_MANIFEST_VALUE',
+  version: 'VIDEOGEN_MANIFEST_VERSION',
+  duplicateId: 'VIDEOGEN_MANIFEST_DUPLICATE_ID',
+  badId: 'VIDEOGEN_MANIFEST_BAD_ID',
+  unknownProvider: 'VIDEOGEN_MANIFEST_UNKNOWN_PROVIDER',
+  unsupportedField: 'VIDEOGEN_MANIFEST_UNSUPPORTED_FIELD',
+  fileNotFound: 'VIDEOGEN_MANIFEST_FILE_NOT_FOUND',
+  outputPath: 'VIDEOGEN_MANIFEST_OUTPUT_PATH',
+} as const;
+export type ManifestCode = (typeof ManifestCode)[keyof typeof ManifestCode];
+
+export interface Problem {
+  code: ManifestCode;
+  path: readonly PathSegment[];
+  /** Which node of `path` to point at (default: the value). */
+  target?: PositionTarget;
+  /** Set when the position is known without a path (YAML syntax errors). */
+  position?: Position;
+  message: string;
+  hint?: string;
+}
+
+/** Builds a Problem without writing `hint: undefined` (absent means absent). */
+export function problem(
+  code: ManifestCode,
+  path: readonly PathSegment[],
+  message: string,
+  hint?: string,
+  target?: PositionTarget,
+): Problem {
+  const out: Problem = { code, path, message };
+  if (hint !== undefined) out.hint = hint;
+  if (target !== undefined) out.target = target;
+  return out;
+}
+
+/**
+ * Locates, de-duplicates (a problem inherited from `defaults` is found once per shot but
+ * reported once) and sorts by line then column; ties keep the order they were found in.
+ */
+export function toDiagnostics(problems: readonly Problem[], file: string, locator: SourceLocator | undefined): Diagnostic[] {
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const p of problems) {
+    const position = p.position ?? locator?.locate(p.path, p.target) ?? { line: 0, col: 0 };
+    const path = formatPath(p.path);
+    const key = `${p.code}\u0000${position.line}:${position.col}\u0000${path}\u0000${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const diagnostic: Diagnostic = { code: p.code, file, line: position.line, col: position.col, path, message: p.message };
+    if (p.hint !== undefined) diagnostic.hint = p.hint;
+    diagnostics.push(diagnostic);
+  }
+  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** A value in a message: short, quoted, never a whole 32,000-character prompt. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'an empty value';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  switch (typeof value) {
+    case 'string':
+      if (value === '') return 'an empty string';
+      if (value.trim() === '') return 'only whitespace';
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'a mapping';
+    default:
+      return typeof value;
+  }
+}
+
+/** The kind of a value, without the value (for fields that may hold secrets by mistake). */
+export function describeKind(value: unknown): string {
+  if (value === null || value === undefined) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return 'text';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,183 @@
+/**
+ * Stage 1 of manifest validation: the shape, as zod schemas. `schemas/manifest.schema.json`
+ * is generated from ManifestSchema with z.toJSONSchema, so every field carries a
+ * description and every object is strict (additionalProperties: false). No transforms
+ * here: normalisation happens in normalize.ts, so the JSON Schema describes exactly what
+ * a user writes. Rules that need the whole manifest live in rules.ts (stage 2).
+ */
+import { z } from 'zod';
+
+/** Shot ids name output files and appear in CLI selectors: lowercase, no path tricks, at most 128 characters. */
+export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
+export const SHOT_ID_MAX_LENGTH = 128;
+export const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+export const DURATION_PATTERN = /^\d+(?:\.\d+)?(?:ms|s|m|h)?$/;
+export const ASPECT_RATIO_PATTERN = /^[1-9]\d*:[1-9]\d*$/;
+export const SIZE_PATTERN = /^[1-9]\d*x[1-9]\d*$/;
+export const PROMPT_MAX_LENGTH = 32_000;
+
+export const DURATION_EXPECTED = 'expected a duration such as 250ms, 5s, 15m, 1h, or a number of seconds';
+
+const Duration = z.union([z.number().nonnegative(DURATION_EXPECTED), z.string().regex(DURATION_PATTERN, DURATION_EXPECTED)], {
+  error: DURATION_EXPECTED,
+});
+const DURATION_KEYS: ReadonlySet<string> = new Set(['duration', 'timeout', 'download_timeout', 'initial', 'max']);
+
+/** Whether a key holds a duration (for hints). */
+export function isDurationKey(key: unknown): boolean {
+  return typeof key === 'string' && DURATION_KEYS.has(key);
+}
+
+const ProviderType = z.enum(['heygen', 'openai-videos']).describe('The API this endpoint speaks.');
+const ReferenceFormat = z
+  .enum(['multipart', 'object', 'string'])
+  .describe(
+    'openai-videos only: how `input_reference` is sent: a multipart file part (OpenAI), a JSON object {image_url} (OpenAI), ' +
+      'or a plain string URL/base64 (Huixingyun). Default multipart.',
+  );
+
+export const PollSchema = z
+  .strictObject({
+    initial: Duration.describe('Delay before the first status poll. Default 5s.').optional(),
+    max: Duration.describe('Longest delay between polls (the delay grows ×1.5 up to this). Default 30s.').optional(),
+  })
+  .describe('Polling cadence for jobs at this endpoint.');
+
+export const ProviderSchema = z
+  .strictObject({
+    type: ProviderType,
+    base_url: z
+      .string()
+      .min(1)
+      .meta({ format: 'uri' })
+      .describe('Base URL of the API (http or https). Default https://api.heygen.com for heygen, https://api.openai.com/v1 for openai-videos.')
+      .optional(),
+    api_key_env: z
+      .string()
+      .regex(ENV_NAME_PATTERN, 'expected the name of an environment variable, such as HEYGEN_API_KEY ([A-Z_][A-Z0-9_]*)')
+      .describe('Name of the environment variable holding the API key (never the key itself). Default HEYGEN_API_KEY / OPENAI_API_KEY.')
+      .optional(),
+    concurrency: z
+      .number()
+      .int('expected a whole number from 1 to 64')
+      .min(1, 'expected a whole number from 1 to 64')
+      .max(64, 'expected a whole number from 1 to 64')
+      .describe('Most jobs in flight at this endpoint at once. Default 4.')
+      .optional(),
+    emulate: z.boolean().describe('Use the built-in emulator (in-process, loopback, no key) instead of the real API. Default false.').optional(),
+    reference_format: ReferenceFormat.optional(),
+    poll: PollSchema.optional(),
+    timeout: Duration.describe(
+      'How long one job may run before apply gives up on it for now (it stays submitted and is resumed next time). Default 15m.',
+    ).optional(),
+    download_timeout: Duration.describe('How long one video download may take. Default 10m.').optional(),
+  })
+  .describe('A named endpoint that shots refer to by name.');
+
+/** Fields a shot and `defaults` share: `defaults` may hold any shot field except `id` and `output`. */
+const ShotFieldsShape = {
+  prompt: z
+    .string()
+    .max(PROMPT_MAX_LENGTH, `expected at most ${PROMPT_MAX_LENGTH} characters`)
+    .regex(/\S/, 'expected a non-empty prompt')
+    .describe('What the video shows. Any change, even a comma, regenerates the shot.')
+    .optional(),
+  provider: z
+    .string()
+    .min(1, 'expected a provider name')
+    .describe('Name of an entry under `providers` (or heygen/openai when `providers` is omitted).')
+    .optional(),
+  model: z
+    .string()
+    .min(1, 'expected a model name')
+    .describe('Upstream model: HeyGen `input.provider` (default veo_3_1) or the Videos API `model` (default sora-2).')
+    .optional(),
+  aspect_ratio: z
+    .string()
+    .regex(ASPECT_RATIO_PATTERN, 'expected an aspect ratio W:H such as "16:9" or "9:16"')
+    .describe('Aspect ratio W:H. Default "16:9". On openai-videos it maps to a size (16:9 → 1280x720, 9:16 → 720x1280).')
+    .optional(),
+  duration: Duration.describe('Length in seconds (4, 8 or 12 on openai-videos; heygen takes none).').optional(),
+  size: z
+    .string()
+    .regex(SIZE_PATTERN, 'expected a size WxH such as 1280x720')
+    .describe('Resolution WxH (openai-videos only); overrides the aspect-ratio mapping.')
+    .optional(),
+  reference_image: z
+    .string()
+    .min(1, 'expected a file path or an https URL')
+    .describe('First-frame/reference image: a file relative to the manifest (hashed by its bytes) or an http(s) URL.')
+    .optional(),
+  tail_image: z
+    .string()
+    .min(1, 'expected a file path or an https URL')
+    .describe('Last-frame guidance image (heygen only): a file relative to the manifest or an http(s) URL.')
+    .optional(),
+  options: z
+    .record(z.string(), z.unknown())
+    .describe('Provider-specific settings passed through: HeyGen `input.config`, extra Videos API body fields.')
+    .optional(),
+  tags: z
+    .array(z.string().regex(/^\S+$/, 'expected a tag without spaces').describe('A tag.'))
+    .describe('Labels for selecting shots (`--only tag:name`); they do not change the video.')
+    .optional(),
+};
+
+export const DefaultsSchema = z
+  .strictObject(ShotFieldsShape)
+  .describe('Shot fields merged under every shot (the shot wins; options are merged key by key; tags are combined).');
+
+export const ShotSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .max(SHOT_ID_MAX_LENGTH, `expected an id of at most ${SHOT_ID_MAX_LENGTH} characters`)
+      .regex(SHOT_ID_PATTERN, 'expected an id of lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, without ".."')
+      .describe('Unique id; names the output file. [a-z0-9][a-z0-9._-]*'),
+    ...ShotFieldsShape,
+    output: z
+      .string()
+      .min(1, 'expected a path ending in .mp4')
+      .describe('Output file relative to output_dir, ending in .mp4 (default <id>.mp4).')
+      .optional(),
+  })
+  .describe('One video to generate.');
+
+export const ManifestSchema = z
+  .strictObject({
+    // Required, so a future format can be told apart instead of half-understood.
+    version: z.literal(1).describe('Manifest format version: 1.'),
+    output_dir: z
+      .string()
+      .min(1, 'expected a directory path')
+      .describe('Where videos are written, relative to the manifest (or absolute). Default "out".')
+      .optional(),
+    providers: z
+      .record(
+        z.string().regex(PROVIDER_NAME_PATTERN, 'expected a provider name of letters, digits, ".", "_" and "-"').describe('Provider name.'),
+        ProviderSchema,
+      )
+      .describe('Named endpoints. When omitted, `heygen` (type heygen) and `openai` (type openai-videos) exist.')
+      .optional(),
+    defaults: DefaultsSchema.optional(),
+    // Required and non-empty: an empty manifest is almost always a mistake.
+    shots: z.array(ShotSchema).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
+  })
+  .describe('A videogen manifest (shots.yaml).')
+  .meta({ title: 'videogen manifest' });
+
+/** A manifest as written (what the YAML holds once it passes stage 1). */
+export type ManifestInput = z.input<typeof ManifestSchema>;
+export type ProviderInput = z.input<typeof ProviderSchema>;
+export type ShotInput = z.input<typeof ShotSchema>;
+export type DefaultsInput = z.input<typeof DefaultsSchema>;
+
+/** Known keys per location, for "did you mean" on unknown keys. */
+export const KNOWN_KEYS = {
+  root: Object.keys(ManifestSchema.shape),
+  provider: Object.keys(ProviderSchema.shape),
+  poll: Object.keys(PollSchema.shape),
+  defaults: Object.keys(DefaultsSchema.shape),
+  shot: Object.keys(ShotSchema.shape),
+} as const;
