@@ -1,0 +1,220 @@
+/**
+ * Reading `shots.lock.yaml`. A missing lock is an empty one; anything else that is not a
+ * valid lock stops the run with every problem located (`file:line:col`, field path): a
+ * lock that was silently "repaired" could make videogen pay for shots it already has.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Diagnostic, InvalidInputError } from '../errors.js';
+import { parseCanonicalLock } from './fast-parse.js';
+import { serializeLock } from './serialize.js';
+import { emptyLock, type Lock } from './types.js';
+import { type LockProblem, validateLockValue } from './validate.js';
+
+/** Far beyond any real lock (10,000 shots take about 7 MB); refuses to load something else by mistake. */
+export const MAX_LOCK_BYTES = 100 * 1024 * 1024;
+/** Anchors/aliases are never written by videogen; a few are tolerated, an alias bomb is not. */
+const MAX_ALIAS_COUNT = 100;
+
+export async function readLock(file: string): Promise<Lock> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw invalid([syntaxProblem(file, 'is a directory, not a lockfile')]);
+    if (info.size > MAX_LOCK_BYTES) {
+      const mb = (info.size / 1024 / 1024).toFixed(0);
+      throw invalid([syntaxProblem(file, `is ${mb} MB; a lockfile is at most ${MAX_LOCK_BYTES / 1024 / 1024} MB`)]);
+    }
+    bytes = await readFile(file);
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return emptyLock();
+    throw error;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw invalid([syntaxProblem(file, 'is not valid UTF-8 text')]);
+  }
+  return parseLockText(text, file);
+}
+
+/** Parses and validates lock text; `file` only labels diagnostics. */
+export function parseLockText(text: string, file: string): Lock {
+  // Git may check the lock out with CRLF line ends; they mean the same YAML.
+  const normalized = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
+  const canonical = parseCanonicalLock(normalized);
+  if (canonical !== undefined) {
+    const result = validateLockValue(canonical);
+    // Trusted only when it is exactly what the writer would write for it: then the full parser would agree.
+    if (result.ok && serializeLock(result.lock) === normalized) return result.lock;
+  }
+  return parseWithPositions(text, file);
+}
+
+function parseWithPositions(text: string, file: string): Lock {
+  const conflict = mergeConflictProblem(text, file);
+  if (conflict) throw invalid([conflict]);
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2', strict: true });
+  const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
+
+  const seenLines = new Set<number>();
+  const yamlProblems: Diagnostic[] = [];
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    const { line, col } = at(error.pos[0]);
+    // One mistake (a bad indent) makes the parser report several on the same line: keep the first.
+    if (seenLines.has(line)) continue;
+    seenLines.add(line);
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = keyTextAt(text, error.pos[0]);
+      const message = `key ${key} appears more than once in the same mapping`;
+      const hint = `keep one of them (a bad merge?), or restore the file from git (\`git checkout -- ${basename(file)}\`)`;
+      yamlProblems.push(diagnostic(file, 'VIDEOGEN_LOCK_CONTRADICTION', line, col, '', message, hint));
+    } else {
+      yamlProblems.push(diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', line, col, '', firstLine(error.message)));
+    }
+  }
+  if (yamlProblems.length > 0) throw invalid(yamlProblems);
+  if (doc.contents === null) {
+    throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SCHEMA', 1, 1, '', 'the lockfile is empty', 'delete it to start over, or restore it from git')]);
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses alias bombs here (ReferenceError); videogen never writes aliases.
+    const message = error instanceof ReferenceError ? 'too many aliases (*name): a lockfile has none' : firstLine(String(error));
+    throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', 1, 1, '', message)]);
+  }
+
+  const problems = [...nonStringIds(doc, text)];
+  const result = validateLockValue(value);
+  if (!result.ok) problems.push(...result.problems);
+  if (result.ok && problems.length === 0) return result.lock;
+  throw invalid(
+    problems.map((problem) => {
+      const { line, col } = at(locate(doc, problem.locateAt ?? problem.path, problem.at));
+      return diagnostic(file, problem.code, line, col, formatPath(problem.path), problem.message, problem.hint ?? restoreHint(file));
+    }),
+  );
+}
+
+/** `123:` is the number 123 to YAML; as a shot id it must be written as a string. */
+function nonStringIds(doc: Document, text: string): LockProblem[] {
+  const shots = isMap(doc.contents) ? doc.contents.get('shots', true) : undefined;
+  if (!isMap(shots)) return [];
+  const problems: LockProblem[] = [];
+  for (const pair of shots.items) {
+    if (isScalar(pair.key) && typeof pair.key.value !== 'string') {
+      const value = pair.key.value;
+      // As written (`1e5`), not as YAML read it (100000).
+      const written = pair.key.range ? text.slice(pair.key.range[0], pair.key.range[1]).trim() : String(value);
+      problems.push({
+        code: 'VIDEOGEN_LOCK_SCHEMA',
+        path: ['shots', written],
+        locateAt: ['shots', String(value)],
+        at: 'key',
+        message: `shot id ${written} is read as a ${value === null ? 'null' : typeof value}, not a string`,
+        hint: `quote it: "${written}"`,
+      });
+    }
+  }
+  return problems;
+}
+
+function mergeConflictProblem(text: string, file: string): Diagnostic | undefined {
+  const match = /^(?:<{7}|={7}|>{7})(?: |$)/m.exec(text);
+  if (!match) return undefined;
+  const line = text.slice(0, match.index).split('\n').length;
+  return diagnostic(
+    file,
+    'VIDEOGEN_LOCK_SYNTAX',
+    line,
+    1,
+    '',
+    'unresolved git merge conflict',
+    'keep one side of each conflicting entry (either is valid; `videogen plan` then shows what is out of date), or restore it from git',
+  );
+}
+
+/** Offset of the node `path` names; for a missing field, of the key of the mapping that lacks it. */
+function locate(doc: Document, path: readonly (string | number)[], at: 'key' | 'value'): number {
+  let node: unknown = doc.contents;
+  let best = rangeStart(node) ?? 0;
+  for (let i = 0; i < path.length; i += 1) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return best;
+      const keyStart = rangeStart(pair.key) ?? best;
+      if (last) return at === 'key' ? keyStart : (rangeStart(pair.value) ?? keyStart);
+      best = keyStart;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      const itemStart = rangeStart(item);
+      if (itemStart === undefined) return best;
+      if (last) return itemStart;
+      best = itemStart;
+      node = item;
+    } else {
+      return best;
+    }
+  }
+  return best;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  if (typeof node !== 'object' || node === null || !('range' in node)) return undefined;
+  const range = (node as { range?: [number, number, number] | null }).range;
+  return range ? range[0] : undefined;
+}
+
+/** `shots.coastal-city.output`; a segment that itself holds a dot is bracketed so the path stays readable. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (segment.includes('.') || segment === '') out += `[${JSON.stringify(segment)}]`;
+    else out += out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+/** The key starting at `offset`, as written (`coastal-city`, `"123"`). */
+function keyTextAt(text: string, offset: number): string {
+  const rest = text.slice(offset, text.indexOf('\n', offset) === -1 ? undefined : text.indexOf('\n', offset));
+  const match = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#]*?)\s*:(?:\s|$)/.exec(rest);
+  const key = match?.[1] ?? rest.trim();
+  return key.startsWith('"') || key.startsWith("'") ? key : `\`${key}\``;
+}
+
+function restoreHint(file: string): string {
+  return `restore it from git (\`git checkout -- ${basename(file)}\`) or fix the entry`;
+}
+
+function diagnostic(file: string, code: string, line: number, col: number, path: string, message: string, hint?: string): Diagnostic {
+  return { code, file, line, col, path, message, hint: hint ?? restoreHint(file) };
+}
+
+function syntaxProblem(file: string, what: string): Diagnostic {
+  return diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', 0, 0, '', `${basename(file)} ${what}`);
+}
+
+function invalid(diagnostics: Diagnostic[]): InvalidInputError {
+  return new InvalidInputError('VIDEOGEN_LOCK_INVALID', diagnostics);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
+
+function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && 'code' in error;
+}

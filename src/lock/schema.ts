@@ -1,0 +1,116 @@
+/**
+ * The shape of `shots.lock.yaml`. The JSON Schema in schemas/lock.schema.json is generated
+ * from this, so every field carries a description. Objects are strict: a key this version
+ * does not know is an error, never silently dropped on the next write. Spec values are only
+ * checked for type: the lock records what was sent, the manifest rules judge what may be.
+ */
+import { z } from 'zod';
+
+/** Shot ids as the manifest allows them; `..` is refused because ids name output files. */
+export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
+const SHOT_ID_MESSAGE =
+  'a shot id is lowercase letters, digits, ".", "_" and "-", starts with a letter or digit, and never contains ".."';
+
+const ShotIdSchema = z.string().regex(SHOT_ID_PATTERN, SHOT_ID_MESSAGE).describe('Shot id, as in the manifest.');
+
+const SpecHashSchema = z
+  .string()
+  .regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" followed by 64 lowercase hex digits')
+  .describe('sha256 of the canonical JSON of `spec`: "sha256:<64 hex>".');
+
+const IsoTimeSchema = z.iso.datetime({ offset: true });
+
+// Relative to the manifest's directory; it may climb out of it (`../renders/a.mp4`),
+// but an absolute path or a NUL byte would make the lock machine-specific or unsafe.
+const OUTPUT_PATH_PATTERN = /^(?![/\\])(?![A-Za-z]:)[^\0]+$/;
+
+export const SpecSchema = z
+  .strictObject({
+    provider: z.enum(['heygen', 'openai-videos']).describe('Provider type the shot was generated with.'),
+    endpoint: z.string().describe('Endpoint the shot was sent to (https://api.heygen.com), or "emulator".'),
+    model: z.string().describe('Model name as sent to the provider.'),
+    prompt: z.string().describe('The prompt, exactly as sent.'),
+    aspect_ratio: z.string().optional().describe('Aspect ratio such as "16:9".'),
+    duration: z.number().optional().describe('Duration in seconds.'),
+    size: z.string().optional().describe('Frame size "WxH".'),
+    reference_image: z
+      .string()
+      .optional()
+      .describe('"sha256:<hex>" of a local reference image, or its URL as written.'),
+    tail_image: z.string().optional().describe('"sha256:<hex>" of a local tail image, or its URL as written.'),
+    options: z.record(z.string(), z.json()).optional().describe('Provider-specific options passed through as given.'),
+  })
+  .describe('The normalised fields that determine the video; kept so `plan` can show field-level diffs.');
+
+const OutputSchema = z
+  .strictObject({
+    path: z
+      .string()
+      .regex(OUTPUT_PATH_PATTERN, 'expected a path relative to the manifest directory (not absolute, no NUL)')
+      .describe("Path of the video, relative to the manifest's directory, with forward slashes."),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+      .describe("sha256 of the file's bytes, lowercase hex."),
+    bytes: z.number().int().nonnegative().describe('File size in bytes.'),
+  })
+  .describe('The downloaded video, as verified when it was written.');
+
+const RemoteSchema = z
+  .strictObject({
+    video_id: z.string().optional().describe("The provider's video id, when it differs from the job id."),
+    asset_id: z.string().optional().describe("The provider's asset id for the video."),
+  })
+  .describe('Ids the provider handed back that may help find the video again.');
+
+const ErrorSchema = z
+  .strictObject({
+    code: z.string().describe('Stable error code.'),
+    message: z.string().describe('What went wrong, in words.'),
+  })
+  .describe('Why the last attempt failed (state failed only).');
+
+export const LockEntrySchema = z
+  .strictObject({
+    spec_hash: SpecHashSchema,
+    spec: SpecSchema,
+    state: z
+      .enum(['submitted', 'completed', 'failed'])
+      .describe('submitted: a job exists and is being generated; completed: the video is on disk; failed: the job failed.'),
+    job_id: z.string().min(1).optional().describe('Job id the provider returned; recorded the moment it answered.'),
+    provider: z.string().optional().describe('Name of the manifest provider entry the job was submitted to.'),
+    submitted_at: IsoTimeSchema.optional().describe('When the job was submitted (ISO 8601).'),
+    completed_at: IsoTimeSchema.optional().describe('When the job completed or failed (ISO 8601).'),
+    output: OutputSchema.optional(),
+    remote: RemoteSchema.optional(),
+    error: ErrorSchema.optional(),
+  })
+  .describe('The last execution of one shot.');
+
+export const LockSchema = z
+  .strictObject({
+    version: z.literal(1).describe('Lockfile format version.'),
+    shots: z.record(ShotIdSchema, LockEntrySchema).describe('One entry per shot, keyed by shot id, sorted by id.'),
+  })
+  .describe('videogen lockfile (shots.lock.yaml): what was generated for each shot. Generated; commit it.');
+
+/** Keys each kind of lock object may hold, in the order the serializer writes them. */
+export const LOCK_KEYS = {
+  root: ['version', 'shots'],
+  entry: ['spec_hash', 'spec', 'state', 'job_id', 'provider', 'submitted_at', 'completed_at', 'output', 'remote', 'error'],
+  spec: [
+    'provider',
+    'endpoint',
+    'model',
+    'prompt',
+    'aspect_ratio',
+    'duration',
+    'size',
+    'reference_image',
+    'tail_image',
+    'options',
+  ],
+  output: ['path', 'sha256', 'bytes'],
+  remote: ['video_id', 'asset_id'],
+  error: ['code', 'message'],
+} as const;

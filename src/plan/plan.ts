@@ -1,0 +1,159 @@
+/**
+ * The planner: manifest shots + lock + what is on disk → one action per shot. Pure and
+ * synchronous, like changesets' assemble-release-plan: the caller reads files and hashes
+ * outputs first (observe.ts), so the plan is a function of its inputs and is tested as one.
+ * Linear in the number of shots, so 10,000 shots plan in milliseconds.
+ */
+import type { Shot } from '../manifest/types.js';
+import type { Lock, LockEntry } from '../lock/types.js';
+import { diffSpecs } from './diff.js';
+import { compileSelector, type ShotMatcher } from './selectors.js';
+import {
+  PLAN_VERSION,
+  type ActionKind,
+  type ObservedOutput,
+  type Plan,
+  type PlanAction,
+  type PlanSummary,
+  type Selectors,
+} from './types.js';
+
+export function planShots(
+  shots: Shot[],
+  lock: Lock,
+  observed: ReadonlyMap<string, ObservedOutput>,
+  selectors: Selectors = {},
+): Plan {
+  const only = new SelectorSet(selectors.only ?? []);
+  const replace = new SelectorSet(selectors.replace ?? []);
+  const actions: PlanAction[] = [];
+  const summary = emptySummary();
+  const inManifest = new Set<string>();
+
+  for (const shot of shots) {
+    inManifest.add(shot.id);
+    if (!only.isEmpty && !only.matchShot(shot)) {
+      summary.skipped += 1;
+      continue;
+    }
+    const entry = lockEntry(lock, shot.id);
+    let action = decide(shot, entry, observed.get(shot.id));
+    // Every replace selector is tried (not just until one matches) so none is reported unmatched wrongly.
+    const replaceHit = replace.matchShot(shot);
+    const forcedBy = selectors.force ? '--force' : replaceHit ? '--replace' : undefined;
+    if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
+      action = forcedReplace(shot, entry, forcedBy);
+    }
+    actions.push(action);
+    summary[action.action] += 1;
+  }
+
+  const orphanIds = Object.keys(lock.shots)
+    .filter((id) => !inManifest.has(id))
+    .sort(compareOrdinal);
+  for (const id of orphanIds) {
+    if (!only.isEmpty && !only.matchId(id)) continue;
+    actions.push({ id, action: 'orphan', reason: 'in the lock, not in the manifest: kept until `videogen prune`' });
+    summary.orphan += 1;
+  }
+
+  summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch;
+  const unmatched = [...new Set([...only.unmatched(), ...replace.unmatched()])];
+  return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
+}
+
+function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutput | undefined): PlanAction {
+  const base = { id: shot.id, provider: shot.providerName };
+  if (!entry) return { ...base, action: 'create', reason: 'not in the lock' };
+
+  if (entry.spec_hash !== shot.specHash) {
+    const changes = diffSpecs(entry.spec, shot.spec);
+    const what = changes.length > 0 ? `changed: ${changes.map((change) => change.field).join(', ')}` : 'spec hash changed';
+    return { ...base, action: 'replace', reason: `${what}${abandons(entry)}`, changes };
+  }
+
+  if (entry.state === 'submitted') {
+    if (!entry.job_id) return { ...base, action: 'retry', reason: 'submitted, but no job id was recorded' };
+    return { ...base, action: 'resume', reason: `job ${entry.job_id} was submitted: collect it, never submit again`, job_id: entry.job_id };
+  }
+  if (entry.state === 'failed') {
+    const code = entry.error?.code ? ` (${entry.error.code})` : '';
+    return { ...base, action: 'retry', reason: `last attempt failed${code}` };
+  }
+
+  const problem = outputProblem(shot, entry, observed);
+  if (!problem) return { ...base, action: 'keep', reason: 'up to date' };
+  const then = entry.job_id
+    ? `download job ${entry.job_id} again if the provider still serves it, else regenerate`
+    : 'regenerate (no job id recorded)';
+  return { ...base, action: 'fetch', reason: `${problem}: ${then}`, ...(entry.job_id ? { job_id: entry.job_id } : {}) };
+}
+
+/** Why a completed shot's output is not usable as it stands, or undefined when it is. */
+function outputProblem(shot: Shot, entry: LockEntry, observed: ObservedOutput | undefined): string | undefined {
+  const recorded = entry.output;
+  if (!recorded) return 'no output recorded';
+  if (recorded.path !== shot.output) return `output path changed from ${recorded.path} to ${shot.output}`;
+  if (!observed || !observed.exists) return 'output missing';
+  if (observed.bytes !== recorded.bytes || observed.sha256 !== recorded.sha256) return 'output changed on disk';
+  return undefined;
+}
+
+function forcedReplace(shot: Shot, entry: LockEntry, flag: string): PlanAction {
+  return { id: shot.id, provider: shot.providerName, action: 'replace', reason: `forced by ${flag}${abandons(entry)}`, changes: [] };
+}
+
+/** Replacing a submitted shot leaves its job running at the provider: say so, it may still be billed. */
+function abandons(entry: LockEntry): string {
+  return entry.state === 'submitted' && entry.job_id ? `; abandons submitted job ${entry.job_id}` : '';
+}
+
+/** A set of selector patterns that remembers which ever matched. */
+class SelectorSet {
+  readonly #matchers: ShotMatcher[];
+  readonly #hit: boolean[];
+
+  constructor(patterns: readonly string[]) {
+    this.#matchers = patterns.map(compileSelector);
+    this.#hit = this.#matchers.map(() => false);
+  }
+
+  get isEmpty(): boolean {
+    return this.#matchers.length === 0;
+  }
+
+  matchShot(shot: Shot): boolean {
+    return this.#match((matcher) => matcher.matchesShot(shot));
+  }
+
+  matchId(id: string): boolean {
+    return this.#match((matcher) => matcher.matchesId(id));
+  }
+
+  unmatched(): string[] {
+    return this.#matchers.filter((_, index) => !this.#hit[index]).map((matcher) => matcher.pattern);
+  }
+
+  #match(test: (matcher: ShotMatcher) => boolean): boolean {
+    let any = false;
+    this.#matchers.forEach((matcher, index) => {
+      if (test(matcher)) {
+        this.#hit[index] = true;
+        any = true;
+      }
+    });
+    return any;
+  }
+}
+
+function lockEntry(lock: Lock, id: string): LockEntry | undefined {
+  return Object.hasOwn(lock.shots, id) ? lock.shots[id] : undefined;
+}
+
+function emptySummary(): PlanSummary & Record<ActionKind, number> {
+  return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
+}
+
+function compareOrdinal(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

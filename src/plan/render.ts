@@ -1,0 +1,118 @@
+/**
+ * The plan as text, Terraform style: one line per action that does something, the field
+ * diffs of replaced shots under them, and a summary line. Unchanged shots are only counted
+ * (10,000 "=" lines would hide the three that matter) unless showKept asks for them.
+ * `--json` prints the same Plan object through planToJson.
+ */
+import { ACTION_SYMBOL, type ActionKind, type FieldChange, type Plan, type PlanAction } from './types.js';
+
+export interface RenderPlanOptions {
+  color: boolean;
+  /** How to name the manifest in the heading (`shots.yaml`). */
+  manifestLabel?: string;
+  /** List unchanged shots one per line too. */
+  showKept?: boolean;
+}
+
+const ANSI = { green: '32', yellow: '33', cyan: '36', red: '31', dim: '2', bold: '1' } as const;
+type Style = keyof typeof ANSI;
+
+const ACTION_STYLE: Record<ActionKind, Style | undefined> = {
+  create: 'green',
+  replace: 'yellow',
+  resume: 'cyan',
+  fetch: 'cyan',
+  retry: 'red',
+  orphan: 'red',
+  keep: 'dim',
+};
+
+/** Longest value shown in a diff line before the middle is elided. */
+const MAX_VALUE_CHARS = 80;
+/** Characters kept either side of where two long strings start to differ. */
+const DIFF_CONTEXT = 24;
+
+export function renderPlan(plan: Plan, options: RenderPlanOptions): string {
+  const paint = (style: Style | undefined, text: string): string =>
+    options.color && style ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text;
+  const listed = plan.actions.filter((action) => action.action !== 'keep' || options.showKept);
+  const lines: string[] = [];
+  if (listed.length > 0) {
+    lines.push(options.manifestLabel ? `Plan for ${options.manifestLabel}:` : 'Plan:', '');
+    for (const action of listed) {
+      lines.push(`  ${paint(ACTION_STYLE[action.action], `${ACTION_SYMBOL[action.action]} ${action.id}`)}${describe(action)}`);
+      for (const change of action.changes ?? []) lines.push(`      ${formatChange(change)}`);
+    }
+    lines.push('');
+  }
+  lines.push(paint('bold', summaryLine(plan)));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same object the text shows, for `--json`. */
+export function planToJson(plan: Plan): string {
+  return JSON.stringify(plan);
+}
+
+function describe(action: PlanAction): string {
+  const provider = action.provider ? ` (${action.provider})` : '';
+  return `${provider}: ${action.reason}`;
+}
+
+function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  const skipped = s.skipped > 0 ? ` ${s.skipped} not selected by --only.` : '';
+  if (s.changes === 0) {
+    const orphaned = s.orphan > 0 ? `, ${s.orphan} orphaned` : '';
+    return `No changes. ${s.keep} ${s.keep === 1 ? 'shot' : 'shots'} up to date${orphaned}.${skipped}`;
+  }
+  return (
+    `Plan: ${s.create} to create, ${s.replace} to replace, ${s.resume} to resume, ${s.retry} to retry, ` +
+    `${s.fetch} to fetch, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
+  );
+}
+
+/** `prompt: "a" → "b"`; long strings are cut around where they differ, so the change stays visible. */
+export function formatChange(change: FieldChange): string {
+  const { from, to } = change;
+  if (typeof from === 'string' && typeof to === 'string') {
+    const [before, after] = focusOnDifference(from, to);
+    return `${change.field}: ${before} → ${after}`;
+  }
+  return `${change.field}: ${formatValue(from)} → ${formatValue(to)}`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (typeof value === 'string') return JSON.stringify(elideMiddle(value, MAX_VALUE_CHARS));
+  return elideMiddle(JSON.stringify(value) ?? String(value), MAX_VALUE_CHARS);
+}
+
+function focusOnDifference(from: string, to: string): [string, string] {
+  if (from.length <= MAX_VALUE_CHARS && to.length <= MAX_VALUE_CHARS) return [JSON.stringify(from), JSON.stringify(to)];
+  let prefix = 0;
+  while (prefix < from.length && prefix < to.length && from[prefix] === to[prefix]) prefix += 1;
+  let suffix = 0;
+  while (
+    suffix < from.length - prefix &&
+    suffix < to.length - prefix &&
+    from[from.length - 1 - suffix] === to[to.length - 1 - suffix]
+  ) {
+    suffix += 1;
+  }
+  const start = Math.max(0, prefix - DIFF_CONTEXT);
+  const trimEnd = Math.max(0, suffix - DIFF_CONTEXT);
+  return [excerpt(from, start, from.length - trimEnd), excerpt(to, start, to.length - trimEnd)];
+}
+
+function excerpt(text: string, start: number, end: number): string {
+  const body = elideMiddle(text.slice(start, end), MAX_VALUE_CHARS);
+  return JSON.stringify(`${start > 0 ? '…' : ''}${body}${end < text.length ? '…' : ''}`);
+}
+
+export function elideMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}

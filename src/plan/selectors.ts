@@ -1,0 +1,36 @@
+/**
+ * `--only` / `--replace` patterns: an exact id, a glob over ids (`hero-*`, `shot-?`), or
+ * `tag:name`. Globs are translated to anchored regular expressions by hand: ids cannot hold
+ * `/`, so `*` simply means "any run of characters".
+ */
+import type { Shot } from '../manifest/types.js';
+
+export interface ShotMatcher {
+  /** The pattern as the user wrote it. */
+  readonly pattern: string;
+  matchesShot(shot: Pick<Shot, 'id' | 'tags'>): boolean;
+  /** For lock entries with no manifest shot (orphans): they have an id but no tags. */
+  matchesId(id: string): boolean;
+}
+
+export function compileSelector(pattern: string): ShotMatcher {
+  if (pattern.startsWith('tag:')) {
+    const tag = pattern.slice('tag:'.length);
+    return { pattern, matchesShot: (shot) => shot.tags.includes(tag), matchesId: () => false };
+  }
+  if (/[*?]/.test(pattern)) {
+    const regex = globToRegExp(pattern);
+    return { pattern, matchesShot: (shot) => regex.test(shot.id), matchesId: (id) => regex.test(id) };
+  }
+  return { pattern, matchesShot: (shot) => shot.id === pattern, matchesId: (id) => id === pattern };
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (const ch of glob) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 's');
+}
