@@ -1,0 +1,212 @@
+/**
+ * The one HTTP client: a keep-alive undici Agent, JSON in and out, the retry policy, error
+ * mapping and redaction. Providers call it; nothing above it retries.
+ */
+import type { Readable } from 'node:stream';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { Agent, request as undiciRequest } from 'undici';
+import { downloadFile } from './download.js';
+import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
+import { encodeFormData } from './multipart.js';
+import { redact, secretsInHeaders } from './redact.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
+import {
+  abortedError,
+  describeOutcome,
+  httpErrorFromTransport,
+  normalizeHeaders,
+  outcomeFromTransportError,
+  readCapped,
+} from './transport.js';
+import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
+
+export interface HttpClientOptions {
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Cap on a JSON response body; larger answers are VIDEOGEN_HTTP_BAD_RESPONSE. */
+  maxResponseBytes?: number;
+  retryPolicy?: Partial<RetryPolicy>;
+  random?: () => number;
+  secrets?: string[];
+  onRetry?: (notice: RetryNotice & { purpose?: string }) => void;
+  userAgent?: string;
+}
+
+const DEFAULT_USER_AGENT = 'videogen/0.1';
+/** Error bodies are only read for their message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly policy: RetryPolicy;
+  private readonly random: () => number;
+  private readonly secrets = new Set<string>();
+  private readonly maxResponseBytes: number;
+  private readonly userAgent: string;
+  private readonly onRetry: HttpClientOptions['onRetry'];
+
+  constructor(options: HttpClientOptions = {}) {
+    this.agent = new Agent({
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      headersTimeout: options.headersTimeoutMs ?? 60_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+      // Below common server idle timeouts (Node 5 s, nginx 75 s), so a reused socket is
+      // rarely one the server is closing: that race would fail a submit we may not retry.
+      keepAliveTimeout: 4_000,
+      // Per origin: 64 jobs polling and downloading at once, with room for submits.
+      connections: 128,
+    });
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
+    this.random = options.random ?? Math.random;
+    this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.onRetry = options.onRetry;
+    for (const secret of options.secrets ?? []) this.addSecret(secret);
+  }
+
+  /** Registers a value that must never appear in an error message. */
+  addSecret(secret: string): void {
+    if (secret) this.secrets.add(secret);
+  }
+
+  /** Redacts every registered secret (and anything token-shaped) from text. */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    const clean = (text: string): string => this.redact(text);
+    for (let attempt = 1; ; attempt++) {
+      if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
+      let outcome: Outcome | undefined;
+      let failure: HttpError;
+      try {
+        const result = await this.attempt<T>(req, attempt);
+        if ('response' in result) return result.response;
+        ({ outcome, failure } = result);
+      } catch (error) {
+        if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
+        if (error instanceof HttpError) throw error;
+        outcome = outcomeFromTransportError(error);
+        failure = httpErrorFromTransport(error, outcome, req.purpose, req.url, clean, attempt);
+      }
+      if (!outcome || !shouldRetry(req.retry, outcome, attempt, this.policy)) throw failure;
+      const headers = outcome.kind === 'response' ? outcome.headers : undefined;
+      const delayMs = retryDelay(attempt, headers, this.policy, this.random);
+      this.onRetry?.({ attempt, delayMs, reason: describeOutcome(outcome), purpose: req.purpose });
+      await this.sleep(delayMs, req.signal, req.purpose, req.url);
+    }
+  }
+
+  /** One try: either the parsed response, or the outcome and error of a non-2xx answer. Throws on transport errors. */
+  private async attempt<T>(
+    req: HttpRequest,
+    attempt: number,
+  ): Promise<{ response: HttpResponse<T> } | { outcome: Outcome; failure: HttpError }> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
+    let body: string | Readable | undefined;
+    if (req.form !== undefined) {
+      const encoded = encodeFormData(req.form);
+      headers['content-type'] = encoded.contentType;
+      headers['content-length'] = String(encoded.contentLength);
+      body = encoded.body;
+    } else if (req.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.json);
+    }
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+
+    const res = await undiciRequest(req.url, {
+      dispatcher: this.agent,
+      method: req.method,
+      headers,
+      body: body ?? null,
+      signal: req.signal ?? null,
+    });
+    const responseHeaders = normalizeHeaders(res.headers);
+    const requestId = responseHeaders['x-request-id'] ?? responseHeaders['request-id'];
+    const clean = (text: string): string => this.redact(text);
+
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
+      await settleConnection();
+      const failure = httpErrorFromResponse(res.statusCode, responseHeaders, buffer.toString('utf8'), req.purpose, req.url, {
+        apiKeyEnv: req.apiKeyEnv,
+        redact: clean,
+        attempts: attempt,
+      });
+      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders }, failure };
+    }
+
+    const declared = Number(responseHeaders['content-length']);
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+      res.body.destroy();
+      throw this.tooLarge(req, res.statusCode, requestId);
+    }
+    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes);
+    if (overflow) throw this.tooLarge(req, res.statusCode, requestId);
+    await settleConnection();
+    const text = buffer.toString('utf8');
+    let parsed: unknown = null;
+    if (text.trim() !== '') {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        const type = responseHeaders['content-type'] ?? 'no content type';
+        throw new HttpError(
+          'bad_response',
+          clean(`${req.purpose ?? 'request'}: ${displayUrl(req.url)} answered ${res.statusCode} with a body that is not JSON (${type}): ${snippet(text)}`),
+          { status: res.statusCode, requestId, hint: 'check the provider base_url: it should point at the API, not a web page' },
+        );
+      }
+    }
+    return { response: { status: res.statusCode, headers: responseHeaders, body: parsed as T, requestId } };
+  }
+
+  private tooLarge(req: HttpRequest, status: number, requestId: string | undefined): HttpError {
+    return new HttpError(
+      'bad_response',
+      this.redact(`${req.purpose ?? 'request'}: ${displayUrl(req.url)} answered with more than ${this.maxResponseBytes} bytes of JSON`),
+      { status, requestId, hint: 'check the provider base_url: an API answer is never this large' },
+    );
+  }
+
+  private async sleep(ms: number, signal: AbortSignal | undefined, purpose: string | undefined, url: string): Promise<void> {
+    try {
+      await sleepFor(ms, undefined, { signal });
+    } catch {
+      throw abortedError(purpose, url);
+    }
+  }
+
+  async download(req: DownloadRequest): Promise<DownloadedFile> {
+    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    return downloadFile(req, {
+      dispatcher: this.agent,
+      policy: this.policy,
+      random: this.random,
+      redact: (text) => this.redact(text),
+      userAgent: this.userAgent,
+      onRetry: this.onRetry,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/**
+ * undici marks a connection idle a macrotask after the body's last byte; a request sent
+ * before then opens a second connection. One turn of the event loop keeps it to one.
+ */
+function settleConnection(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 100 ? `${flat.slice(0, 99)}…` : flat;
+}

@@ -1,0 +1,192 @@
+/**
+ * HTTP failures as one error class with a stable code per kind, a message that says what
+ * was being done, where, and what the provider said, and a hint for what to do about it.
+ */
+import { VideogenError } from '../errors.js';
+
+export type HttpErrorKind =
+  | 'auth'
+  | 'credit'
+  | 'rate_limit'
+  | 'client'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'bad_response'
+  | 'aborted';
+
+export const HTTP_ERROR_CODES: Record<HttpErrorKind, string> = {
+  auth: 'VIDEOGEN_HTTP_AUTH',
+  credit: 'VIDEOGEN_HTTP_CREDIT',
+  rate_limit: 'VIDEOGEN_HTTP_RATE_LIMIT',
+  client: 'VIDEOGEN_HTTP_CLIENT',
+  server: 'VIDEOGEN_HTTP_SERVER',
+  network: 'VIDEOGEN_HTTP_NETWORK',
+  timeout: 'VIDEOGEN_HTTP_TIMEOUT',
+  bad_response: 'VIDEOGEN_HTTP_BAD_RESPONSE',
+  aborted: 'VIDEOGEN_ABORTED',
+};
+
+/** Download-specific codes; they reuse the kinds above so callers can branch on either. */
+export const DOWNLOAD_ERROR_CODES = {
+  notMp4: 'VIDEOGEN_DOWNLOAD_NOT_MP4',
+  tooLarge: 'VIDEOGEN_DOWNLOAD_TOO_LARGE',
+  truncated: 'VIDEOGEN_DOWNLOAD_TRUNCATED',
+  timeout: 'VIDEOGEN_DOWNLOAD_TIMEOUT',
+} as const;
+
+export interface HttpErrorOptions {
+  status?: number;
+  requestId?: string;
+  hint?: string;
+  cause?: unknown;
+  /** Overrides the kind's code (the VIDEOGEN_DOWNLOAD_* codes). */
+  code?: string;
+}
+
+export class HttpError extends VideogenError {
+  // `declare`: absent rather than `undefined` when not set, which keeps inspect() output short.
+  declare readonly status?: number;
+  declare readonly requestId?: string;
+  readonly kind: HttpErrorKind;
+
+  constructor(kind: HttpErrorKind, message: string, options: HttpErrorOptions = {}) {
+    super(options.code ?? HTTP_ERROR_CODES[kind], message, { hint: options.hint, cause: options.cause });
+    this.kind = kind;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+  }
+}
+
+export interface ResponseErrorContext {
+  /** Name (never the value) of the environment variable holding the key, for the auth hint. */
+  apiKeyEnv?: string;
+  /** Applied to the finished message, so a key echoed by the server never reaches the user. */
+  redact?: (text: string) => string;
+  /** Tries made so far, mentioned when more than one. */
+  attempts?: number;
+}
+
+const MAX_PROVIDER_MESSAGE = 300;
+
+/** Maps a non-2xx answer to an HttpError carrying the provider's own explanation. */
+export function httpErrorFromResponse(
+  status: number,
+  headers: Record<string, string>,
+  bodyText: string,
+  purpose: string | undefined,
+  url: string,
+  context: ResponseErrorContext = {},
+): HttpError {
+  const kind = kindForStatus(status);
+  const requestId = requestIdFrom(headers);
+  const providerMessage = providerMessageFrom(bodyText);
+  const parts = [`${purpose ?? 'request'}: HTTP ${status} from ${displayUrl(url)}`];
+  if (providerMessage) parts.push(`: ${providerMessage}`);
+  if (requestId) parts.push(` (request id ${requestId})`);
+  if (context.attempts !== undefined && context.attempts > 1) parts.push(` after ${context.attempts} attempts`);
+  const clean = context.redact ?? ((text: string) => text);
+  return new HttpError(kind, clean(parts.join('')), {
+    status,
+    requestId: requestId === undefined ? undefined : clean(requestId),
+    hint: hintFor(kind, context.apiKeyEnv),
+  });
+}
+
+export function kindForStatus(status: number): HttpErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'credit';
+  if (status === 429) return 'rate_limit';
+  if (status >= 400 && status < 500) return 'client';
+  if (status >= 500) return 'server';
+  return 'bad_response';
+}
+
+export function hintFor(kind: HttpErrorKind, apiKeyEnv?: string): string | undefined {
+  switch (kind) {
+    case 'auth':
+      return apiKeyEnv
+        ? `check the API key in $${apiKeyEnv} and that it may use this endpoint`
+        : 'check the API key and that it may use this endpoint';
+    case 'credit':
+      return "the account is out of credit: top up with the provider, then rerun apply (finished shots are kept)";
+    case 'rate_limit':
+      return "the provider is limiting requests: lower the provider's `concurrency` or --concurrency, or wait and rerun apply";
+    case 'client':
+      return 'the provider rejected the request: check the shot fields against the provider documentation';
+    case 'server':
+      return 'the provider failed on its side; rerun apply later (submitted jobs are resumed, not paid twice)';
+    case 'network':
+      return 'check the network connection and the provider base_url';
+    case 'timeout':
+      return 'the provider did not answer in time; rerun apply later, or raise the timeout';
+    case 'bad_response':
+      return 'the endpoint answered with something that is not the expected API response: check base_url';
+    case 'aborted':
+      return undefined;
+  }
+}
+
+export function requestIdFrom(headers: Record<string, string>): string | undefined {
+  for (const name of ['x-request-id', 'request-id', 'x-amzn-requestid']) {
+    for (const [key, value] of Object.entries(headers)) {
+      if (key.toLowerCase() === name && value) return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The provider's own words from `{"error":{"message",code}}`, `{"error":"..."}` or
+ * `{"message"}`; failing that, a short plain-text body. HTML error pages say nothing useful.
+ */
+export function providerMessageFrom(bodyText: string): string | undefined {
+  const text = bodyText.trim();
+  if (!text) return undefined;
+  let message: string | undefined;
+  try {
+    message = messageFromJson(JSON.parse(text));
+  } catch {
+    if (/^<(!doctype|html|\?xml)/i.test(text)) return undefined;
+    message = text;
+  }
+  if (!message) return undefined;
+  return truncate(message.replace(/\s+/g, ' ').trim(), MAX_PROVIDER_MESSAGE);
+}
+
+function messageFromJson(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const error = value['error'];
+  if (typeof error === 'string' && error) return error;
+  if (isRecord(error)) {
+    const message = stringField(error, 'message');
+    const code = stringField(error, 'code') ?? stringField(error, 'type');
+    if (message && code && !message.includes(code)) return `${message} [${code}]`;
+    if (message) return message;
+    if (code) return code;
+  }
+  return stringField(value, 'message') ?? stringField(value, 'detail') ?? stringField(value, 'msg');
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' && value.trim() ? value : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Origin and path only: query strings of signed download URLs are credentials. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redact, secretsInHeaders } from './redact.js';
+
+describe('redact', () => {
+  it('replaces every occurrence of each registered secret', () => {
+    const text = 'key mykeyvalue1 and again mykeyvalue1; other hg_live_xyz';
+    expect(redact(text, ['mykeyvalue1', 'hg_live_xyz'])).toBe(`key ${REDACTED} and again ${REDACTED}; other ${REDACTED}`);
+  });
+
+  it('ignores secrets shorter than four characters', () => {
+    expect(redact('a b abc', ['a', 'abc'])).toBe('a b abc');
+  });
+
+  it('replaces the longer of two overlapping secrets whole', () => {
+    expect(redact('token abcdef123', ['abcd', 'abcdef123'])).toBe(`token ${REDACTED}`);
+  });
+
+  it.each([
+    ['Authorization: Bearer abc.def-ghi', `Authorization: Bearer ${REDACTED}`],
+    ['authorization: Basic dXNlcjpwYXNz', `authorization: Basic ${REDACTED}`],
+    ['X-Api-Key: hg_live_123 next', `X-Api-Key: ${REDACTED} next`],
+    ['{"x-api-key":"abc123def"}', `{"x-api-key":"${REDACTED}"}`],
+    ['Incorrect API key provided: sk-test-SECRET-abc123.', `Incorrect API key provided: ${REDACTED}.`],
+    ['https://cdn.example/v.mp4?X-Amz-Signature=abc&sig=def&a=1', `https://cdn.example/v.mp4?X-Amz-Signature=${REDACTED}&sig=${REDACTED}&a=1`],
+    ['a basic plan, sk-learn is fine', 'a basic plan, sk-learn is fine'],
+  ])('scrubs token-shaped text: %s', (input, output) => {
+    expect(redact(input, [])).toBe(output);
+  });
+
+  it('does not mangle text it already redacted', () => {
+    const once = redact('Authorization: Bearer sk-test-SECRET-abc123', ['sk-test-SECRET-abc123']);
+    expect(once).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redact(once, [])).toBe(once);
+  });
+});
+
+describe('secretsInHeaders', () => {
+  it('finds the credential values in request headers', () => {
+    expect(
+      secretsInHeaders({ Authorization: 'Bearer sk-1234', 'X-Api-Key': 'hg-5678', accept: 'application/json' }),
+    ).toEqual(['sk-1234', 'hg-5678']);
+    expect(secretsInHeaders(undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Keeps API keys out of everything a user might paste into an issue: error messages,
+ * stacks, causes. Known secrets are replaced wherever they occur; token-shaped text is
+ * scrubbed as well, for keys nobody registered (a server echoing a different key, say).
+ */
+
+export const REDACTED = '[REDACTED]';
+
+/** Shorter strings would redact ordinary words; no real key is this short. */
+const MIN_SECRET_LENGTH = 4;
+
+const TOKEN = String.raw`[^\s"',;&\[\]]+`;
+const TOKEN_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+  [
+    new RegExp(
+      String.raw`\b((?:x-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?(?:(?:Basic|Token)\s+)?)(?!Bearer\s)` + TOKEN,
+      'gi',
+    ),
+    `$1${REDACTED}`,
+  ],
+  [/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED],
+  [/([?&](?:api[_-]?key|key|token|access_token|sig|[\w-]*signature|[\w-]*credential)=)[^&#\s"']+/gi, `$1${REDACTED}`],
+];
+
+export function redact(text: string, secrets: Iterable<string>): string {
+  let result = text;
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  for (const secret of ordered) {
+    result = result.split(secret).join(REDACTED);
+  }
+  for (const [pattern, replacement] of TOKEN_PATTERNS) {
+    result = result.replace(pattern, replacement);
+  }
+  return result;
+}
+
+/** The credential values in a request's headers, so the client can redact keys nobody registered. */
+export function secretsInHeaders(headers: Record<string, string> | undefined): string[] {
+  if (!headers) return [];
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'proxy-authorization') {
+      const token = value.replace(/^\s*(Bearer|Basic|Token)\s+/i, '').trim();
+      if (token) found.push(token);
+    } else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'cookie') {
+      if (value.trim()) found.push(value.trim());
+    }
+  }
+  return found;
+}
