@@ -1,0 +1,31 @@
+import type { JobApi } from './job-id.js';
+import type { RouteContext } from './router.js';
+
+/**
+ * The account a request acts for: its key, per API. A HeyGen key and an OpenAI key that
+ * happen to be equal (say, the dummy key of an emulated quickstart) are still two
+ * accounts with a limit each, as they would be at two real providers.
+ */
+export function accountOf(ctx: RouteContext, api: JobApi): string {
+  return `${api}:${ctx.apiKey}`;
+}
+
+/**
+ * Whether a new job may start for this account: providers limit jobs in flight per account
+ * (HeyGen: 10 on pay-as-you-go) and refuse the excess with a 429, creating nothing.
+ * When refused, Retry-After says when the caller's next job ends, at least 1 s.
+ */
+export function admitJob(ctx: RouteContext, api: JobApi): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  const { jobs, options, stats } = ctx.env;
+  const account = accountOf(ctx, api);
+  if (jobs.inFlightFor(account, ctx.now) < options.maxConcurrent) return { ok: true };
+  stats.countFault('concurrencyLimited');
+  const freesAt = jobs.nextSlotFreesAt(account, ctx.now) ?? ctx.now;
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - ctx.now) / 1000)) };
+}
+
+/** The random fate of a job being created: drawn once, then written into its id. */
+export function drawJobFate(ctx: RouteContext): { fails: boolean; latencyMs: number } {
+  const fails = ctx.env.dice.jobFails();
+  return { fails, latencyMs: ctx.env.dice.latencyMs() };
+}

@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import { decodeJobId, encodeJobId, type JobApi, type JobFacts } from './job-id.js';
+
+export type JobState = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface JobStatus {
+  state: JobState;
+  /** 0..100, whole numbers; 100 once completed. */
+  progress: number;
+  /** Unix ms at which the job is (or was) terminal. */
+  endsAt: number;
+  /** Ms until terminal; 0 once terminal. */
+  remainingMs: number;
+}
+
+/** The share of the latency a job spends `queued` before it starts `running`. */
+const QUEUED_SHARE = 0.1;
+
+/** Where a job stands at `now`: a pure function of its facts, so any process agrees. */
+export function jobStatusAt(facts: JobFacts, now: number): JobStatus {
+  const endsAt = facts.createdAt + facts.latencyMs;
+  const elapsed = now - facts.createdAt;
+  if (now >= endsAt) {
+    return facts.fails
+      ? { state: 'failed', progress: 0, endsAt, remainingMs: 0 }
+      : { state: 'completed', progress: 100, endsAt, remainingMs: 0 };
+  }
+  const remainingMs = endsAt - now;
+  if (elapsed < facts.latencyMs * QUEUED_SHARE) return { state: 'queued', progress: 0, endsAt, remainingMs };
+  const progress = Math.min(99, Math.max(0, Math.floor((100 * elapsed) / facts.latencyMs)));
+  return { state: 'running', progress, endsAt, remainingMs };
+}
+
+/** A job as this process knows it. Jobs decoded from another process's id lack the extras. */
+export interface JobRecord {
+  id: string;
+  facts: JobFacts;
+  /** The key that created it (in-memory jobs only): concurrency and listing are per key. */
+  ownerKey?: string;
+  prompt?: string;
+  remixedFrom?: string;
+}
+
+export interface NewJob {
+  api: JobApi;
+  latencyMs: number;
+  fails: boolean;
+  aspectRatio: JobFacts['aspectRatio'];
+  size?: JobFacts['size'];
+  seconds?: JobFacts['seconds'];
+  model?: string;
+  ownerKey: string;
+  prompt?: string;
+  remixedFrom?: string;
+}
+
+export interface JobCounts {
+  created: number;
+  completed: number;
+  failed: number;
+  inFlight: number;
+  maxInFlight: number;
+}
+
+/**
+ * The in-memory side of jobs: what listing, deletion, per-key concurrency and stats
+ * need. Job state itself is never stored: it is derived from the id and the clock.
+ */
+export class JobStore {
+  private readonly records = new Map<string, JobRecord>();
+  private readonly deleted = new Set<string>();
+  /** End times of this process's jobs still in flight; pruned lazily. */
+  private inFlightEnds: number[] = [];
+  private readonly inFlightEndsByKey = new Map<string, number[]>();
+  private maxInFlight = 0;
+  private heygenCreated = 0;
+  private heygenFailing = 0;
+
+  create(job: NewJob, now: number): JobRecord {
+    const facts: JobFacts = {
+      api: job.api,
+      createdAt: now,
+      latencyMs: job.latencyMs,
+      fails: job.fails,
+      // Deterministic variety a client must cope with: every other HeyGen job puts its
+      // URL flat at data.output.video_url, every other HeyGen failure carries no reason.
+      flatOutput: job.api === 'heygen' && this.heygenCreated % 2 === 1,
+      silentFailure: job.api === 'heygen' && job.fails && this.heygenFailing % 2 === 1,
+      aspectRatio: job.aspectRatio,
+      nonce: randomBytes(4).readUInt32BE(0),
+    };
+    if (job.size !== undefined) facts.size = job.size;
+    if (job.seconds !== undefined) facts.seconds = job.seconds;
+    if (job.model !== undefined) facts.model = job.model;
+    if (job.api === 'heygen') {
+      this.heygenCreated++;
+      if (job.fails) this.heygenFailing++;
+    }
+
+    const record: JobRecord = { id: encodeJobId(facts), facts, ownerKey: job.ownerKey };
+    if (job.prompt !== undefined) record.prompt = job.prompt;
+    if (job.remixedFrom !== undefined) record.remixedFrom = job.remixedFrom;
+    this.records.set(record.id, record);
+
+    const endsAt = now + facts.latencyMs;
+    this.inFlightEnds = stillRunning(this.inFlightEnds, now);
+    this.inFlightEnds.push(endsAt);
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlightEnds.length);
+    const keyEnds = stillRunning(this.inFlightEndsByKey.get(job.ownerKey) ?? [], now);
+    keyEnds.push(endsAt);
+    this.inFlightEndsByKey.set(job.ownerKey, keyEnds);
+    return record;
+  }
+
+  /** A live job: one this process created, or any well-formed id of this API not deleted here. */
+  find(id: string, api: JobApi): JobRecord | undefined {
+    if (this.deleted.has(id)) return undefined;
+    const known = this.records.get(id);
+    if (known) return known.facts.api === api ? known : undefined;
+    const facts = decodeJobId(id, api);
+    return facts ? { id, facts } : undefined;
+  }
+
+  delete(id: string): void {
+    this.deleted.add(id);
+  }
+
+  /** This process's live jobs of one API created with `ownerKey`, oldest first. */
+  list(api: JobApi, ownerKey: string): JobRecord[] {
+    return [...this.records.values()].filter(
+      (record) => record.facts.api === api && record.ownerKey === ownerKey && !this.deleted.has(record.id),
+    );
+  }
+
+  inFlightFor(ownerKey: string, now: number): number {
+    return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).length;
+  }
+
+  /** When the next of `ownerKey`'s in-flight jobs ends, or undefined if none is in flight. */
+  nextSlotFreesAt(ownerKey: string, now: number): number | undefined {
+    const ends = stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now);
+    return ends.length === 0 ? undefined : Math.min(...ends);
+  }
+
+  counts(now: number): JobCounts {
+    let completed = 0;
+    let failed = 0;
+    for (const { facts } of this.records.values()) {
+      if (now < facts.createdAt + facts.latencyMs) continue;
+      if (facts.fails) failed++;
+      else completed++;
+    }
+    this.inFlightEnds = stillRunning(this.inFlightEnds, now);
+    return {
+      created: this.records.size,
+      completed,
+      failed,
+      inFlight: this.inFlightEnds.length,
+      maxInFlight: this.maxInFlight,
+    };
+  }
+
+  reset(): void {
+    this.records.clear();
+    this.deleted.clear();
+    this.inFlightEnds = [];
+    this.inFlightEndsByKey.clear();
+    this.maxInFlight = 0;
+    this.heygenCreated = 0;
+    this.heygenFailing = 0;
+  }
+}
+
+/** A job is in flight from its creation until its end time (terminal at exactly endsAt). */
+function stillRunning(ends: number[], now: number): number[] {
+  return ends.filter((endsAt) => endsAt > now);
+}

@@ -1,0 +1,102 @@
+/** How an emulator behaves: the knobs of `videogen emulate` and of `startEmulator()`. */
+export interface EmulatorOptions {
+  /** Interface to listen on; default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Default 0: any free port (read it back from RunningEmulator.port). */
+  port?: number;
+  /** Generation time per job; default 3000. A `[min, max]` range draws per job. */
+  latencyMs?: number | [number, number];
+  /** Share of jobs that end `failed` (decided at creation), 0..1. */
+  failRate?: number;
+  /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
+  rateLimitRate?: number;
+  /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
+  errorRate?: number;
+  /** Share of GET responses (polls, downloads) whose connection is reset mid-response, 0..1. */
+  dropRate?: number;
+  /** Share of video downloads cut short (full Content-Length, fewer bytes), 0..1. */
+  truncateRate?: number;
+  /** Jobs in flight per API key before a creation is refused with 429; default 10. */
+  maxConcurrent?: number;
+  /** Lifetime of HeyGen's temporary video URLs; default 10 minutes. */
+  urlTtlMs?: number;
+  /** Require exactly this key; default: any non-empty key. */
+  apiKey?: string;
+  /** Makes every random decision (faults, failures, latencies) reproducible. */
+  seed?: number;
+  /** Pad each served video to at least this many bytes, for download benchmarks. */
+  videoBytes?: number;
+}
+
+/** The options with every default filled in and every value checked. */
+export interface ResolvedEmulatorOptions {
+  host: string;
+  port: number;
+  latencyMs: [number, number];
+  failRate: number;
+  rateLimitRate: number;
+  errorRate: number;
+  dropRate: number;
+  truncateRate: number;
+  maxConcurrent: number;
+  urlTtlMs: number;
+  apiKey: string | undefined;
+  seed: number | undefined;
+  videoBytes: number;
+}
+
+export const EMULATOR_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  latencyMs: 3000,
+  maxConcurrent: 10,
+  urlTtlMs: 10 * 60_000,
+} as const;
+
+/** Fills in defaults; throws a RangeError naming the option when a value makes no sense. */
+export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
+  const latency = options.latencyMs ?? EMULATOR_DEFAULTS.latencyMs;
+  const [minLatency, maxLatency] = typeof latency === 'number' ? [latency, latency] : latency;
+  requireNonNegative('latencyMs', minLatency);
+  requireNonNegative('latencyMs', maxLatency);
+  if (maxLatency < minLatency) throw new RangeError(`latencyMs: range ${minLatency}-${maxLatency} is reversed`);
+
+  const port = options.port ?? EMULATOR_DEFAULTS.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port: ${port} is not a TCP port`);
+  const maxConcurrent = options.maxConcurrent ?? EMULATOR_DEFAULTS.maxConcurrent;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new RangeError(`maxConcurrent: ${maxConcurrent} must be a whole number of at least 1`);
+  }
+  const urlTtlMs = options.urlTtlMs ?? EMULATOR_DEFAULTS.urlTtlMs;
+  requireNonNegative('urlTtlMs', urlTtlMs);
+  const videoBytes = options.videoBytes ?? 0;
+  requireNonNegative('videoBytes', videoBytes);
+  if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new RangeError('seed: must be a number');
+
+  return {
+    host: options.host ?? EMULATOR_DEFAULTS.host,
+    port,
+    latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
+    failRate: rate('failRate', options.failRate),
+    rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
+    errorRate: rate('errorRate', options.errorRate),
+    dropRate: rate('dropRate', options.dropRate),
+    truncateRate: rate('truncateRate', options.truncateRate),
+    maxConcurrent,
+    urlTtlMs,
+    apiKey: options.apiKey,
+    seed: options.seed,
+    videoBytes: Math.floor(videoBytes),
+  };
+}
+
+function rate(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`${name}: ${value} is not between 0 and 1`);
+  return value;
+}
+
+function requireNonNegative(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name}: ${value} must be a non-negative number`);
+}
