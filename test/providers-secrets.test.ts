@@ -1,0 +1,135 @@
+/**
+ * The API key never leaks through an error: not in the message, the stack, String(),
+ * JSON.stringify() or util.inspect() (which walks causes and hidden properties), whether
+ * the key is refused or the network misbehaves.
+ */
+import { inspect } from 'node:util';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../src/emulator/server.js';
+import { HttpClient } from '../src/http/client.js';
+import type { ProviderType } from '../src/manifest/types.js';
+import { createProvider } from '../src/providers/registry.js';
+import type { PollResult, Provider } from '../src/providers/types.js';
+import { providerConfig, shot, tempDir, writeImage } from './providers-helpers.js';
+
+const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
+/** Distinctive fragments too: a half-redacted key is still a leaked key. */
+const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
+const signal = new AbortController().signal;
+const dl = { signal, maxBytes: 50 * 1024 * 1024 };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
+const MODEL: Record<ProviderType, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir('secrets');
+});
+afterAll(async () => {
+  await tmp.remove();
+});
+
+function renderings(error: unknown): string[] {
+  const e = error as Error;
+  let json = '';
+  try {
+    json = JSON.stringify(error) ?? '';
+  } catch {
+    json = '';
+  }
+  return [
+    e.message ?? '',
+    e.stack ?? '',
+    String(error),
+    json,
+    inspect(error, { depth: Infinity, showHidden: true }),
+    inspect((error as { cause?: unknown }).cause, { depth: Infinity, showHidden: true }),
+  ];
+}
+
+function expectNoKey(errors: unknown[]): void {
+  for (const error of errors) {
+    for (const text of renderings(error)) {
+      for (const fragment of FRAGMENTS) expect(text).not.toContain(fragment);
+    }
+  }
+}
+
+async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (error) {
+    into.push(error);
+    return undefined;
+  }
+}
+
+function baseUrl(type: ProviderType, emuUrl: string): string {
+  return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
+}
+
+describe.each(TYPES)('%s: the key stays out of errors', (type) => {
+  it('when the key is refused (401) on submit, upload, poll and download', async () => {
+    const emu = await startEmulator({ latencyMs: 100, apiKey: 'the-key-the-emulator-wants' });
+    const http = new HttpClient({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, capDelayMs: 5 } });
+    try {
+      const provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const image = await writeImage(tmp.dir, `${type}-ref.png`);
+      const errors: unknown[] = [];
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type] }), { signal }), errors);
+      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type] }, { referenceImage: image }), { signal }), errors);
+      await caught(provider.poll('node-gw-unknown', { signal }), errors);
+      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
+      await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+      expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
+      expectNoKey(errors);
+    } finally {
+      await http.close();
+      await emu.close();
+    }
+  });
+
+  it('when every kind of fault is on', async () => {
+    const emu = await startEmulator({
+      latencyMs: [50, 150],
+      apiKey: SECRET,
+      seed: 21,
+      failRate: 0.3,
+      rateLimitRate: 0.25,
+      errorRate: 0.25,
+      dropRate: 0.25,
+      truncateRate: 0.4,
+    });
+    // One try only, so the faults surface as errors instead of being retried away.
+    const http = new HttpClient({ retryPolicy: { maxAttempts: 1 } });
+    try {
+      const provider: Provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const image = await writeImage(tmp.dir, `${type}-faults.png`);
+      const errors: unknown[] = [];
+      const failures: PollResult[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        const s = shot(`f${i}`, { provider: type, model: MODEL[type] }, i % 3 === 0 ? { referenceImage: image } : {});
+        const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
+        if (!submitted) continue;
+        for (let tries = 0; tries < 60; tries += 1) {
+          const result = (await caught(provider.poll(submitted.jobId, { signal }), errors)) as PollResult | undefined;
+          if (result?.state === 'failed') failures.push(result);
+          if (result?.state === 'completed' && result.job) {
+            await caught(provider.download(result.job, path.join(tmp.dir, `${type}-${i}.mp4`), dl), errors);
+            break;
+          }
+          if (result?.state === 'failed' || result?.state === 'not_found') break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+      // Faults of several kinds really surfaced (not just one repeated error).
+      expect(new Set(errors.map((e) => (e as { code?: string }).code)).size).toBeGreaterThan(1);
+      expectNoKey(errors);
+      for (const failure of failures) expect(JSON.stringify(failure)).not.toContain(SECRET);
+    } finally {
+      await http.close();
+      await emu.close();
+    }
+  });
+});
