@@ -1,0 +1,64 @@
+import type { Plan } from '../plan/types.js';
+import { drained } from './format.js';
+import type { Reporter, RunMessage, RunSummary, ShotEvent } from './types.js';
+
+/** Same state and note within this window: a progress tick a consumer can do without. */
+const PROGRESS_THROTTLE_MS = 1000;
+
+interface LastWritten {
+  state: ShotEvent['state'];
+  note: string | undefined;
+  atMs: number;
+}
+
+/**
+ * `--json`: one JSON object per line on stdout and nothing else, for `apply --json > run.ndjson`.
+ * Types are `plan`, `shot`, `message` and a final `summary`; once the summary is written the
+ * stream is finished, so anything reported after it is dropped rather than break that promise.
+ */
+export function createNdjsonReporter(out: NodeJS.WritableStream): Reporter {
+  const last = new Map<string, LastWritten>();
+  let finished = false;
+
+  // One write per record: a line is never split between two writes, even if another writer shares the pipe.
+  const emit = (record: object) => {
+    if (finished) return;
+    out.write(`${JSON.stringify(record)}\n`);
+  };
+
+  return {
+    onPlan(plan: Plan) {
+      emit({ type: 'plan', plan });
+    },
+
+    onShot(event: ShotEvent) {
+      // Timing comes from the event's own timestamp, so the throttle is deterministic and replayable.
+      const parsed = Date.parse(event.ts);
+      const atMs = Number.isFinite(parsed) ? parsed : Date.now();
+      const previous = last.get(event.id);
+      const sameAsBefore =
+        previous !== undefined &&
+        previous.state === event.state &&
+        previous.note === event.note &&
+        event.error === undefined;
+      if (sameAsBefore && atMs - previous.atMs < PROGRESS_THROTTLE_MS) return;
+      last.set(event.id, { state: event.state, note: event.note, atMs });
+
+      const { id, action, state, ts, ...rest } = event;
+      emit({ type: 'shot', id, action, state, ts, ...rest });
+    },
+
+    onMessage(message: RunMessage) {
+      emit({ type: 'message', level: message.level, text: message.text });
+    },
+
+    onSummary(summary: RunSummary) {
+      emit({ type: 'summary', ...summary });
+      finished = true;
+    },
+
+    close() {
+      return drained(out);
+    },
+  };
+}
