@@ -1,0 +1,173 @@
+/**
+ * The `videogen` program: declares the commands and their options, and owns the one
+ * catch that turns errors into messages and exit codes. Command modules are imported
+ * lazily inside each action so that `--help`, `validate` and `plan` never load the
+ * HTTP stack, the providers or the terminal UI.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
+import { collect, parsePositiveInt } from './commands/options.js';
+
+const DEFAULT_MANIFEST = 'shots.yaml';
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('videogen')
+    .description('Declarative AI video generation: plan and apply a YAML manifest of shots.')
+    .version(readVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  const selectorOptions = (command: Command) =>
+    command
+      .option('--only <selector>', 'limit to shots by id, glob (hero-*) or tag:name; repeatable', collect, [])
+      .option('--replace <selector>', 'regenerate these shots even if unchanged; repeatable', collect, [])
+      .option('--force', 'regenerate every selected shot');
+
+  program
+    .command('validate')
+    .description('check the manifest and its lockfile, then exit')
+    .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+    .option('--json', 'print the result as JSON')
+    .action(async (manifest: string, options) => {
+      const { runValidate } = await import('./commands/validate.js');
+      setExitCode(await runValidate(manifest, options, io()));
+    });
+
+  selectorOptions(
+    program
+      .command('plan')
+      .description('show what apply would do')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+      .option('--json', 'print the plan as JSON')
+      .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none')
+      .option('--show-kept', 'list unchanged shots too'),
+  ).action(async (manifest: string, options) => {
+    const { runPlan } = await import('./commands/plan.js');
+    setExitCode(await runPlan(manifest, options, io()));
+  });
+
+  selectorOptions(
+    program
+      .command('apply')
+      .description('plan, confirm, then generate, download and record every changed shot')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+      .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+      .option('--concurrency <n>', 'jobs in flight overall', parsePositiveInt, 8)
+      .option('--json', 'NDJSON events on stdout, nothing else'),
+  ).action(async (manifest: string, options) => {
+    const { runApply } = await import('./commands/apply.js');
+    setExitCode(await runApply(manifest, options, io()));
+  });
+
+  program
+    .command('status')
+    .description('what the lockfile says, and whether each output on disk still matches')
+    .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+    .option('--json', 'print the status as JSON')
+    .action(async (manifest: string, options) => {
+      const { runStatus } = await import('./commands/status.js');
+      setExitCode(await runStatus(manifest, options, io()));
+    });
+
+  program
+    .command('prune')
+    .description('delete orphaned lockfile entries (shots no longer in the manifest) and their outputs')
+    .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('--keep-files', 'remove the lock entries but leave the output files')
+    .action(async (manifest: string, options) => {
+      const { runPrune } = await import('./commands/prune.js');
+      setExitCode(await runPrune(manifest, options, io()));
+    });
+
+  program
+    .command('emulate')
+    .description('run the built-in emulator of the HeyGen and OpenAI-compatible video APIs')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')
+    .option('--fail-rate <rate>', 'share of jobs that end failed (0..1)')
+    .option('--rate-limit-rate <rate>', 'share of requests answered 429 with Retry-After')
+    .option('--error-rate <rate>', 'share of requests answered 5xx')
+    .option('--drop-rate <rate>', 'share of reads whose connection is reset mid-response')
+    .option('--truncate-rate <rate>', 'share of video downloads cut short')
+    .option('--max-concurrent <n>', 'jobs in flight per key before 429', '10')
+    .option('--url-ttl <duration>', 'lifetime of HeyGen temporary video URLs', '10m')
+    .option('--api-key <key>', 'require this API key (default: any non-empty key)')
+    .option('--seed <n>', 'seed for deterministic faults and latencies')
+    .option('--video-bytes <n>', 'pad each video to at least this many bytes')
+    .action(async (options) => {
+      const { runEmulate } = await import('./commands/emulate.js');
+      setExitCode(await runEmulate(options, io()));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the manifest (or of the lockfile)')
+    .addOption(new Option('--lock', 'print the lockfile schema instead'))
+    .action(async (options) => {
+      const { runSchema } = await import('./commands/schema.js');
+      setExitCode(await runSchema(options, io()));
+    });
+
+  program
+    .command('init')
+    .description('write a starter shots.yaml')
+    .argument('[manifest]', 'file to create', DEFAULT_MANIFEST)
+    .option('--force', 'overwrite an existing file')
+    .action(async (manifest: string, options) => {
+      const { runInit } = await import('./commands/init.js');
+      setExitCode(await runInit(manifest, options, io()));
+    });
+
+  return program;
+}
+
+function io() {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+function readVersion(): string {
+  const packageJson = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(packageJson) as { version: string }).version;
+}
+
+/** Entry point used by bin/videogen.js. Never throws: every error becomes a message and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    exitCode = reportError(error);
+  }
+  process.exitCode = exitCode;
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; any other commander complaint is bad usage.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.ok;
+    }
+    return ExitCode.invalid;
+  }
+  if (error instanceof InvalidInputError) {
+    for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+    const count = error.diagnostics.length;
+    process.stderr.write(`${count} problem${count === 1 ? '' : 's'} found; nothing was changed.\n`);
+    return error.exitCode;
+  }
+  if (error instanceof VideogenError) {
+    process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`videogen: unexpected error: ${message}\n`);
+  return ExitCode.failure;
+}

@@ -1,0 +1,102 @@
+/**
+ * `videogen apply`: hold the apply mutex, plan, confirm, then execute. Everything that talks
+ * to the network (HTTP client, providers, the in-process emulator) is set up here and torn
+ * down in one finally block; the work itself is run/executor.ts.
+ */
+import { ExitCode } from '../errors.js';
+import { acquireApplyMutex } from '../lock/apply-mutex.js';
+import { LockWriter } from '../lock/lock-writer.js';
+import { readLock } from '../lock/read.js';
+import { loadManifest } from '../manifest/load.js';
+import { observeOutputs } from '../plan/observe.js';
+import { planShots } from '../plan/plan.js';
+import { renderPlan } from '../plan/render.js';
+import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
+import { executePlan } from '../run/executor.js';
+import { handleInterrupts } from '../run/interrupt.js';
+import { confirmOrRefuse } from './confirm.js';
+import type { CommandIO } from './options.js';
+import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
+import { loadDotEnv } from './project.js';
+import { connectProviders } from './connect-providers.js';
+
+export interface ApplyFlags extends SelectorFlags {
+  yes?: boolean;
+  concurrency?: number;
+  json?: boolean;
+}
+
+export async function runApply(manifestPath: string, flags: ApplyFlags, io: CommandIO): Promise<number> {
+  const selectors = selectorsFromFlags(flags);
+  loadDotEnv(manifestPath, io.env);
+  const manifest = await loadManifest(manifestPath);
+  const color = colorEnabled(io.stdout, io.env);
+
+  const mutex = await acquireApplyMutex(manifest.lockFile);
+  try {
+    if (mutex.tookOverFrom !== undefined) {
+      io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
+    }
+    const lock = await readLock(manifest.lockFile);
+    const observed = await observeOutputs(manifest.dir, manifest.shots, lock);
+    const plan = planShots(manifest.shots, lock, observed, selectors);
+    refuseUnmatchedSelectors(plan);
+
+    // With --json, stdout carries NDJSON only; the plan travels as its first event.
+    const planText = renderPlan(plan, { color, manifestLabel: manifestPath });
+    if (!flags.json) io.stdout.write(planText);
+    if (plan.summary.changes === 0) {
+      if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'plan', plan })}\n`);
+      return ExitCode.ok;
+    }
+    if (!(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
+      io.stderr.write('Apply cancelled.\n');
+      return ExitCode.ok;
+    }
+
+    const connection = await connectProviders(manifest, plan, io.env);
+    const reporter = await chooseReporter({
+      json: flags.json ?? false,
+      isTTY: Boolean(io.stdout.isTTY),
+      color,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    });
+    const lockWriter = new LockWriter(manifest.lockFile, lock);
+    const interrupts = handleInterrupts(
+      (signalName) =>
+        reporter.onMessage?.({
+          level: 'warn',
+          text: `${signalName}: no new submissions; waiting for in-flight submissions to be recorded (press Ctrl-C again to exit at once)`,
+        }),
+      () => {
+        // Every transition so far is already on disk; nothing is lost by leaving now.
+        if (io.stderr.isTTY) io.stderr.write('\x1b[?25h');
+        io.stderr.write('\nexiting at once; the lockfile is consistent, the next apply collects running jobs\n');
+        process.exit(ExitCode.interrupted);
+      },
+    );
+    try {
+      reporter.onPlan?.(plan);
+      const { summary } = await executePlan({
+        manifest,
+        plan,
+        lock: lockWriter,
+        providers: connection.providers,
+        reporter,
+        concurrency: flags.concurrency ?? 8,
+        stop: interrupts.signal,
+      });
+      await lockWriter.flush();
+      reporter.onSummary?.(summary);
+      if (summary.interrupted) return ExitCode.interrupted;
+      return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+    } finally {
+      await reporter.close?.();
+      interrupts.dispose();
+      await connection.close();
+    }
+  } finally {
+    await mutex.release();
+  }
+}

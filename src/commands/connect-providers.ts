@@ -1,0 +1,65 @@
+/**
+ * Turns the manifest's provider entries into live providers for one apply: reads each
+ * key from its environment variable (checking all of them before anything is submitted),
+ * starts the in-process emulator when an entry says `emulate: true`, and opens one HTTP
+ * client for the whole run.
+ */
+import { ExitCode, VideogenError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import type { Manifest, ProviderConfig } from '../manifest/types.js';
+import type { Plan } from '../plan/types.js';
+import { createProvider } from '../providers/registry.js';
+import type { Provider } from '../providers/types.js';
+
+/** The emulator accepts any non-empty key; this one is not a secret. */
+const EMULATOR_KEY = 'videogen-emulator';
+
+export interface ProviderConnection {
+  providers: Map<string, Provider>;
+  close(): Promise<void>;
+}
+
+export async function connectProviders(manifest: Manifest, plan: Plan, env: NodeJS.ProcessEnv): Promise<ProviderConnection> {
+  const used = new Set(plan.actions.map((action) => action.provider).filter((name): name is string => Boolean(name)));
+  const configs = [...manifest.providers.values()].filter((config) => used.has(config.name));
+
+  const keys = new Map<string, string>();
+  const missing: string[] = [];
+  for (const config of configs) {
+    if (config.emulate) {
+      keys.set(config.name, EMULATOR_KEY);
+      continue;
+    }
+    const key = env[config.apiKeyEnv]?.trim();
+    if (key) keys.set(config.name, key);
+    else missing.push(`${config.apiKeyEnv} (provider "${config.name}")`);
+  }
+  if (missing.length > 0) {
+    throw new VideogenError('VIDEOGEN_API_KEY_MISSING', `no API key in ${missing.join(', ')}`, {
+      exitCode: ExitCode.invalid,
+      hint: 'export the variable, or put it in a .env file beside the manifest (never in the manifest itself)',
+    });
+  }
+
+  const emulator = configs.some((config) => config.emulate)
+    ? await (await import('../emulator/server.js')).startEmulator({ latencyMs: [1000, 3000] })
+    : undefined;
+  const http = new HttpClient({ secrets: [...keys.values()].filter((key) => key !== EMULATOR_KEY) });
+  const providers = new Map<string, Provider>();
+  for (const config of configs) {
+    const live: ProviderConfig = emulator ? { ...config, baseUrl: emulatedBaseUrl(config, emulator.url) } : config;
+    providers.set(config.name, createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
+  }
+  return {
+    providers,
+    async close() {
+      await http.close();
+      await emulator?.close();
+    },
+  };
+}
+
+function emulatedBaseUrl(config: ProviderConfig, emulatorUrl: string): string {
+  if (!config.emulate) return config.baseUrl;
+  return config.type === 'openai-videos' ? `${emulatorUrl}/v1` : emulatorUrl;
+}

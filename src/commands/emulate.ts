@@ -1,0 +1,23 @@
+/** `videogen emulate`: the built-in emulator as a standalone server, until Ctrl-C. */
+import { once } from 'node:events';
+import { emulatorOptionsFromFlags } from '../emulator/cli-options.js';
+import { startEmulator } from '../emulator/server.js';
+import { ExitCode } from '../errors.js';
+import type { CommandIO } from './options.js';
+
+export async function runEmulate(flags: Record<string, string | undefined>, io: CommandIO): Promise<number> {
+  const emulator = await startEmulator(emulatorOptionsFromFlags(flags));
+  io.stdout.write(
+    [
+      `videogen emulator listening on ${emulator.url}`,
+      `  HeyGen:            base_url: ${emulator.url}`,
+      `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
+      `  stats:             ${emulator.url}/_emulator/stats`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+  await emulator.close();
+  return ExitCode.ok;
+}

@@ -1,0 +1,46 @@
+import type { CommandIO } from './options.js';
+import { loadDotEnv, loadProjectWithOutputs } from './project.js';
+import { planShots } from '../plan/plan.js';
+import { planToJson, renderPlan } from '../plan/render.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { colorEnabled } from '../report/choose-reporter.js';
+import type { Plan, Selectors } from '../plan/types.js';
+
+export interface SelectorFlags {
+  only?: string[];
+  replace?: string[];
+  force?: boolean;
+}
+
+export function selectorsFromFlags(flags: SelectorFlags): Selectors {
+  if (flags.force && flags.replace && flags.replace.length > 0) {
+    throw new UsageError('--force and --replace both given', '--force already regenerates every selected shot; drop --replace');
+  }
+  return { only: flags.only ?? [], replace: flags.replace ?? [], force: flags.force ?? false };
+}
+
+/** A selector that matches no shot is almost always a typo: refuse rather than silently plan nothing. */
+export function refuseUnmatchedSelectors(plan: Plan): void {
+  if (plan.unmatched && plan.unmatched.length > 0) {
+    throw new UsageError(`no shot matches ${plan.unmatched.map((s) => `"${s}"`).join(', ')}`, 'selectors are ids, globs such as hero-*, or tag:name');
+  }
+}
+
+export async function runPlan(
+  manifestPath: string,
+  options: SelectorFlags & { json?: boolean; detailedExitcode?: boolean; showKept?: boolean },
+  io: CommandIO,
+): Promise<number> {
+  const selectors = selectorsFromFlags(options);
+  loadDotEnv(manifestPath, io.env);
+  const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  const plan = planShots(manifest.shots, lock, observed, selectors);
+  refuseUnmatchedSelectors(plan);
+  if (options.json) {
+    io.stdout.write(`${planToJson(plan)}\n`);
+  } else {
+    io.stdout.write(renderPlan(plan, { color: colorEnabled(io.stdout, io.env), manifestLabel: manifestPath, showKept: options.showKept ?? false }));
+  }
+  if (options.detailedExitcode && plan.summary.changes > 0) return ExitCode.changes;
+  return ExitCode.ok;
+}

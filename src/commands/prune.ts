@@ -1,0 +1,59 @@
+/** `videogen prune`: forget shots that left the manifest, and delete their outputs. */
+import { rm } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import { ExitCode } from '../errors.js';
+import { acquireApplyMutex } from '../lock/apply-mutex.js';
+import { readLock } from '../lock/read.js';
+import { writeLock } from '../lock/write.js';
+import { loadManifest } from '../manifest/load.js';
+import type { Manifest } from '../manifest/types.js';
+import { confirmOrRefuse } from './confirm.js';
+import type { CommandIO } from './options.js';
+
+export async function runPrune(manifestPath: string, options: { yes?: boolean; keepFiles?: boolean }, io: CommandIO): Promise<number> {
+  const manifest = await loadManifest(manifestPath);
+  const mutex = await acquireApplyMutex(manifest.lockFile);
+  try {
+    const lock = await readLock(manifest.lockFile);
+    const inManifest = new Set(manifest.shots.map((shot) => shot.id));
+    const orphans = Object.keys(lock.shots).filter((id) => !inManifest.has(id));
+    if (orphans.length === 0) {
+      io.stdout.write('Nothing to prune: every shot in the lockfile is in the manifest.\n');
+      return ExitCode.ok;
+    }
+    for (const id of orphans) {
+      const entry = lock.shots[id];
+      const file = entry?.output && !options.keepFiles ? ` and ${entry.output.path}` : '';
+      const running = entry?.state === 'submitted' ? ` (job ${entry.job_id} may still be running remotely)` : '';
+      io.stdout.write(`  - ${id}: lock entry${file}${running}\n`);
+    }
+    const question = `Prune ${orphans.length} orphaned shot${orphans.length === 1 ? '' : 's'}?`;
+    if (!(await confirmOrRefuse(io, question, options.yes))) {
+      io.stderr.write('Prune cancelled.\n');
+      return ExitCode.ok;
+    }
+    const remaining = { ...lock, shots: { ...lock.shots } };
+    for (const id of orphans) {
+      const output = remaining.shots[id]?.output;
+      delete remaining.shots[id];
+      if (output && !options.keepFiles) await deleteOutput(manifest, output.path, io);
+    }
+    await writeLock(manifest.lockFile, remaining);
+    io.stdout.write(`Pruned ${orphans.length} shot${orphans.length === 1 ? '' : 's'}.\n`);
+    return ExitCode.ok;
+  } finally {
+    await mutex.release();
+  }
+}
+
+/** A lockfile is editable text: never delete anything outside output_dir, whatever it says. */
+async function deleteOutput(manifest: Manifest, path: string, io: CommandIO): Promise<void> {
+  const outputRoot = resolve(manifest.dir, manifest.outputDir);
+  const target = resolve(manifest.dir, path);
+  const inside = relative(outputRoot, target);
+  if (inside === '' || inside.startsWith('..') || inside.startsWith(sep) || resolve(outputRoot, inside) !== target) {
+    io.stderr.write(`warning: not deleting ${path}: it is outside ${manifest.outputDir}\n`);
+    return;
+  }
+  await rm(target, { force: true });
+}

@@ -1,0 +1,84 @@
+/** `videogen status`: per shot, what the lock says and whether the output on disk still matches it. */
+import { ExitCode } from '../errors.js';
+import type { LockEntry } from '../lock/types.js';
+import type { ObservedOutput } from '../plan/types.js';
+import { colorEnabled } from '../report/choose-reporter.js';
+import type { CommandIO } from './options.js';
+import { loadDotEnv, loadProjectWithOutputs } from './project.js';
+
+export type OutputStatus = 'ok' | 'missing' | 'modified' | 'none';
+
+export interface ShotStatus {
+  id: string;
+  /** `new` when the lock does not know the shot, `orphan` when the manifest no longer has it. */
+  state: LockEntry['state'] | 'new' | 'orphan';
+  /** Whether the lock's spec still matches the manifest. */
+  current: boolean;
+  output: OutputStatus;
+  path?: string;
+  job_id?: string;
+  error?: { code: string; message: string };
+}
+
+export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
+  loadDotEnv(manifestPath, io.env);
+  const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  const rows: ShotStatus[] = manifest.shots.map((shot) => {
+    const entry = lock.shots[shot.id];
+    if (!entry) return { id: shot.id, state: 'new', current: false, output: 'none' };
+    return statusRow(shot.id, entry, entry.spec_hash === shot.specHash, observed.get(shot.id));
+  });
+  const inManifest = new Set(manifest.shots.map((shot) => shot.id));
+  for (const [id, entry] of Object.entries(lock.shots)) {
+    if (!inManifest.has(id)) rows.push({ ...statusRow(id, entry, false, undefined), state: 'orphan' });
+  }
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);
+  } else {
+    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)));
+  }
+  return ExitCode.ok;
+}
+
+function statusRow(id: string, entry: LockEntry, current: boolean, seen: ObservedOutput | undefined): ShotStatus {
+  const output: OutputStatus =
+    entry.state !== 'completed' || !entry.output
+      ? 'none'
+      : !seen
+        ? 'none'
+        : !seen.exists
+          ? 'missing'
+          : seen.sha256 === entry.output.sha256
+            ? 'ok'
+            : 'modified';
+  return {
+    id,
+    state: entry.state,
+    current,
+    output,
+    ...(entry.output ? { path: entry.output.path } : {}),
+    ...(entry.job_id ? { job_id: entry.job_id } : {}),
+    ...(entry.error ? { error: entry.error } : {}),
+  };
+}
+
+function renderStatus(rows: ShotStatus[], color: boolean): string {
+  const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const width = Math.max(4, ...rows.map((row) => row.id.length));
+  const lines = rows.map((row) => {
+    const state = row.state === 'completed' ? paint('32', row.state) : row.state === 'failed' ? paint('31', row.state) : row.state;
+    const parts = [row.id.padEnd(width), state.padEnd(color ? state.length : 10)];
+    if (!row.current && row.state !== 'new' && row.state !== 'orphan') parts.push('(manifest changed since)');
+    if (row.output === 'ok') parts.push(row.path ?? '');
+    if (row.output === 'missing') parts.push(paint('33', `${row.path} missing`));
+    if (row.output === 'modified') parts.push(paint('33', `${row.path} changed on disk`));
+    if (row.state === 'submitted' && row.job_id) parts.push(`job ${row.job_id}`);
+    if (row.error) parts.push(`${row.error.code}: ${row.error.message}`);
+    return parts.join('  ').trimEnd();
+  });
+  const count = (state: string) => rows.filter((row) => row.state === state).length;
+  lines.push(
+    `${rows.length} shots: ${count('completed')} completed, ${count('submitted')} submitted, ${count('failed')} failed, ${count('new')} new, ${count('orphan')} orphaned`,
+  );
+  return `${lines.join('\n')}\n`;
+}

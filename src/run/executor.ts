@@ -1,0 +1,128 @@
+/**
+ * Runs a plan: every action that does work goes through runShotAction under the job slots;
+ * the outcomes become the run summary. Failures are data: one failed shot never stops the
+ * others.
+ */
+import pLimit from 'p-limit';
+import type { LockWriter } from '../lock/lock-writer.js';
+import type { Manifest, Shot } from '../manifest/types.js';
+import type { ActionKind, Plan, PlanAction } from '../plan/types.js';
+import type { Provider } from '../providers/types.js';
+import type { Reporter, RunSummary } from '../report/types.js';
+import { emit, type RunContext } from './run-context.js';
+import { runShotAction, type ShotOutcome } from './shot-runner.js';
+import { JobSlots } from './slots.js';
+
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
+
+const WORK_ACTIONS: ReadonlySet<ActionKind> = new Set(['create', 'replace', 'resume', 'retry', 'fetch']);
+
+const SUMMARY_FIELD: Record<string, keyof RunSummary> = {
+  create: 'created',
+  replace: 'replaced',
+  resume: 'resumed',
+  retry: 'retried',
+  fetch: 'fetched',
+};
+
+export interface ExecuteOptions {
+  manifest: Manifest;
+  plan: Plan;
+  lock: LockWriter;
+  providers: ReadonlyMap<string, Provider>;
+  reporter: Reporter;
+  /** Jobs in flight overall; each provider's own `concurrency` caps it further. */
+  concurrency?: number;
+  /** The first interrupt aborts it. */
+  stop: AbortSignal;
+  maxDownloadBytes?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface ExecuteResult {
+  summary: RunSummary;
+  /** Most jobs in flight at once, as counted by the slots. */
+  peakInFlight: number;
+}
+
+export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const providerLimits = new Map([...options.manifest.providers.values()].map((p) => [p.name, p.concurrency]));
+  const ctx: RunContext = {
+    manifest: options.manifest,
+    lock: options.lock,
+    providers: options.providers,
+    reporter: options.reporter,
+    slots: new JobSlots(concurrency, providerLimits),
+    downloads: pLimit(concurrency),
+    stop: options.stop,
+    maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
+    random: options.random ?? Math.random,
+    now,
+  };
+
+  const shotsById = new Map(options.manifest.shots.map((shot) => [shot.id, shot]));
+  const work = options.plan.actions.filter((action) => WORK_ACTIONS.has(action.action));
+  for (const action of work) emit(ctx, { id: action.id, action: action.action, state: 'queued', ...providerOf(action) });
+
+  const outcomes = await Promise.all(
+    work.map(async (action) => ({ action, outcome: await runSafely(ctx, action, shotsById.get(action.id)) })),
+  );
+
+  const summary = summarise(options.plan, outcomes, options.stop.aborted, now() - started);
+  return { summary, peakInFlight: ctx.slots.peak };
+}
+
+function providerOf(action: PlanAction): { provider?: string } {
+  return action.provider ? { provider: action.provider } : {};
+}
+
+/** A bug in one shot's path must not take the batch down: it becomes that shot's failure. */
+async function runSafely(ctx: RunContext, action: PlanAction, shot: Shot | undefined): Promise<ShotOutcome> {
+  try {
+    if (!shot) throw new Error(`plan names shot ${action.id}, which the manifest does not have`);
+    return await runShotAction(ctx, action, shot);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const failure = { code: 'VIDEOGEN_INTERNAL', message };
+    emit(ctx, { id: action.id, action: action.action, state: 'failed', error: failure });
+    return { kind: 'failed', error: failure };
+  }
+}
+
+function summarise(
+  plan: Plan,
+  outcomes: { action: PlanAction; outcome: ShotOutcome }[],
+  interrupted: boolean,
+  wallMs: number,
+): RunSummary {
+  const summary: RunSummary = {
+    created: 0,
+    replaced: 0,
+    resumed: 0,
+    retried: 0,
+    fetched: 0,
+    kept: plan.summary.keep,
+    failed: 0,
+    pending: 0,
+    videoSeconds: 0,
+    wallMs,
+    interrupted,
+  };
+  for (const { action, outcome } of outcomes) {
+    if (outcome.kind === 'completed') {
+      const field = SUMMARY_FIELD[action.action];
+      if (field) (summary[field] as number) += 1;
+      summary.videoSeconds += outcome.videoSeconds;
+    } else if (outcome.kind === 'failed') {
+      summary.failed += 1;
+    } else if (outcome.kind === 'pending') {
+      summary.pending += 1;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,41 @@
+/** The lock entry for each transition of a shot. Pure: the executor decides when, these decide what. */
+import type { LockEntry, LockRemote } from '../lock/types.js';
+import type { Shot } from '../manifest/types.js';
+
+export function submittedEntry(shot: Shot, jobId: string, submittedAt: string, remote?: LockRemote): LockEntry {
+  return {
+    spec_hash: shot.specHash,
+    spec: shot.spec,
+    state: 'submitted',
+    job_id: jobId,
+    provider: shot.providerName,
+    submitted_at: submittedAt,
+    ...(remote && hasAny(remote) ? { remote } : {}),
+  };
+}
+
+export function completedEntry(
+  previous: LockEntry,
+  output: { path: string; sha256: string; bytes: number },
+  completedAt: string,
+  remote?: LockRemote,
+): LockEntry {
+  const merged = { ...previous.remote, ...remote };
+  const { error: _error, ...rest } = previous;
+  return {
+    ...rest,
+    state: 'completed',
+    completed_at: completedAt,
+    output,
+    ...(hasAny(merged) ? { remote: merged } : {}),
+  };
+}
+
+export function failedEntry(previous: LockEntry, error: { code: string; message: string }, completedAt: string): LockEntry {
+  const { output: _output, ...rest } = previous;
+  return { ...rest, state: 'failed', completed_at: completedAt, error };
+}
+
+function hasAny(remote: LockRemote): boolean {
+  return Object.values(remote).some((value) => value !== undefined);
+}

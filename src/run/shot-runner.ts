@@ -1,0 +1,287 @@
+/**
+ * One shot's way through apply: submit → record the job id → poll → download → record the
+ * output. Resume enters at poll; fetch enters at download and falls back to generating
+ * again when the provider no longer serves the video.
+ *
+ * The lock only ever says `failed` when the provider said so (or refused the submission);
+ * a timeout, a poll error or a failed download leaves the job `submitted`, because the job
+ * is paid for and the next apply can still collect it.
+ */
+import { resolve } from 'node:path';
+import { VideogenError } from '../errors.js';
+import type { Shot } from '../manifest/types.js';
+import type { PlanAction } from '../plan/types.js';
+import type { CompletedJob, Provider } from '../providers/types.js';
+import { formatDuration } from '../util/duration.js';
+import { completedEntry, failedEntry, submittedEntry } from './lock-entries.js';
+import { readMp4DurationSeconds } from './mp4-duration.js';
+import { pollDelayMs } from './poll-schedule.js';
+import { emit, isoNow, type RunContext } from './run-context.js';
+import { sleepUnlessStopped } from './sleep.js';
+
+export type ShotOutcome =
+  | { kind: 'completed'; bytes: number; videoSeconds: number }
+  | { kind: 'failed'; error: ErrorInfo; gone?: boolean }
+  /** Still running remotely, recorded as `submitted`: the next apply collects it. */
+  | { kind: 'pending'; jobId: string }
+  /** Never submitted (interrupted while queued). */
+  | { kind: 'skipped' };
+
+type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob };
+
+interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+/**
+ * Submissions are never aborted by the first Ctrl-C: cutting a POST off mid-flight could
+ * leave a billed job whose id we never learn. A second Ctrl-C exits the process instead.
+ */
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Kinds of HTTP failure that asking again will not fix. */
+const PERMANENT_KINDS = new Set(['auth', 'credit', 'client']);
+
+export async function runShotAction(ctx: RunContext, action: PlanAction, shot: Shot): Promise<ShotOutcome> {
+  const provider = ctx.providers.get(shot.providerName);
+  if (!provider) throw new Error(`provider "${shot.providerName}" was not created`);
+  const runner = new ShotRunner(ctx, action, shot, provider);
+  switch (action.action) {
+    case 'create':
+    case 'replace':
+    case 'retry':
+      return runner.generate();
+    case 'resume':
+      return runner.resume(requireJobId(action));
+    case 'fetch':
+      return runner.refetch(requireJobId(action));
+    default:
+      throw new Error(`action ${action.action} does no work`);
+  }
+}
+
+class ShotRunner {
+  private readonly startedAt: number;
+  private lastReported = '';
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly action: PlanAction,
+    private readonly shot: Shot,
+    private readonly provider: Provider,
+  ) {
+    this.startedAt = ctx.now();
+  }
+
+  async generate(): Promise<ShotOutcome> {
+    const watched = await this.ctx.slots.run(this.shot.providerName, async (): Promise<WatchOutcome> => {
+      if (this.ctx.stop.aborted) return { kind: 'skipped' };
+      const jobId = await this.submit();
+      if (typeof jobId !== 'string') return jobId;
+      return this.watch(jobId);
+    });
+    return watched.kind === 'done' ? this.collect(watched.job) : watched;
+  }
+
+  async resume(jobId: string): Promise<ShotOutcome> {
+    const watched = await this.ctx.slots.run(this.shot.providerName, async (): Promise<WatchOutcome> => {
+      if (this.ctx.stop.aborted) return { kind: 'pending', jobId };
+      this.report('submitted', { jobId, note: 'resuming' });
+      return this.watch(jobId);
+    });
+    return watched.kind === 'done' ? this.collect(watched.job) : watched;
+  }
+
+  /** The output is missing or changed: download the finished job again, or generate anew if it is gone. */
+  async refetch(jobId: string): Promise<ShotOutcome> {
+    if (this.ctx.stop.aborted) return { kind: 'skipped' };
+    let job: CompletedJob | undefined;
+    try {
+      const result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+      if (result.state === 'completed') job = result.job;
+    } catch (error) {
+      if (this.ctx.stop.aborted) return { kind: 'skipped' };
+      // 403 on a poll means a bad key, not a vanished job; only a 404/410 says the job is gone.
+      const status = errorStatus(error);
+      if (status !== 404 && status !== 410) return this.fail(describeError(error));
+    }
+    if (job) {
+      const outcome = await this.collect(job);
+      if (outcome.kind !== 'failed' || !outcome.gone) return outcome;
+    }
+    this.report('queued', { note: `the provider no longer serves job ${jobId}; generating it again` });
+    return this.generate();
+  }
+
+  /** Returns the job id once it is durably in the lock, or the outcome when there is no job. */
+  private async submit(): Promise<string | ShotOutcome> {
+    this.report('submitting');
+    const timeoutMs = this.provider.config.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED });
+        // The job exists and is billed from here on: record it before anything else.
+        const at = isoNow(this.ctx);
+        await this.ctx.lock.update(this.shot.id, () => submittedEntry(this.shot, result.jobId, at, result.remote));
+        this.report('submitted', { jobId: result.jobId });
+        return result.jobId;
+      } catch (error) {
+        // A 429 at submission is refused at the door (the HTTP layer has already honoured
+        // Retry-After a few times): no job exists, so waiting for room and asking again is
+        // safe, and a busy account is not a failed shot.
+        const waited = this.ctx.now() - this.startedAt;
+        if (isRateLimited(error) && !this.ctx.stop.aborted && waited < timeoutMs) {
+          const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
+          this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
+          if (await sleepUnlessStopped(pause, this.ctx.stop)) return { kind: 'skipped' };
+          continue;
+        }
+        const info = describeError(error);
+        const at = isoNow(this.ctx);
+        await this.ctx.lock.update(this.shot.id, () =>
+          failedEntry({ spec_hash: this.shot.specHash, spec: this.shot.spec, state: 'failed', provider: this.shot.providerName }, info, at),
+        );
+        return this.fail(info);
+      }
+    }
+  }
+
+  private async watch(jobId: string): Promise<WatchOutcome> {
+    const { poll, timeoutMs } = this.provider.config;
+    const watchStarted = this.ctx.now();
+    let hintMs: number | undefined;
+    for (let attempt = 0; ; attempt++) {
+      if (await sleepUnlessStopped(pollDelayMs(attempt, poll, this.ctx.random, hintMs), this.ctx.stop)) {
+        return this.pending(jobId);
+      }
+      if (this.ctx.now() - watchStarted > timeoutMs) {
+        return this.fail({
+          code: 'VIDEOGEN_JOB_TIMEOUT',
+          message: `job ${jobId} did not finish within ${formatDuration(timeoutMs)}; it stays submitted and the next apply resumes it`,
+        });
+      }
+      let result;
+      try {
+        result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+      } catch (error) {
+        if (this.ctx.stop.aborted) return this.pending(jobId);
+        const info = describeError(error);
+        if (isPermanent(error)) {
+          return this.fail({ ...info, message: `${info.message}; job ${jobId} stays submitted for the next apply` });
+        }
+        this.report('running', { jobId, note: `poll failed (${info.code}); trying again` });
+        hintMs = undefined;
+        continue;
+      }
+      hintMs = result.pollAfterMs;
+      if (result.state === 'completed' && result.job) return { kind: 'done', job: result.job };
+      if (result.state === 'failed' || result.state === 'not_found' || result.state === 'completed') {
+        const info =
+          result.state === 'failed'
+            ? (result.error ?? { code: 'generation_failed', message: 'the provider reported a failure without a reason' })
+            : result.state === 'not_found'
+              ? { code: 'job_not_found', message: `the provider does not know job ${jobId} (expired or deleted)` }
+              : { code: 'no_output', message: `job ${jobId} completed without a video` };
+        const at = isoNow(this.ctx);
+        await this.ctx.lock.update(this.shot.id, (previous) =>
+          failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at),
+        );
+        return this.fail(info, jobId);
+      }
+      this.report('running', { jobId, ...(result.progress === undefined ? {} : { progress: result.progress }) });
+    }
+  }
+
+  private collect(job: CompletedJob): Promise<ShotOutcome> {
+    return this.ctx.downloads(async () => {
+      if (this.ctx.stop.aborted) return this.pending(job.jobId);
+      const dest = resolve(this.ctx.manifest.dir, this.shot.output);
+      let current = job;
+      for (let attempt = 1; ; attempt++) {
+        this.report('downloading', { jobId: job.jobId, bytes: 0 });
+        try {
+          const file = await this.provider.download(current, dest, {
+            signal: this.ctx.stop,
+            maxBytes: this.ctx.maxDownloadBytes,
+            onProgress: (bytes) => this.report('downloading', { jobId: job.jobId, bytes }),
+          });
+          const at = isoNow(this.ctx);
+          const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
+          await this.ctx.lock.update(this.shot.id, (previous) =>
+            completedEntry(previous ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote),
+          );
+          this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt });
+          const videoSeconds = (await readMp4DurationSeconds(dest)) ?? this.shot.spec.duration ?? 0;
+          return { kind: 'completed', bytes: file.bytes, videoSeconds };
+        } catch (error) {
+          if (this.ctx.stop.aborted) return this.pending(job.jobId);
+          // Temporary URLs expire (HeyGen's do within hours): ask once for a fresh one.
+          if (attempt === 1 && isGoneError(error)) {
+            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop }).catch(() => undefined);
+            if (fresh?.state === 'completed' && fresh.job) {
+              current = fresh.job;
+              continue;
+            }
+          }
+          const info = describeError(error);
+          const outcome = this.fail({ ...info, message: `${info.message}; job ${job.jobId} stays submitted, the next apply downloads it again` }, job.jobId);
+          return isGoneError(error) ? { ...outcome, gone: true } : outcome;
+        }
+      }
+    });
+  }
+
+  private pending(jobId: string): ShotOutcome {
+    this.report('pending', { jobId, note: 'still running remotely; the next apply collects it' });
+    return { kind: 'pending', jobId };
+  }
+
+  private fail(error: ErrorInfo, jobId?: string): { kind: 'failed'; error: ErrorInfo } {
+    this.report('failed', { error, ...(jobId ? { jobId } : {}), elapsedMs: this.ctx.now() - this.startedAt });
+    return { kind: 'failed', error };
+  }
+
+  private report(state: Parameters<typeof emit>[1]['state'], extra: Partial<Parameters<typeof emit>[1]> = {}): void {
+    // Progress polls repeat themselves; pass on only what changed.
+    const key = `${state}|${extra.progress ?? ''}|${extra.bytes ?? ''}|${extra.note ?? ''}`;
+    if (key === this.lastReported) return;
+    this.lastReported = key;
+    emit(this.ctx, { id: this.shot.id, action: this.action.action, provider: this.shot.providerName, state, ...extra });
+  }
+}
+
+function requireJobId(action: PlanAction): string {
+  if (!action.job_id) throw new Error(`${action.action} of ${action.id} has no job id`);
+  return action.job_id;
+}
+
+function errorKind(error: unknown): string | undefined {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : undefined;
+}
+
+function errorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function isRateLimited(error: unknown): boolean {
+  return errorKind(error) === 'rate_limit';
+}
+
+function isPermanent(error: unknown): boolean {
+  const kind = errorKind(error);
+  return kind !== undefined && PERMANENT_KINDS.has(kind);
+}
+
+/** The provider no longer has the video (or its URL expired). */
+function isGoneError(error: unknown): boolean {
+  const status = errorStatus(error);
+  return status === 403 || status === 404 || status === 410;
+}
+
+export function describeError(error: unknown): ErrorInfo {
+  if (error instanceof VideogenError) return { code: error.code, message: error.message };
+  return { code: 'VIDEOGEN_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
