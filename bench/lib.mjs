@@ -1,0 +1,48 @@
+// Shared helpers for the benchmarks: timing cold CLI processes and printing a table.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'videogen.js');
+const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
+
+/** Runs the CLI in a fresh process; returns wall time, peak RSS, exit code and output. */
+export async function timeCli(args, { cwd = ROOT, env = {} } = {}) {
+  const rssFile = join(tmpdir(), `videogen-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, ['--import', RSS_PROBE, BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  let rssBytes;
+  try {
+    rssBytes = Number(readFileSync(rssFile, 'utf8'));
+    rmSync(rssFile);
+  } catch {
+    rssBytes = undefined;
+  }
+  return { code, wallMs, rssBytes, stdout, stderr };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export const mb = (bytes) => (bytes === undefined ? 'n/a' : `${(bytes / 1e6).toFixed(0)} MB`);
+export const ms = (value) => `${value.toFixed(0)} ms`;
+
+export function printTable(rows) {
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => String(row[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
+}

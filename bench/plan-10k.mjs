@@ -1,0 +1,57 @@
+// `videogen plan` on a 10,000-shot manifest whose lockfile matches and whose outputs are all
+// on disk (so every output is stat'ed and hashed): cold process, wall time and peak RSS.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median, timeCli } from './lib.mjs';
+
+const SHOTS = 10_000;
+
+export async function benchPlan10k({ runs = 5 } = {}) {
+  const { loadManifest } = await import('../dist/manifest/load.js');
+  const { serializeLock } = await import('../dist/lock/serialize.js');
+  const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-plan-'));
+  try {
+    const lines = ['version: 1', 'output_dir: out', 'providers:', '  hg: { type: heygen }', 'shots:'];
+    for (let i = 0; i < SHOTS; i++) {
+      lines.push(`  - id: shot-${i}`, `    prompt: "Shot ${i}: drone footage over a coastal city at golden hour, cinematic"`, `    tags: [batch-${i % 10}]`);
+    }
+    writeFileSync(join(dir, 'shots.yaml'), `${lines.join('\n')}\n`);
+    const manifest = await loadManifest(join(dir, 'shots.yaml'));
+    mkdirSync(join(dir, 'out'));
+    const lock = { version: 1, shots: {} };
+    for (const shot of manifest.shots) {
+      // A small stand-in output per shot: a 4 KB file with an MP4 signature.
+      const bytes = Buffer.alloc(4096, shot.id);
+      bytes.writeUInt32BE(32, 0);
+      bytes.write('ftyp', 4, 'latin1');
+      writeFileSync(join(dir, shot.output), bytes);
+      lock.shots[shot.id] = {
+        spec_hash: shot.specHash,
+        spec: shot.spec,
+        state: 'completed',
+        job_id: `node-gw-${shot.id}`,
+        provider: 'hg',
+        submitted_at: '2026-11-21T10:00:00Z',
+        completed_at: '2026-11-21T10:03:12Z',
+        output: { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length },
+      };
+    }
+    writeFileSync(join(dir, 'shots.lock.yaml'), serializeLock(lock));
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      const result = await timeCli(['plan', 'shots.yaml', '--detailed-exitcode'], { cwd: dir });
+      if (result.code !== 0) throw new Error(`plan exited ${result.code}: ${result.stderr}${result.stdout.slice(0, 500)}`);
+      samples.push(result);
+    }
+    return {
+      shots: SHOTS,
+      runs,
+      wallMs: median(samples.map((s) => s.wallMs)),
+      peakRssBytes: Math.max(...samples.map((s) => s.rssBytes ?? 0)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

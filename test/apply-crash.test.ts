@@ -1,0 +1,121 @@
+/**
+ * Crash safety: kill -9 at random moments, SIGINT with jobs in flight. After each, the lock
+ * parses and tells the truth, and the next apply finishes the work without submitting any
+ * job twice.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { parseLockText } from '../src/lock/read.js';
+import type { Lock } from '../src/lock/types.js';
+import { collect, runCli, startCli } from './helpers/cli.js';
+import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+/** mulberry32: the kill moments are random but the same on every run of the suite. */
+function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function readLockIfAny(ws: Workspace): Promise<Lock | undefined> {
+  const text = await readFile(ws.path('shots.lock.yaml'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseLockText(text, 'shots.lock.yaml');
+}
+
+describe('crash safety', () => {
+  let emulator: RunningEmulator | undefined;
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    await ws?.remove();
+  });
+
+  it('survives kill -9 at several random moments of a 30-shot run without billing any job twice', async () => {
+    emulator = await startEmulator({ latencyMs: [300, 900], seed: 21 });
+    ws = await createWorkspace();
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 30, concurrency: 5 }));
+    const random = seededRandom(1234);
+    for (let kill = 0; kill < 4; kill++) {
+      const child = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
+      const done = collect(child);
+      await delay(150 + random() * 1200);
+      child.kill('SIGKILL');
+      const result = await done;
+      // It may have finished before the kill; either way the lock must parse.
+      expect(result.signal === 'SIGKILL' || result.code === 0).toBe(true);
+      // parseLockText throws on anything unparsable or contradictory; what it says must be true.
+      const lock = await readLockIfAny(ws);
+      for (const entry of Object.values(lock?.shots ?? {})) {
+        if (entry.state === 'submitted') expect(entry.job_id).toBeTruthy();
+        if (entry.state === 'completed') expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
+      }
+    }
+    const final = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
+    expect(final.code, final.stderr + final.stdout).toBe(0);
+    const lock = (await readLockIfAny(ws))!;
+    expect(Object.keys(lock.shots)).toHaveLength(30);
+    for (const entry of Object.values(lock.shots)) {
+      expect(entry.state).toBe('completed');
+      expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
+    }
+    expect(submissions(emulator.stats())).toBe(30);
+    expect((await ws.files()).filter((file) => file.endsWith('.part'))).toEqual([]);
+  });
+
+  it('on SIGINT records in-flight jobs, exits 130, and the next apply resumes them without resubmitting', async () => {
+    emulator = await startEmulator({ latencyMs: [1500, 2500], seed: 9 });
+    ws = await createWorkspace();
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 12, concurrency: 2 }));
+    const child = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
+    const done = collect(child);
+    // Wait until jobs are in flight (recorded as submitted), then interrupt.
+    for (let i = 0; i < 100; i++) {
+      const lock = await readLockIfAny(ws).catch(() => undefined);
+      if (lock && Object.values(lock.shots).filter((e) => e.state === 'submitted').length >= 3) break;
+      await delay(50);
+    }
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(result.stderr + result.stdout).toMatch(/still running remotely/);
+    const lock = (await readLockIfAny(ws))!;
+    const submitted = Object.values(lock.shots).filter((entry) => entry.state === 'submitted');
+    expect(submitted.length).toBeGreaterThanOrEqual(3);
+    expect(submitted.every((entry) => typeof entry.job_id === 'string')).toBe(true);
+    const createdBefore = submissions(emulator.stats());
+    expect(createdBefore).toBe(Object.keys(lock.shots).length);
+
+    const plan = await runCli(['plan', 'shots.yaml'], { cwd: ws.dir, env: TEST_KEYS });
+    expect(plan.stdout).toMatch(/> shot-/);
+    const again = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(submissions(emulator.stats())).toBe(12);
+    const finalLock = (await readLockIfAny(ws))!;
+    for (const entry of submitted) {
+      const id = Object.keys(finalLock.shots).find((key) => finalLock.shots[key]?.job_id === entry.job_id);
+      expect(id, `job ${entry.job_id} was resumed, not replaced`).toBeDefined();
+      expect(finalLock.shots[id!]?.state).toBe('completed');
+    }
+  });
+
+  it('refuses a second apply on the same manifest while the first runs', async () => {
+    emulator = await startEmulator({ latencyMs: [800, 1200], seed: 4 });
+    ws = await createWorkspace();
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4, concurrency: 4 }));
+    const first = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
+    const firstDone = collect(first);
+    for (let i = 0; i < 100 && !(await ws.exists('shots.lock.yaml.pid')); i++) await delay(20);
+    const second = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/VIDEOGEN_LOCK_BUSY/);
+    expect((await firstDone).code).toBe(0);
+    expect(submissions(emulator.stats())).toBe(4);
+  });
+});

@@ -1,0 +1,68 @@
+/** Generated manifests for end-to-end runs against an emulator started by the test. */
+
+export interface CampaignOptions {
+  emulatorUrl: string;
+  shots: number;
+  /** Which provider types to use; shots alternate between them. */
+  types?: Array<'heygen' | 'openai-videos'>;
+  concurrency?: number;
+  poll?: { initial: string; max: string };
+  timeout?: string;
+  promptSuffix?: (index: number) => string;
+}
+
+export function campaignManifest(options: CampaignOptions): string {
+  const types = options.types ?? ['heygen', 'openai-videos'];
+  const poll = options.poll ?? { initial: '100ms', max: '300ms' };
+  const concurrency = options.concurrency ?? 4;
+  const providers: string[] = [];
+  if (types.includes('heygen')) {
+    providers.push(
+      '  hg:',
+      '    type: heygen',
+      `    base_url: ${options.emulatorUrl}`,
+      '    api_key_env: TEST_HEYGEN_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
+  if (types.includes('openai-videos')) {
+    providers.push(
+      '  oa:',
+      '    type: openai-videos',
+      `    base_url: ${options.emulatorUrl}/v1`,
+      '    api_key_env: TEST_OPENAI_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
+  const shots: string[] = [];
+  for (let i = 0; i < options.shots; i++) {
+    const type = types[i % types.length];
+    const id = `shot-${String(i).padStart(3, '0')}`;
+    const suffix = options.promptSuffix?.(i) ?? '';
+    shots.push(`  - id: ${id}`);
+    shots.push(`    provider: ${type === 'heygen' ? 'hg' : 'oa'}`);
+    shots.push(`    model: ${type === 'heygen' ? 'veo_3_1' : 'sora-2'}`);
+    shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
+    shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
+    if (type === 'openai-videos') shots.push('    duration: 4');
+    shots.push(`    tags: [${i % 2 === 0 ? 'even' : 'odd'}]`);
+  }
+  return ['version: 1', 'output_dir: out', 'providers:', ...providers, 'shots:', ...shots, ''].join('\n');
+}
+
+export const TEST_KEYS = {
+  TEST_HEYGEN_KEY: 'hg-test-key-0001',
+  TEST_OPENAI_KEY: 'sk-test-key-0002',
+};
+
+/**
+ * Jobs the emulator created (and a real provider would have billed), both APIs. Refused
+ * submissions (429, 503) are requests but not jobs, so they do not count.
+ */
+export function submissions(stats: { jobs: { created: number } }): number {
+  return stats.jobs.created;
+}

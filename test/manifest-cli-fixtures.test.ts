@@ -1,0 +1,47 @@
+/**
+ * Every broken manifest in the corpus, through the real CLI: exit 3, the expected codes at
+ * the expected `file:line:col`, and nothing written beside it (in particular no lockfile).
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { createWorkspace } from './helpers/workspace.js';
+
+const BAD = join(REPO_ROOT, 'test', 'fixtures', 'manifests', 'bad');
+const fixtures = readdirSync(BAD).filter((file) => file.endsWith('.yaml'));
+
+function expectations(file: string): { code: string; line: number; col: number }[] {
+  const text = readFileSync(join(BAD, file), 'latin1');
+  return [...text.matchAll(/^# expect: (\S+) (\d+):(\d+)$/gm)].map((m) => ({ code: m[1]!, line: Number(m[2]), col: Number(m[3]) }));
+}
+
+describe('broken manifests through the CLI', () => {
+  it('has a corpus of at least 25', () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(fixtures)('%s exits 3 with its located errors and changes nothing', async (file) => {
+    const ws = await createWorkspace();
+    try {
+      // Copy the whole fixture folder so relative reference images resolve as they do in the corpus.
+      await cp(BAD, ws.dir, { recursive: true });
+      const lockText = 'version: 1\nshots: {}\n';
+      await ws.write(file.replace(/\.yaml$/, '.lock.yaml'), lockText);
+      const before = (await ws.files()).sort();
+      for (const command of ['validate', 'plan']) {
+        const result = await runCli([command, file], { cwd: ws.dir });
+        expect(result.code, result.stderr).toBe(3);
+        for (const { code, line, col } of expectations(file)) {
+          expect(result.stderr).toContain(`${file}:${line}:${col}: ${code}`);
+        }
+        expect(result.stdout).toBe('');
+      }
+      expect((await ws.files()).sort()).toEqual(before);
+      expect(await ws.read(file.replace(/\.yaml$/, '.lock.yaml'))).toBe(lockText);
+    } finally {
+      await ws.remove();
+    }
+  });
+});
