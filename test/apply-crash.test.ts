@@ -37,10 +37,13 @@ describe('crash safety', () => {
     await ws?.remove();
   });
 
+  // On an OpenAI-compatible endpoint, a kill between sending a submission and recording its
+  // answer is recovered by listing the account's videos, so the count is exact whatever the
+  // moment. (HeyGen cannot be asked; see the recovery test below.)
   it('survives kill -9 at several random moments of a 30-shot run without billing any job twice', async () => {
     emulator = await startEmulator({ latencyMs: [300, 900], seed: 21 });
     ws = await createWorkspace();
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 30, concurrency: 5 }));
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 30, concurrency: 5, types: ['openai-videos'] }));
     const random = seededRandom(1234);
     for (let kill = 0; kill < 4; kill++) {
       const child = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
@@ -67,6 +70,40 @@ describe('crash safety', () => {
     }
     expect(submissions(emulator.stats())).toBe(30);
     expect((await ws.files()).filter((file) => file.endsWith('.part'))).toEqual([]);
+  });
+
+  it('adopts the job of a submission whose answer was never recorded, instead of paying again', async () => {
+    emulator = await startEmulator({ latencyMs: [200, 400], seed: 8 });
+    ws = await createWorkspace();
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4, concurrency: 4 }));
+    const { loadManifest } = await import('../src/manifest/load.js');
+    const { createProvider } = await import('../src/providers/registry.js');
+    const { HttpClient } = await import('../src/http/client.js');
+    const { serializeLock } = await import('../src/lock/serialize.js');
+    const manifest = await loadManifest(ws.path('shots.yaml'));
+    // What a crash right after the POST leaves: the provider has the jobs, the lock only the intents.
+    const http = new HttpClient();
+    const intents: Lock = { version: 1, shots: {} };
+    const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const shot of manifest.shots) {
+      const config = manifest.providers.get(shot.providerName)!;
+      const provider = createProvider(config, { http, apiKey: config.type === 'heygen' ? TEST_KEYS.TEST_HEYGEN_KEY : TEST_KEYS.TEST_OPENAI_KEY });
+      await provider.submit(shot, { signal: new AbortController().signal });
+      intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
+    }
+    await http.close();
+    await ws.write('shots.lock.yaml', serializeLock(intents));
+    expect(submissions(emulator.stats())).toBe(4);
+
+    const result = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    // The two OpenAI-compatible shots found their jobs; HeyGen has no way to list them, so its
+    // two were submitted again, with a warning that says so.
+    expect(result.stdout).toContain('found the job of the interrupted submission');
+    expect(result.stdout.match(/may bill it twice/g)).toHaveLength(2);
+    expect(submissions(emulator.stats())).toBe(6);
+    const lock = (await readLockIfAny(ws))!;
+    expect(Object.values(lock.shots).every((entry) => entry.state === 'completed')).toBe(true);
   });
 
   it('on SIGINT records in-flight jobs, exits 130, and the next apply resumes them without resubmitting', async () => {

@@ -211,3 +211,15 @@ describe('planShots', () => {
     expect(plan.summary).toMatchObject({ keep: 10_000, changes: 0 });
   });
 });
+
+describe('planShots: a submission whose answer was never recorded', () => {
+  it('resumes it without a job id, so apply looks for the job before submitting again', () => {
+    const shot = makeShot('interrupted');
+    const { job_id: _job, ...intent } = submittedEntryFor(shot, 'unused');
+    const plan = planShots([shot], { version: 1, shots: { interrupted: intent } }, new Map());
+    expect(plan.actions).toHaveLength(1);
+    expect(plan.actions[0]).toMatchObject({ id: 'interrupted', action: 'resume' });
+    expect(plan.actions[0]?.job_id).toBeUndefined();
+    expect(plan.actions[0]?.reason).toContain('look for that job');
+  });
+});

@@ -73,7 +73,13 @@ function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutp
   }
 
   if (entry.state === 'submitted') {
-    if (!entry.job_id) return { ...base, action: 'retry', reason: 'submitted, but no job id was recorded' };
+    if (!entry.job_id) {
+      return {
+        ...base,
+        action: 'resume',
+        reason: 'the last apply stopped while submitting: look for that job at the provider before submitting again',
+      };
+    }
     return { ...base, action: 'resume', reason: `job ${entry.job_id} was submitted: collect it, never submit again`, job_id: entry.job_id };
   }
   if (entry.state === 'failed') {

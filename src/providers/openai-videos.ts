@@ -5,6 +5,7 @@ import type { HttpRequest } from '../http/types.js';
 import { openAiSizeFor } from '../manifest/capabilities.js';
 import type { ReferenceFormat, Shot } from '../manifest/types.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from './images.js';
+import { findSubmittedVideo } from './openai-reconcile.js';
 import { parseAnswer, positiveIntHeader, progressFrom } from './response.js';
 import type { Provider, ProviderFactory, PollResult } from './types.js';
 
@@ -80,6 +81,10 @@ async function createBody(shot: Shot, format: ReferenceFormat): Promise<CreateBo
       fields.input_reference = image.bytes.toString('base64');
       return { json: fields };
   }
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
 }
 
 function sameOrigin(a: string, b: string): boolean {
@@ -172,6 +177,17 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
         if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
         throw error;
       }
+    },
+
+    async findSubmitted(shot, since, claimed, ctx) {
+      const fields = baseFields(shot);
+      const expected = {
+        model: asText(fields.model),
+        prompt: asText(fields.prompt),
+        ...(typeof fields.size === 'string' ? { size: fields.size } : {}),
+        ...(typeof fields.seconds === 'string' ? { seconds: fields.seconds } : {}),
+      };
+      return findSubmittedVideo(http, config, authHeaders, expected, shot, since, claimed, ctx);
     },
 
     async download(job, dest, ctx) {

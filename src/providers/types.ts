@@ -14,6 +14,13 @@ export interface Provider {
   submit(shot: Shot, ctx: CallContext): Promise<SubmitResult>;
   poll(jobId: string, ctx: CallContext): Promise<PollResult>;
   download(job: CompletedJob, dest: string, ctx: DownloadContext): Promise<DownloadedFile>;
+  /**
+   * After a crash between sending a submission and recording its answer: find the job that
+   * submission created, if the API can list jobs. `since` is when the submission was
+   * recorded as intended; `claimed` are job ids other lock entries already own. Providers
+   * whose API cannot list jobs (HeyGen) leave this out.
+   */
+  findSubmitted?(shot: Shot, since: string, claimed: ReadonlySet<string>, ctx: CallContext): Promise<SubmitResult | undefined>;
 }
 
 export interface CallContext {

@@ -59,6 +59,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     reporter: options.reporter,
     slots: new JobSlots(concurrency, providerLimits),
     downloads: pLimit(concurrency),
+    recoveries: pLimit(1),
     stop: options.stop,
     maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
     random: options.random ?? Math.random,

@@ -2,6 +2,21 @@
 import type { LockEntry, LockRemote } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
+/**
+ * Written, durably, just before a submission is sent: if we crash before its answer is
+ * recorded, the next apply knows a job may exist and looks for it instead of blindly
+ * paying for another (see Provider.findSubmitted).
+ */
+export function intentEntry(shot: Shot, submittedAt: string): LockEntry {
+  return {
+    spec_hash: shot.specHash,
+    spec: shot.spec,
+    state: 'submitted',
+    provider: shot.providerName,
+    submitted_at: submittedAt,
+  };
+}
+
 export function submittedEntry(shot: Shot, jobId: string, submittedAt: string, remote?: LockRemote): LockEntry {
   return {
     spec_hash: shot.specHash,

@@ -13,6 +13,8 @@ export interface RunContext {
   reporter: Reporter;
   slots: JobSlots;
   downloads: LimitFunction;
+  /** One recovery at a time, so two shots with the same spec cannot adopt the same job. */
+  recoveries: LimitFunction;
   /** Aborted by the first interrupt: stop submitting, polling and downloading. */
   stop: AbortSignal;
   maxDownloadBytes: number;

@@ -13,7 +13,7 @@ import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
 import type { CompletedJob, Provider } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
-import { completedEntry, failedEntry, submittedEntry } from './lock-entries.js';
+import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
 import { pollDelayMs } from './poll-schedule.js';
 import { emit, isoNow, type RunContext } from './run-context.js';
@@ -53,9 +53,9 @@ export async function runShotAction(ctx: RunContext, action: PlanAction, shot: S
     case 'retry':
       return runner.generate();
     case 'resume':
-      return runner.resume(requireJobId(action));
+      return action.job_id ? runner.resume(action.job_id) : runner.recover();
     case 'fetch':
-      return runner.refetch(requireJobId(action));
+      return action.job_id ? runner.refetch(action.job_id) : runner.generate();
     default:
       throw new Error(`action ${action.action} does no work`);
   }
@@ -93,6 +93,43 @@ class ShotRunner {
     return watched.kind === 'done' ? this.collect(watched.job) : watched;
   }
 
+  /**
+   * The last apply stopped between sending a submission and recording its answer. Ask the
+   * provider for the job that submission created; submit again only if there is none, or
+   * if the provider's API cannot be asked (then say that it may be billed twice).
+   */
+  async recover(): Promise<ShotOutcome> {
+    if (this.ctx.stop.aborted) return { kind: 'skipped' };
+    const since = this.ctx.lock.snapshot.shots[this.shot.id]?.submitted_at;
+    const find = this.provider.findSubmitted?.bind(this.provider);
+    if (!find || !since) {
+      this.report('queued', {
+        note: `the last apply stopped while submitting and ${this.provider.type} cannot be asked whether that created a job; submitting again, which may bill it twice`,
+      });
+      return this.generate();
+    }
+    let jobId: string | undefined;
+    try {
+      jobId = await this.ctx.recoveries(async () => {
+        const claimed = new Set(Object.values(this.ctx.lock.snapshot.shots).flatMap((entry) => (entry.job_id ? [entry.job_id] : [])));
+        const found = await find(this.shot, since, claimed, { signal: this.ctx.stop });
+        if (found) await this.ctx.lock.update(this.shot.id, () => submittedEntry(this.shot, found.jobId, since, found.remote));
+        return found?.jobId;
+      });
+    } catch (error) {
+      if (this.ctx.stop.aborted) return { kind: 'skipped' };
+      // Without an answer we cannot tell; submitting again is the lesser evil than never finishing.
+      this.report('queued', { note: `could not look for the interrupted submission (${describeError(error).code}); submitting again` });
+      return this.generate();
+    }
+    if (!jobId) {
+      this.report('queued', { note: 'the interrupted submission created no job; submitting' });
+      return this.generate();
+    }
+    this.report('submitted', { jobId, note: 'found the job of the interrupted submission' });
+    return this.resume(jobId);
+  }
+
   /** The output is missing or changed: download the finished job again, or generate anew if it is gone. */
   async refetch(jobId: string): Promise<ShotOutcome> {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
@@ -118,6 +155,9 @@ class ShotRunner {
   private async submit(): Promise<string | ShotOutcome> {
     this.report('submitting');
     const timeoutMs = this.provider.config.timeoutMs;
+    const previous = this.ctx.lock.snapshot.shots[this.shot.id];
+    const intendedAt = isoNow(this.ctx);
+    await this.ctx.lock.update(this.shot.id, () => intentEntry(this.shot, intendedAt));
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED });
@@ -134,14 +174,21 @@ class ShotRunner {
         if (isRateLimited(error) && !this.ctx.stop.aborted && waited < timeoutMs) {
           const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
           this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
-          if (await sleepUnlessStopped(pause, this.ctx.stop)) return { kind: 'skipped' };
+          if (await sleepUnlessStopped(pause, this.ctx.stop)) {
+            // Every attempt was refused at the door, so no job exists: put the entry back as it was.
+            await this.ctx.lock.update(this.shot.id, () => previous);
+            return { kind: 'skipped' };
+          }
           continue;
         }
         const info = describeError(error);
+        if (!wasRefused(error)) {
+          // A 5xx, a reset or a garbled answer: the provider may have created (and billed) the
+          // job anyway. The intent stays in the lock so the next apply looks for it first.
+          return this.fail({ ...info, message: `${info.message}; the job may have been created anyway, so the next apply looks for it before submitting again` });
+        }
         const at = isoNow(this.ctx);
-        await this.ctx.lock.update(this.shot.id, () =>
-          failedEntry({ spec_hash: this.shot.specHash, spec: this.shot.spec, state: 'failed', provider: this.shot.providerName }, info, at),
-        );
+        await this.ctx.lock.update(this.shot.id, (intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
         return this.fail(info);
       }
     }
@@ -251,11 +298,6 @@ class ShotRunner {
   }
 }
 
-function requireJobId(action: PlanAction): string {
-  if (!action.job_id) throw new Error(`${action.action} of ${action.id} has no job id`);
-  return action.job_id;
-}
-
 function errorKind(error: unknown): string | undefined {
   const kind = (error as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : undefined;
@@ -273,6 +315,12 @@ function isRateLimited(error: unknown): boolean {
 function isPermanent(error: unknown): boolean {
   const kind = errorKind(error);
   return kind !== undefined && PERMANENT_KINDS.has(kind);
+}
+
+/** A 4xx answer to a submission: the provider looked at it and created nothing. */
+function wasRefused(error: unknown): boolean {
+  const status = errorStatus(error);
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 /** The provider no longer has the video (or its URL expired). */
