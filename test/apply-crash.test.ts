@@ -6,23 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { mulberry32 } from '../src/emulator/random.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
-
-/** mulberry32: the kill moments are random but the same on every run of the suite. */
-function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function readLockIfAny(ws: Workspace): Promise<Lock | undefined> {
   const text = await readFile(ws.path('shots.lock.yaml'), 'utf8').catch(() => undefined);
@@ -44,7 +34,8 @@ describe('crash safety', () => {
     emulator = await startEmulator({ latencyMs: [300, 900], seed: 21 });
     ws = await createWorkspace();
     await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 30, concurrency: 5, types: ['openai-videos'] }));
-    const random = seededRandom(1234);
+    // Seeded: the kill moments are random but the same on every run of the suite.
+    const random = mulberry32(1234);
     for (let kill = 0; kill < 4; kill++) {
       const child = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
       const done = collect(child);

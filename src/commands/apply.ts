@@ -12,7 +12,8 @@ import { observeOutputs } from '../plan/observe.js';
 import { planShots } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
-import { executePlan } from '../run/executor.js';
+import { createNdjsonReporter } from '../report/ndjson-reporter.js';
+import { emptySummary, executePlan } from '../run/executor.js';
 import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
@@ -46,7 +47,12 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     const planText = renderPlan(plan, { color, manifestLabel: manifestPath });
     if (!flags.json) io.stdout.write(planText);
     if (plan.summary.changes === 0) {
-      if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'plan', plan })}\n`);
+      if (flags.json) {
+        // The same stream shape as a run that did work: the plan, then a summary.
+        const reporter = createNdjsonReporter(io.stdout);
+        reporter.onPlan?.(plan);
+        reporter.onSummary?.(emptySummary(plan));
+      }
       return ExitCode.ok;
     }
     if (!(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
@@ -100,3 +106,4 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     await mutex.release();
   }
 }
+

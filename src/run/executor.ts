@@ -101,19 +101,7 @@ function summarise(
   interrupted: boolean,
   wallMs: number,
 ): RunSummary {
-  const summary: RunSummary = {
-    created: 0,
-    replaced: 0,
-    resumed: 0,
-    retried: 0,
-    fetched: 0,
-    kept: plan.summary.keep,
-    failed: 0,
-    pending: 0,
-    videoSeconds: 0,
-    wallMs,
-    interrupted,
-  };
+  const summary = { ...emptySummary(plan), wallMs, interrupted };
   for (const { action, outcome } of outcomes) {
     if (outcome.kind === 'completed') {
       const field = SUMMARY_FIELD[action.action];
@@ -126,4 +114,21 @@ function summarise(
     }
   }
   return summary;
+}
+
+/** A summary of a run that has done nothing yet: only the kept shots count. */
+export function emptySummary(plan: Plan): RunSummary {
+  return {
+    created: 0,
+    replaced: 0,
+    resumed: 0,
+    retried: 0,
+    fetched: 0,
+    kept: plan.summary.keep,
+    failed: 0,
+    pending: 0,
+    videoSeconds: 0,
+    wallMs: 0,
+    interrupted: false,
+  };
 }

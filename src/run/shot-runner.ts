@@ -119,7 +119,9 @@ class ShotRunner {
     } catch (error) {
       if (this.ctx.stop.aborted) return { kind: 'skipped' };
       // Without an answer we cannot tell; submitting again is the lesser evil than never finishing.
-      this.report('queued', { note: `could not look for the interrupted submission (${describeError(error).code}); submitting again` });
+      this.report('queued', {
+        note: `could not look for the interrupted submission (${describeError(error).code}); submitting again, which may bill it twice`,
+      });
       return this.generate();
     }
     if (!jobId) {
