@@ -15,9 +15,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('videogen')
     .description('Declarative AI video generation: plan and apply a YAML manifest of shots.')
     .version(readVersion(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('hint: run with --help for usage')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // commander's own complaints (unknown option, bad --concurrency, missing argument) carry
+    // the same stable code as every other usage error, so scripts can match on it.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error VIDEOGEN_USAGE: ')) });
 
   const selectorOptions = (command: Command) =>
     command
@@ -136,6 +138,7 @@ function readVersion(): string {
 
 /** Entry point used by bin/videogen.js. Never throws: every error becomes a message and an exit code. */
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedStdout();
   let exitCode: number = ExitCode.ok;
   const program = buildProgram((code) => {
     exitCode = code;
@@ -146,6 +149,18 @@ export async function main(argv: string[]): Promise<void> {
     exitCode = reportError(error);
   }
   process.exitCode = exitCode;
+}
+
+/**
+ * `videogen apply --json | head -1`: once the reader is gone, a write to stdout fails with
+ * EPIPE, which Node raises as an uncaught error. An apply in flight must still record its jobs,
+ * so further output is dropped instead of crashing the process.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    process.stderr.write(`videogen: cannot write to stdout: ${error.message}\n`);
+  });
 }
 
 function reportError(error: unknown): number {
@@ -167,7 +182,17 @@ function reportError(error: unknown): number {
     if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
     return error.exitCode;
   }
+  if (isSystemError(error)) {
+    // The file system or the OS said no (EACCES, EISDIR, ENOSPC): the message says what, a
+    // stack trace would only hide it.
+    process.stderr.write(`error VIDEOGEN_IO: ${error.message}${error.path && !error.message.includes(error.path) ? ` (${error.path})` : ''}\n`);
+    return ExitCode.failure;
+  }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`videogen: unexpected error: ${message}\n`);
   return ExitCode.failure;
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((error as NodeJS.ErrnoException).code!);
 }

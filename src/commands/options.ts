@@ -5,9 +5,10 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Digits only: `Number()` would also take '', ' 8 ', '1e3' and '0x10'. */
 export function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${JSON.stringify(value)}`);
   return n;
 }
 

@@ -16,6 +16,14 @@ export function selectorsFromFlags(flags: SelectorFlags): Selectors {
   if (flags.force && flags.replace && flags.replace.length > 0) {
     throw new UsageError('--force and --replace both given', '--force already regenerates every selected shot; drop --replace');
   }
+  // Checked before anything is read: `--only ""` (an unset shell variable, say) is a mistake, not "no filter".
+  for (const [flag, selectors] of [['--only', flags.only], ['--replace', flags.replace]] as const) {
+    for (const selector of selectors ?? []) {
+      if (selector.trim() === '' || selector.trim() === 'tag:') {
+        throw new UsageError(`${flag} was given an empty selector (${JSON.stringify(selector)})`, 'a selector is an id, a glob such as hero-*, or tag:name');
+      }
+    }
+  }
   return { only: flags.only ?? [], replace: flags.replace ?? [], force: flags.force ?? false };
 }
 

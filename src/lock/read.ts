@@ -22,6 +22,8 @@ export async function readLock(file: string): Promise<Lock> {
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw invalid([syntaxProblem(file, 'is a directory, not a lockfile')]);
+    // A FIFO or a device never ends (or blocks forever): refuse it before reading.
+    if (!info.isFile()) throw invalid([syntaxProblem(file, 'is not a regular file')]);
     if (info.size > MAX_LOCK_BYTES) {
       const mb = (info.size / 1024 / 1024).toFixed(0);
       throw invalid([syntaxProblem(file, `is ${mb} MB; a lockfile is at most ${MAX_LOCK_BYTES / 1024 / 1024} MB`)]);
@@ -31,13 +33,33 @@ export async function readLock(file: string): Promise<Lock> {
     if (isErrnoException(error) && error.code === 'ENOENT') return emptyLock();
     throw error;
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw invalid([syntaxProblem(file, 'is not valid UTF-8 text')]);
+  return parseLockText(decodeLockBytes(bytes, file), file);
+}
+
+/** UTF-8 text, or a located error for a UTF-16 file, binary bytes or another encoding. */
+function decodeLockBytes(bytes: Buffer, file: string): string {
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (bom) throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', 1, 1, '', `${basename(file)} is UTF-16 text; videogen writes it as UTF-8`)]);
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    const { line, col } = positionOf(bytes.subarray(0, nul).toString('utf8'));
+    throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', line, col, '', `${basename(file)} contains NUL bytes: it looks binary, not a lockfile`)]);
   }
-  return parseLockText(text, file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const lossy = bytes.toString('utf8');
+    const { line, col } = positionOf(lossy.slice(0, Math.max(0, lossy.indexOf('\ufffd'))));
+    throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', line, col, '', `${basename(file)} is not valid UTF-8 text`)]);
+  }
+}
+
+/** 1-based line and column just after `before`. */
+function positionOf(before: string): { line: number; col: number } {
+  const lastNewline = before.lastIndexOf('\n');
+  let line = 1;
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line += 1;
+  return { line, col: before.length - lastNewline };
 }
 
 /** Parses and validates lock text; `file` only labels diagnostics. */
@@ -50,8 +72,16 @@ export function parseLockText(text: string, file: string): Lock {
     // Trusted only when it is exactly what the writer would write for it: then the full parser would agree.
     if (result.ok && serializeLock(result.lock) === normalized) return result.lock;
   }
-  return parseWithPositions(text, file);
+  try {
+    return parseWithPositions(text, file);
+  } catch (error) {
+    // Pathological nesting can exhaust the stack in the parser or the validator.
+    if (error instanceof RangeError) throw invalid([diagnostic(file, 'VIDEOGEN_LOCK_SYNTAX', 1, 1, '', TOO_DEEP)]);
+    throw error;
+  }
 }
+
+const TOO_DEEP = 'the YAML nests too deeply to read: a lockfile is at most a few levels deep';
 
 function parseWithPositions(text: string, file: string): Lock {
   const conflict = mergeConflictProblem(text, file);
@@ -212,6 +242,7 @@ function invalid(diagnostics: Diagnostic[]): InvalidInputError {
 }
 
 function firstLine(message: string): string {
+  if (/Maximum call stack/.test(message)) return TOO_DEEP;
   return message.split('\n')[0] ?? message;
 }
 

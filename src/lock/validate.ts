@@ -127,6 +127,27 @@ function findContradictions(root: Record<string, unknown>): LockProblem[] {
     if (entry.state === 'failed' && entry.error === undefined) {
       missing('error', 'state is `failed` but no `error` is recorded');
     }
+    // Only a download that verified writes `output`, together with `completed`; an output on
+    // another state is a hand edit (or a bad merge) that the planner would misread.
+    if ((entry.state === 'submitted' || entry.state === 'failed') && entry.output !== undefined) {
+      problems.push({
+        code: 'VIDEOGEN_LOCK_CONTRADICTION',
+        path: ['shots', id, 'output'],
+        at: 'key',
+        message: `state is \`${entry.state}\` but an \`output\` is recorded; only a completed shot has one`,
+        hint: 'remove the `output` line, or restore the file from git',
+      });
+    }
+    const output = entry.output;
+    if (isRecord(output) && typeof output.path === 'string' && output.path.includes('\\')) {
+      // Written with forward slashes on every OS; a backslash path means another place on Windows.
+      problems.push({
+        code: 'VIDEOGEN_LOCK_SCHEMA',
+        path: ['shots', id, 'output', 'path'],
+        at: 'value',
+        message: 'expected a path with forward slashes (/), as videogen writes it',
+      });
+    }
   }
   return problems;
 }

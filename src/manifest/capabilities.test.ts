@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkShotForProviderType, openAiSizeFor, suggestKnownModel } from './capabilities.js';
+import {
+  checkShotForProviderType,
+  HEYGEN_MAX_IMAGE_BYTES,
+  maxLocalImageBytes,
+  OPENAI_MAX_IMAGE_URL_CHARS,
+  OPENAI_MAX_INLINE_IMAGE_BYTES,
+  openAiSizeFor,
+  suggestKnownModel,
+} from './capabilities.js';
 
 describe('openAiSizeFor', () => {
   it('maps the two ratios the Videos API has sizes for', () => {
@@ -56,5 +64,24 @@ describe('suggestKnownModel', () => {
     expect(suggestKnownModel('heygen', 'veo_3_1')).toBeUndefined();
     expect(suggestKnownModel('openai-videos', 'sora2')).toBe('sora-2');
     expect(suggestKnownModel('openai-videos', 'veo-3.1-fast-generate-001')).toBeUndefined();
+  });
+});
+
+describe('maxLocalImageBytes', () => {
+  it('is 32 MB for HeyGen uploads, whatever the reference format', () => {
+    expect(maxLocalImageBytes('heygen', 'multipart')).toBe(32 * 1024 * 1024);
+    expect(HEYGEN_MAX_IMAGE_BYTES).toBe(33_554_432);
+  });
+
+  it('is unlimited for an OpenAI multipart file part and the data: URL cap for inline dialects', () => {
+    expect(maxLocalImageBytes('openai-videos', 'multipart')).toBeUndefined();
+    expect(maxLocalImageBytes('openai-videos', 'object')).toBe(OPENAI_MAX_INLINE_IMAGE_BYTES);
+    expect(maxLocalImageBytes('openai-videos', 'string')).toBe(OPENAI_MAX_INLINE_IMAGE_BYTES);
+  });
+
+  it('lets the largest allowed image, base64-encoded as a JPEG data: URL, just fit the cap', () => {
+    const dataUrlLength = (bytes: number) => 'data:image/jpeg;base64,'.length + 4 * Math.ceil(bytes / 3);
+    expect(dataUrlLength(OPENAI_MAX_INLINE_IMAGE_BYTES)).toBeLessThanOrEqual(OPENAI_MAX_IMAGE_URL_CHARS);
+    expect(dataUrlLength(OPENAI_MAX_INLINE_IMAGE_BYTES + 3)).toBeGreaterThan(OPENAI_MAX_IMAGE_URL_CHARS);
   });
 });

@@ -74,6 +74,28 @@ export function openAiSizeFor(aspectRatio: string): string | undefined {
   return OPENAI_SIZE_FOR_RATIO[aspectRatio];
 }
 
+/** HeyGen's `POST /v3/assets`, which local images go through, takes at most 32 MB. */
+export const HEYGEN_MAX_IMAGE_BYTES = 32 * 1024 * 1024;
+
+/** OpenAI's `input_reference.image_url` (a data: URL when a local image is inlined) is at most this many characters. */
+export const OPENAI_MAX_IMAGE_URL_CHARS = 20_971_520;
+
+/** The longest data: URL prefix videogen writes (`data:image/jpeg;base64,`, `data:image/webp;base64,`). */
+const DATA_URL_PREFIX_CHARS = 'data:image/jpeg;base64,'.length;
+
+/** The largest image whose base64 data: URL still fits OpenAI's cap (about 15 MB: base64 adds a third). */
+export const OPENAI_MAX_INLINE_IMAGE_BYTES = Math.floor((OPENAI_MAX_IMAGE_URL_CHARS - DATA_URL_PREFIX_CHARS) / 4) * 3;
+
+/**
+ * The largest local reference/tail image a provider entry can send, or undefined when no
+ * limit is documented (OpenAI's multipart file part). Inline dialects (`object`, `string`)
+ * send the image as base64 text inside JSON, so OpenAI's 20 MB data: URL cap applies.
+ */
+export function maxLocalImageBytes(type: ProviderType, referenceFormat: ReferenceFormat): number | undefined {
+  if (type === 'heygen') return HEYGEN_MAX_IMAGE_BYTES;
+  return referenceFormat === 'multipart' ? undefined : OPENAI_MAX_INLINE_IMAGE_BYTES;
+}
+
 /** Body fields the OpenAI provider sets itself; `options` must not override them. */
 const OPENAI_RESERVED_OPTION_KEYS: Readonly<Record<string, string>> = {
   model: 'model',

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageSource } from './types.js';
 
@@ -35,44 +35,84 @@ export function classifyImage(value: string, dir: string): ImageReference {
     };
   }
   if (value.includes('\0')) return { kind: 'invalid', message: 'expected a file path without NUL characters' };
+  // A backslash separates on Windows only, and a drive path exists on Windows only: either
+  // would name a different file (or none) on the machine that runs CI.
+  const portable = 'the same manifest must work on every OS';
+  if (value.includes('\\')) return { kind: 'invalid', message: 'expected forward slashes (/) in the path', hint: portable };
+  if (/^[a-z]:/i.test(value)) {
+    return { kind: 'invalid', message: "expected a path relative to the manifest's directory, not a Windows drive path", hint: portable };
+  }
   return { kind: 'file', path: path.resolve(dir, value) };
 }
 
 export type HashedImage =
   | { ok: true; image: Extract<ImageSource, { kind: 'file' }> }
-  | { ok: false; reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable'; detail: string };
+  | { ok: false; reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'outside'; detail: string }
+  | { ok: false; reason: 'too-large'; detail: string; bytes: number };
+
+export interface HashImageOptions {
+  /**
+   * The manifest's directory. A local image must be inside it, also after following
+   * symlinks: see ManifestCode.fileOutside for why.
+   */
+  root?: string;
+  /** Per file, the most bytes any shot using it accepts: a bigger file is refused unread. */
+  maxBytes?: ReadonlyMap<string, number>;
+}
 
 /** How many image files are read at once: a 10,000-shot manifest must not exhaust file handles. */
 const HASH_CONCURRENCY = 16;
 
 /** Hashes each distinct file once, a bounded number at a time. */
-export async function hashImageFiles(files: Iterable<string>): Promise<Map<string, HashedImage>> {
+export async function hashImageFiles(files: Iterable<string>, options: HashImageOptions = {}): Promise<Map<string, HashedImage>> {
   const queue = [...new Set(files)];
   const results = new Map<string, HashedImage>();
+  const realRoot = options.root === undefined ? undefined : await realpath(options.root).catch(() => path.resolve(options.root!));
   const worker = async (): Promise<void> => {
     for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-      results.set(file, await hashImageFile(file));
+      results.set(file, await hashImageFile(file, options.root, realRoot, options.maxBytes?.get(file)));
     }
   };
   await Promise.all(Array.from({ length: Math.min(HASH_CONCURRENCY, queue.length) }, worker));
   return results;
 }
 
-async function hashImageFile(file: string): Promise<HashedImage> {
+/** Whether `file` is `root` itself or below it (both absolute). */
+export function isInside(root: string, file: string): boolean {
+  const relative = path.relative(root, file);
+  return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative);
+}
+
+async function hashImageFile(file: string, root: string | undefined, realRoot: string | undefined, maxBytes: number | undefined): Promise<HashedImage> {
+  if (root !== undefined && !isInside(path.resolve(root), file)) {
+    return { ok: false, reason: 'outside', detail: "is outside the manifest's directory" };
+  }
   let info;
   try {
+    if (realRoot !== undefined) {
+      // Judged by where it really is: a symlink inside the tree may point anywhere.
+      const real = await realpath(file);
+      if (!isInside(realRoot, real)) {
+        return { ok: false, reason: 'outside', detail: `is a symlink to ${real}, outside the manifest's directory` };
+      }
+    }
     info = await stat(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', detail: 'no such file' };
+    if (code === 'ELOOP') return { ok: false, reason: 'unreadable', detail: 'is a symlink loop' };
     return { ok: false, reason: 'unreadable', detail: code ?? 'cannot be read' };
   }
   if (info.isDirectory()) return { ok: false, reason: 'directory', detail: 'is a directory' };
   if (!info.isFile()) return { ok: false, reason: 'not-a-file', detail: 'is not a regular file' };
+  if (maxBytes !== undefined && info.size > maxBytes) {
+    return { ok: false, reason: 'too-large', detail: `is ${formatMegabytes(info.size)}`, bytes: info.size };
+  }
   try {
+    // Streamed: an image may be tens of megabytes and is never held in memory here.
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of createReadStream(file)) {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
       hash.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
     }
@@ -80,4 +120,9 @@ async function hashImageFile(file: string): Promise<HashedImage> {
   } catch (error) {
     return { ok: false, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'cannot be read' };
   }
+}
+
+/** `33.0 MB` (binary megabytes, as the providers count them). */
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -2,11 +2,13 @@
  * Reading a manifest: bytes → text → YAML → stage 1 (zod shape) → stage 2 (rules) →
  * normalised Manifest. Every problem found is reported in one InvalidInputError.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
-import { hashImageFiles, type HashedImage, type ImageReference } from './images.js';
+import { hashAndCheckImages } from './image-checks.js';
+import type { HashedImage, ImageReference } from './images.js';
 import { isRecord, problemsFromIssues } from './issues.js';
-import { buildSpec, fieldPath, mergeShot, type MergedShot } from './normalize.js';
+import { buildSpec, mergeShot } from './normalize.js';
 import { readManifestText } from './manifest-file.js';
 import type { SourceLocator } from './positions.js';
 import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
@@ -59,9 +61,10 @@ export async function parseManifestText(text: string, file: string, dir: string)
       checked.push(checkShot(mergeShot(index, shot as ShotInput, defaults), context, problems));
     });
   }
-  const images = await hashImages(checked, problems);
+  const images = await hashAndCheckImages(checked, dir, problems);
 
   const outputDir = resolveOutputDir(data.output_dir, failed.outputDir, dir, problems);
+  await checkOutputDirIsDirectory(outputDir, dir, problems);
   if (problems.length > 0) throw invalid(problems, file, locator);
 
   const shots = checked.map((c): Shot => {
@@ -129,41 +132,29 @@ function resolveOutputDir(raw: unknown, failed: boolean, dir: string, problems: 
     problems.push(problem(ManifestCode.value, ['output_dir'], 'expected a directory path without NUL characters'));
     return DEFAULT_OUTPUT_DIR;
   }
+  // On POSIX a backslash is an ordinary character (`out\x` would be one odd directory name);
+  // on Windows it separates. The same manifest must mean the same place everywhere (an
+  // absolute Windows path is machine-specific anyway, so there it may be written natively).
+  if (written.includes('\\') && !(process.platform === 'win32' && path.win32.isAbsolute(written))) {
+    problems.push(problem(ManifestCode.value, ['output_dir'], 'expected forward slashes (/) in the path', 'the same manifest must work on every OS'));
+    return DEFAULT_OUTPUT_DIR;
+  }
+  if (process.platform !== 'win32' && /^[a-zA-Z]:/.test(written)) {
+    const hint = 'write a path relative to the manifest, or an absolute path of this system';
+    problems.push(problem(ManifestCode.value, ['output_dir'], 'expected a directory path, not a Windows drive path', hint));
+    return DEFAULT_OUTPUT_DIR;
+  }
   // Absolute or outside the manifest's directory is allowed: it is the user's explicit choice.
   const relative = path.relative(dir, path.resolve(dir, written)).split(path.sep).join('/');
   return relative === '' ? '.' : relative;
 }
 
-/** Hashes every distinct local image once and reports missing ones at each field that names them. */
-async function hashImages(checked: readonly CheckedShot[], problems: Problem[]): Promise<Map<string, HashedImage>> {
-  const files = new Set<string>();
-  for (const c of checked) {
-    if (c.reference?.kind === 'file') files.add(c.reference.path);
-    if (c.tail?.kind === 'file') files.add(c.tail.path);
+/** An output_dir that exists but is a file would fail every download, after the jobs were paid for. */
+async function checkOutputDirIsDirectory(outputDir: string, dir: string, problems: Problem[]): Promise<void> {
+  const info = await stat(path.resolve(dir, outputDir)).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    problems.push(problem(ManifestCode.value, ['output_dir'], `\`${outputDir}\` exists and is not a directory`, 'point output_dir at a directory (it is created when missing)'));
   }
-  if (files.size === 0) return new Map();
-  const hashed = await hashImageFiles(files);
-  for (const c of checked) {
-    reportImage(c.merged, 'reference_image', c.reference, hashed, problems);
-    reportImage(c.merged, 'tail_image', c.tail, hashed, problems);
-  }
-  return hashed;
-}
-
-function reportImage(
-  merged: MergedShot,
-  field: 'reference_image' | 'tail_image',
-  reference: ImageReference | undefined,
-  hashed: Map<string, HashedImage>,
-  problems: Problem[],
-): void {
-  if (reference?.kind !== 'file') return;
-  const result = hashed.get(reference.path);
-  if (!result || result.ok) return;
-  const written = merged.fields[field] ?? '';
-  const message =
-    result.reason === 'directory' ? `\`${written}\` is a directory, expected an image file` : `\`${written}\`: ${result.detail}`;
-  problems.push(problem(ManifestCode.fileNotFound, fieldPath(merged, field), message, "image paths are relative to the manifest's directory"));
 }
 
 function imageSource(reference: ImageReference | undefined, hashed: Map<string, HashedImage>): ImageSource | undefined {

@@ -1,10 +1,11 @@
 /**
  * Reading the manifest file: bytes to text, with a clear error for a missing, oversized,
- * binary or non-UTF-8 file (never a crash, never a parse of 10 MB of garbage).
+ * binary or non-UTF-8 file (never a crash, never a parse of 10 MB of garbage, never a hang
+ * on a FIFO or a device such as /dev/zero).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, InvalidInputError, VideogenError, type Diagnostic } from '../errors.js';
+import { ExitCode, InvalidInputError, UsageError, VideogenError, type Diagnostic } from '../errors.js';
 import { positionOfOffset } from './positions.js';
 import { ManifestCode } from './problems.js';
 
@@ -13,20 +14,29 @@ export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
 
 /** The file's text, or a clear error for a missing, oversized, binary or non-UTF-8 file. */
 export async function readManifestText(file: string, absolute: string): Promise<string> {
+  // path.resolve('') is the working directory: an empty argument would be read as "a directory".
+  if (file.trim() === '') throw new UsageError('the manifest path is empty', 'pass the manifest file, or leave it out to use shots.yaml');
   let bytes: Buffer;
   try {
     const info = await stat(absolute);
-    if (info.isDirectory()) throw notFound(file, `${file} is a directory, not a manifest file`);
+    if (info.isDirectory()) throw notFound(file, `${file} is a directory, not a manifest file`, directoryHint(file));
+    // A FIFO or a device (/dev/zero, /dev/stdin) has no size and may never end: refuse before reading.
+    if (!info.isFile()) throw notFound(file, `${file} is not a regular file`, 'a manifest is a YAML file such as shots.yaml');
     if (info.size > MAX_MANIFEST_BYTES) throw tooLarge(file, info.size);
-    bytes = await readFile(absolute);
+    bytes = await readAtMost(absolute, MAX_MANIFEST_BYTES + 1);
   } catch (error) {
     if (error instanceof VideogenError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
-    throw notFound(file, `manifest ${file}: ${reason}`, error);
+    const reason = code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`;
+    throw notFound(file, `manifest ${file}: ${reason}`, undefined, error);
   }
+  // The file grew between stat and read.
   if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(file, bytes.length);
 
+  const utf16 = utf16Or32Encoding(bytes);
+  if (utf16) {
+    throw binaryOrEncoding(file, { line: 1, col: 1 }, `the file is ${utf16} text (it starts with a ${utf16} byte-order mark)`, 'save it as UTF-8');
+  }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     const before = bytes.subarray(0, nul).toString('utf8');
@@ -38,14 +48,51 @@ export async function readManifestText(file: string, absolute: string): Promise<
   } catch {
     const lossy = bytes.toString('utf8');
     const position = positionOfOffset(lossy, Math.max(0, lossy.indexOf('\ufffd')));
-    throw binaryOrEncoding(file, position, 'the file is not valid UTF-8 text');
+    throw binaryOrEncoding(
+      file,
+      position,
+      'the file is not valid UTF-8 text',
+      'a manifest is YAML text saved as UTF-8 (this byte looks like Latin-1 or Windows-1252: re-save the file as UTF-8)',
+    );
   }
 }
 
-function notFound(file: string, message: string, cause?: unknown): VideogenError {
+/** Reads at most `limit` bytes, so a file that grows while it is read cannot exhaust memory. */
+async function readAtMost(file: string, limit: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < limit) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, limit - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The name of a UTF-16/UTF-32 encoding whose byte-order mark starts the bytes (Windows editors save these). */
+export function utf16Or32Encoding(bytes: Uint8Array): string | undefined {
+  const [a, b, c, d] = bytes;
+  if (a === 0xff && b === 0xfe) return c === 0 && d === 0 ? 'UTF-32' : 'UTF-16';
+  if (a === 0xfe && b === 0xff) return 'UTF-16';
+  if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return 'UTF-32';
+  return undefined;
+}
+
+function directoryHint(file: string): string {
+  return `pass the manifest file inside it, such as ${path.join(file, 'shots.yaml')}`;
+}
+
+function notFound(file: string, message: string, hint?: string, cause?: unknown): VideogenError {
   return new VideogenError('VIDEOGEN_MANIFEST_NOT_FOUND', message, {
     exitCode: ExitCode.invalid,
-    hint: `pass the manifest's path, or run \`videogen init\` to create ${path.basename(file) || 'shots.yaml'}`,
+    hint: hint ?? `pass the manifest's path, or run \`videogen init\` to create ${path.basename(file) || 'shots.yaml'}`,
     cause,
   });
 }
@@ -63,14 +110,7 @@ function tooLarge(file: string, size: number): InvalidInputError {
   return new InvalidInputError('VIDEOGEN_MANIFEST_INVALID', [diagnostic]);
 }
 
-function binaryOrEncoding(file: string, position: { line: number; col: number }, message: string): InvalidInputError {
-  const diagnostic: Diagnostic = {
-    code: ManifestCode.syntax,
-    file,
-    ...position,
-    path: '',
-    message,
-    hint: 'a manifest is YAML text saved as UTF-8',
-  };
+function binaryOrEncoding(file: string, position: { line: number; col: number }, message: string, hint = 'a manifest is YAML text saved as UTF-8'): InvalidInputError {
+  const diagnostic: Diagnostic = { code: ManifestCode.syntax, file, ...position, path: '', message, hint };
   return new InvalidInputError('VIDEOGEN_MANIFEST_INVALID', [diagnostic]);
 }

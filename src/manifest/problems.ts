@@ -19,6 +19,17 @@ export const ManifestCode = {
   unknownProvider: 'VIDEOGEN_MANIFEST_UNKNOWN_PROVIDER',
   unsupportedField: 'VIDEOGEN_MANIFEST_UNSUPPORTED_FIELD',
   fileNotFound: 'VIDEOGEN_MANIFEST_FILE_NOT_FOUND',
+  /**
+   * A local image (reference_image, tail_image) that is not inside the manifest's directory:
+   * an absolute path, a `../` path, or a symlink whose target resolves outside it (symlinks
+   * that stay inside are fine). Decision: refused, because apply uploads local images to a
+   * third-party API, and a manifest arriving in a pull request must not be able to send
+   * files from elsewhere on the machine (another project, a home directory) that way.
+   * Copy the image next to the manifest, or give an https URL.
+   */
+  fileOutside: 'VIDEOGEN_MANIFEST_FILE_OUTSIDE',
+  /** A local image larger than the shot's provider accepts (HeyGen 32 MB; OpenAI's inline data: URL 20 MB). */
+  imageTooLarge: 'VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE',
   outputPath: 'VIDEOGEN_MANIFEST_OUTPUT_PATH',
 } as const;
 export type ManifestCode = (typeof ManifestCode)[keyof typeof ManifestCode];
@@ -71,6 +82,8 @@ export function toDiagnostics(problems: readonly Problem[], file: string, locato
 /** A value in a message: short, quoted, never a whole 32,000-character prompt. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
+  const yamlOnly = describeYamlOnlyValue(value);
+  if (yamlOnly !== undefined) return yamlOnly;
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   switch (typeof value) {
     case 'string':
@@ -87,9 +100,23 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** Values only YAML tags produce (yaml reads !!binary, !!set, !!omap, !!timestamp even in 1.2 mode). */
+export function isYamlOnlyValue(value: unknown): boolean {
+  return describeYamlOnlyValue(value) !== undefined;
+}
+
+function describeYamlOnlyValue(value: unknown): string | undefined {
+  if (value instanceof Uint8Array) return 'binary data (!!binary)';
+  if (value instanceof Set) return 'a set (!!set)';
+  if (value instanceof Map) return 'an ordered map (!!omap)';
+  if (value instanceof Date) return 'a timestamp (!!timestamp)';
+  return undefined;
+}
+
 /** The kind of a value, without the value (for fields that may hold secrets by mistake). */
 export function describeKind(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
+  if (isYamlOnlyValue(value)) return 'a YAML-tagged value';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return 'text';

@@ -11,7 +11,7 @@ import { classifyImage, type ImageReference } from './images.js';
 import { isRecord } from './issues.js';
 import { fieldPath, optionPath, type MergedShot } from './normalize.js';
 import type { PathSegment } from './positions.js';
-import { ManifestCode, problem, type Problem } from './problems.js';
+import { describeValue, isYamlOnlyValue, ManifestCode, problem, type Problem } from './problems.js';
 import type { ResolvedProviders } from './provider-config.js';
 import { SHOT_ID_MAX_LENGTH, SHOT_ID_PATTERN } from './schema.js';
 import type { ProviderConfig } from './types.js';
@@ -157,6 +157,11 @@ export function checkOptionValues(options: Record<string, unknown>, at: PathSegm
     if (typeof value === 'number' && !Number.isFinite(value)) {
       const message = `expected a finite number, got ${String(value)}`;
       problems.push(problem(ManifestCode.value, [...where], message, 'options are sent as JSON, which has no infinity or NaN'));
+    } else if (isYamlOnlyValue(value)) {
+      // YAML 1.1 tags (!!binary, !!set, !!omap, !!timestamp) read as Buffer, Set, Map or Date,
+      // which JSON would silently turn into `{}` or a string: refuse rather than send that.
+      const message = `expected a JSON value (text, number, true/false, null, list or mapping), got ${describeValue(value)}`;
+      problems.push(problem(ManifestCode.value, [...where], message, 'options are sent as JSON: drop the YAML tag'));
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         where.push(i);
@@ -208,6 +213,11 @@ export function checkIdsAndOutputs(shots: readonly unknown[], problems: Problem[
       return;
     }
     firstById.set(id, index);
+    if (isWindowsDeviceName(id)) {
+      const message = `id \`${id}\` names a Windows device (${id.split('.')[0]!.toUpperCase()}): its output file could not be written there`;
+      problems.push(problem(ManifestCode.badId, ['shots', index, 'id'], message, 'choose another id, such as `shot-' + id + '`'));
+      return;
+    }
 
     const written = (shot as Record<string, unknown>).output;
     if (written !== undefined && typeof written !== 'string') return; // stage 1 reported it
@@ -253,9 +263,26 @@ export function checkOutputPath(raw: string): string | { message: string; hint?:
   if (/^[a-zA-Z]:/.test(raw)) return { message: 'expected a path relative to output_dir, not a drive path', hint: inside };
   if (raw.startsWith('/')) return { message: 'expected a path relative to output_dir, not an absolute path', hint: inside };
   if (raw.split('/').includes('..')) return { message: 'expected a path that stays inside output_dir (no `..`)', hint: inside };
+  // `:` would write an NTFS alternate data stream; the others cannot be in a Windows file name.
+  if (/[<>:"|?*\u0000-\u001f]/.test(raw)) {
+    return { message: 'expected a path without control characters or any of < > : " | ? *', hint: 'the same manifest must work on every OS' };
+  }
+  const device = raw.split('/').find(isWindowsDeviceName);
+  if (device !== undefined) {
+    return { message: `\`${device}\` names a Windows device, not a file`, hint: 'the same manifest must work on every OS: choose another name' };
+  }
   const normalised = path.posix.normalize(raw);
   if (!/\.mp4$/i.test(normalised) || normalised.endsWith('/.mp4') || normalised === '.mp4') {
     return { message: 'expected a file name ending in .mp4', hint: 'for example `social/cafe.mp4`' };
   }
   return normalised;
+}
+
+/**
+ * CON, PRN, AUX, NUL, COM0-9 and LPT0-9 are devices in every Windows directory, with any
+ * extension (`nul.mp4` is NUL): a shot named so would write its video to the device.
+ */
+export function isWindowsDeviceName(name: string): boolean {
+  const base = name.split('.')[0]!.trimEnd();
+  return /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i.test(base);
 }

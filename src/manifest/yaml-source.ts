@@ -28,6 +28,13 @@ function parseWithYaml(text: string): YamlParseResult {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter });
   const problems = document.errors.map((error) => problemFromYamlError(error, text, document, lineCounter));
+  // yaml only warns about a tag it does not know (`!js/function x`) and reads the text under it.
+  for (const warning of document.warnings) {
+    if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
+    const position = warning.linePos?.[0] ?? positionOfOffset(text, warning.pos[0]);
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, '!!') ?? 'tag';
+    problems.push(syntaxProblem(position, `unknown YAML tag \`${tag}\``, 'a manifest is plain YAML: remove the tag'));
+  }
   problems.push(...duplicateKeyProblems(document, lineCounter));
   if (problems.length > 0) return { ok: false, problems };
   const tooManyAliases = aliasPosition(document, lineCounter, MAX_ALIAS_NODES);
