@@ -52,11 +52,18 @@ function makeClient(options: HttpClientOptions = {}): HttpClient {
   return client;
 }
 
-/** A byte string that passes the MP4 check: a 24-byte ftyp box, then filler. */
+/**
+ * A byte string that passes the MP4 checks: a 24-byte ftyp box, then a `free` box filling
+ * the rest, so the boxes end exactly at the last byte (copies can be concatenated).
+ */
 function mp4Bytes(size: number): Buffer {
   const bytes = Buffer.alloc(size, 0x61);
   bytes.writeUInt32BE(24, 0);
   bytes.write('ftypisom', 4, 'latin1');
+  if (size >= 32) {
+    bytes.writeUInt32BE(size - 24, 24);
+    bytes.write('free', 28, 'latin1');
+  }
   return bytes;
 }
 
@@ -234,7 +241,8 @@ describe('download: rejections leave no file behind', () => {
   it('stops an endless body at timeoutMs', async () => {
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4' });
-      res.write(mp4Bytes(1024));
+      // A well-formed start whose last box (size 0) runs to the end of the body: only the clock can stop it.
+      res.write(Buffer.concat([mp4Bytes(1024), Buffer.from([0, 0, 0, 0]), Buffer.from('mdat', 'latin1')]));
       const timer = setInterval(() => res.write(Buffer.alloc(16 * 1024)), 5);
       res.on('close', () => clearInterval(timer));
     });

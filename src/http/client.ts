@@ -8,8 +8,15 @@ import { Agent, request as undiciRequest } from 'undici';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
-import { redact, secretsInHeaders } from './redact.js';
-import { DEFAULT_RETRY_POLICY, retryDelay, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
+import { redact, scrubSecrets, secretsInHeaders } from './redact.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  retryDelay,
+  serverRequestedDelayMs,
+  shouldRetry,
+  type Outcome,
+  type RetryPolicy,
+} from './retry.js';
 import {
   abortedError,
   describeOutcome,
@@ -26,6 +33,11 @@ export interface HttpClientOptions {
   bodyTimeoutMs?: number;
   /** Cap on a JSON response body; larger answers are VIDEOGEN_HTTP_BAD_RESPONSE. */
   maxResponseBytes?: number;
+  /**
+   * Time allowed for a whole response body, once its headers are in (bodyTimeoutMs only
+   * bounds the silence between two chunks). A body still arriving then is a body timeout.
+   */
+  responseBodyDeadlineMs?: number;
   retryPolicy?: Partial<RetryPolicy>;
   random?: () => number;
   secrets?: string[];
@@ -43,6 +55,7 @@ export class HttpClient {
   private readonly random: () => number;
   private readonly secrets = new Set<string>();
   private readonly maxResponseBytes: number;
+  private readonly responseBodyDeadlineMs: number;
   private readonly userAgent: string;
   private readonly onRetry: HttpClientOptions['onRetry'];
 
@@ -60,6 +73,7 @@ export class HttpClient {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy };
     this.random = options.random ?? Math.random;
     this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
+    this.responseBodyDeadlineMs = options.responseBodyDeadlineMs ?? 60_000;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.onRetry = options.onRetry;
     for (const secret of options.secrets ?? []) this.addSecret(secret);
@@ -130,12 +144,14 @@ export class HttpClient {
     const clean = (text: string): string => this.redact(text);
 
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES);
+      const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES, this.responseBodyDeadlineMs);
       await settleConnection();
       const failure = httpErrorFromResponse(res.statusCode, responseHeaders, buffer.toString('utf8'), req.purpose, req.url, {
         apiKeyEnv: req.apiKeyEnv,
         redact: clean,
         attempts: attempt,
+        retryAfterMs: serverRequestedDelayMs(responseHeaders, Date.now()),
+        maxRetryAfterMs: this.policy.maxRetryAfterMs,
       });
       return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders }, failure };
     }
@@ -145,7 +161,7 @@ export class HttpClient {
       res.body.destroy();
       throw this.tooLarge(req, res.statusCode, requestId);
     }
-    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes);
+    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
     if (overflow) throw this.tooLarge(req, res.statusCode, requestId);
     await settleConnection();
     const text = buffer.toString('utf8');
@@ -162,7 +178,8 @@ export class HttpClient {
         );
       }
     }
-    return { response: { status: res.statusCode, headers: responseHeaders, body: parsed as T, requestId } };
+    const answer = scrubSecrets(parsed, this.secrets) as T;
+    return { response: { status: res.statusCode, headers: responseHeaders, body: answer, requestId: requestId && clean(requestId) } };
   }
 
   private tooLarge(req: HttpRequest, status: number, requestId: string | undefined): HttpError {

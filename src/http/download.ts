@@ -1,6 +1,7 @@
 /**
  * Video downloads: streamed to `<dest>.part` while hashing, verified (status 200, length,
- * size cap, MP4 signature), fsynced and renamed into place. Nothing is ever buffered whole,
+ * size cap, MP4 signature, top-level boxes ending exactly at the end of the body), fsynced
+ * and renamed into place. Nothing is ever buffered whole,
  * a failed attempt never leaves a `.part` behind, and the key never follows a redirect to
  * another host.
  */
@@ -13,7 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
-import { retryDelay, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
+import { Mp4BoxWalker } from './mp4-boxes.js';
+import { retryDelay, serverRequestedDelayMs, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
 import {
   abortedError,
   describeOutcome,
@@ -160,6 +162,8 @@ async function attemptDownload(
         apiKeyEnv: req.apiKeyEnv,
         redact: deps.redact,
         attempts: attempt,
+        retryAfterMs: serverRequestedDelayMs(responseHeaders, Date.now()),
+        maxRetryAfterMs: deps.policy.maxRetryAfterMs,
       });
       throw new AttemptFailure({ kind: 'response', status: res.statusCode, headers: responseHeaders }, failure);
     }
@@ -198,8 +202,8 @@ async function streamToPart(
   const inspector = new VideoInspector({
     maxBytes: req.maxBytes,
     tooLarge,
-    notMp4: () =>
-      new HttpError('bad_response', deps.redact(`${where}: the response is not an MP4 video (no ftyp box)`), {
+    notMp4: (why = 'no ftyp box') =>
+      new HttpError('bad_response', deps.redact(`${where}: the response is not an MP4 video (${why})`), {
         code: DOWNLOAD_ERROR_CODES.notMp4,
         hint: 'the URL served something else (an error page?); rerun apply to fetch it again',
       }),
@@ -240,6 +244,15 @@ async function streamToPart(
     throw new AttemptFailure(outcome, truncated(where, progress.bytes, declared, attempt, deps));
   }
   if (!inspector.sawSignature) throw inspector.checks.notMp4();
+  const shape = inspector.boxes.finish();
+  if (shape.kind === 'malformed') throw inspector.checks.notMp4(shape.reason);
+  if (shape.kind === 'cut') {
+    // The length the server declared (if any) was met, yet the video is incomplete: the
+    // server lied about the length, or closed a response that had none. Worth another try.
+    const outcome: Outcome = { kind: 'network', code: 'TRUNCATED', requestSent: true };
+    const detail = `, inside an MP4 box that runs to byte ${shape.expected}: the video is cut off`;
+    throw new AttemptFailure(outcome, truncated(where, progress.bytes, undefined, attempt, deps, undefined, detail));
+  }
 
   try {
     await syncFile(part);
@@ -260,10 +273,11 @@ function truncated(
   attempt: number,
   deps: DownloadDeps,
   cause?: unknown,
+  detail = '',
 ): HttpError {
   const expected = declared === undefined ? '' : ` of ${declared}`;
   const after = attempt > 1 ? ` after ${attempt} attempts` : '';
-  return new HttpError('network', deps.redact(`${where}: the body ended after ${bytes}${expected} bytes${after}`), {
+  return new HttpError('network', deps.redact(`${where}: the body ended after ${bytes}${expected} bytes${detail}${after}`), {
     code: DOWNLOAD_ERROR_CODES.truncated,
     hint: 'the connection broke off mid-download; rerun apply to fetch it again',
     cause: cause === undefined ? undefined : sanitizedCause(cause, deps.redact),
@@ -273,13 +287,17 @@ function truncated(
 interface InspectorChecks {
   maxBytes: number;
   tooLarge: () => HttpError;
-  notMp4: () => HttpError;
+  notMp4: (why?: string) => HttpError;
   onChunk: (chunk: Buffer) => void;
 }
 
-/** Passes bytes through while enforcing the size cap and checking for `ftyp` at offset 4. */
+/**
+ * Passes bytes through while enforcing the size cap, checking for `ftyp` at offset 4 and
+ * following the top-level boxes (checked for completeness once the body ends).
+ */
 class VideoInspector extends Transform {
   sawSignature = false;
+  readonly boxes = new Mp4BoxWalker();
   private seen = 0;
   private head = Buffer.alloc(0);
 
@@ -296,6 +314,10 @@ class VideoInspector extends Transform {
         if (this.head.subarray(4, 8).toString('latin1') !== 'ftyp') return callback(this.checks.notMp4());
         this.sawSignature = true;
       }
+    }
+    if (!this.boxes.push(chunk)) {
+      const shape = this.boxes.finish();
+      return callback(this.checks.notMp4(shape.kind === 'malformed' ? shape.reason : undefined));
     }
     this.checks.onChunk(chunk);
     callback(null, chunk);

@@ -3,6 +3,7 @@
  * was being done, where, and what the provider said, and a hint for what to do about it.
  */
 import { VideogenError } from '../errors.js';
+import { formatDuration } from '../util/duration.js';
 
 export type HttpErrorKind =
   | 'auth'
@@ -42,12 +43,19 @@ export interface HttpErrorOptions {
   cause?: unknown;
   /** Overrides the kind's code (the VIDEOGEN_DOWNLOAD_* codes). */
   code?: string;
+  retryAfterMs?: number;
 }
 
 export class HttpError extends VideogenError {
   // `declare`: absent rather than `undefined` when not set, which keeps inspect() output short.
   declare readonly status?: number;
   declare readonly requestId?: string;
+  /**
+   * How long the server asked us to wait (Retry-After, retry-after-ms) before asking again.
+   * Set even when the wait was longer than videogen is willing to sleep, so a caller can
+   * tell "come back in a second" from "come back next year".
+   */
+  declare readonly retryAfterMs?: number;
   readonly kind: HttpErrorKind;
 
   constructor(kind: HttpErrorKind, message: string, options: HttpErrorOptions = {}) {
@@ -55,6 +63,7 @@ export class HttpError extends VideogenError {
     this.kind = kind;
     if (options.status !== undefined) this.status = options.status;
     if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -65,6 +74,10 @@ export interface ResponseErrorContext {
   redact?: (text: string) => string;
   /** Tries made so far, mentioned when more than one. */
   attempts?: number;
+  /** The wait the server asked for, if any. */
+  retryAfterMs?: number;
+  /** The longest wait videogen honours; a longer request is mentioned in the message, since it is why we gave up. */
+  maxRetryAfterMs?: number;
 }
 
 const MAX_PROVIDER_MESSAGE = 300;
@@ -85,11 +98,16 @@ export function httpErrorFromResponse(
   if (providerMessage) parts.push(`: ${providerMessage}`);
   if (requestId) parts.push(` (request id ${requestId})`);
   if (context.attempts !== undefined && context.attempts > 1) parts.push(` after ${context.attempts} attempts`);
+  const { retryAfterMs, maxRetryAfterMs } = context;
+  if (retryAfterMs !== undefined && maxRetryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+    parts.push(`; it asked to be retried in ${formatDuration(retryAfterMs)}, longer than videogen waits (${formatDuration(maxRetryAfterMs)})`);
+  }
   const clean = context.redact ?? ((text: string) => text);
   return new HttpError(kind, clean(parts.join('')), {
     status,
     requestId: requestId === undefined ? undefined : clean(requestId),
     hint: hintFor(kind, context.apiKeyEnv),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 }
 

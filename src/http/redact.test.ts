@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, secretsInHeaders } from './redact.js';
+import { REDACTED, redact, scrubSecrets, secretsInHeaders } from './redact.js';
 
 describe('redact', () => {
   it('replaces every occurrence of each registered secret', () => {
@@ -40,5 +40,31 @@ describe('secretsInHeaders', () => {
       secretsInHeaders({ Authorization: 'Bearer sk-1234', 'X-Api-Key': 'hg-5678', accept: 'application/json' }),
     ).toEqual(['sk-1234', 'hg-5678']);
     expect(secretsInHeaders(undefined)).toEqual([]);
+  });
+});
+
+describe('scrubSecrets', () => {
+  const key = 'hg-live-0123456789abcdef';
+
+  it('replaces a registered secret in every string of a parsed answer, keys included', () => {
+    const answer = {
+      data: { status: 'failed', error: { code: `denied_${key}`, message: `the key ${key} may not use this model` } },
+      list: [key, 7, null, true, { [key]: 'x' }],
+    };
+    expect(scrubSecrets(answer, [key])).toEqual({
+      data: { status: 'failed', error: { code: `denied_${REDACTED}`, message: `the key ${REDACTED} may not use this model` } },
+      list: [REDACTED, 7, null, true, { [REDACTED]: 'x' }],
+    });
+  });
+
+  it('leaves token-shaped data alone: a signed URL is data, not a leak', () => {
+    const url = 'https://files.example.com/v.mp4?X-Amz-Signature=abc123&token=xyz';
+    expect(scrubSecrets({ video_url: url, auth: 'Bearer something' }, [key])).toEqual({ video_url: url, auth: 'Bearer something' });
+  });
+
+  it('returns the value unchanged without secrets', () => {
+    const answer = { a: 'b' };
+    expect(scrubSecrets(answer, [])).toBe(answer);
+    expect(scrubSecrets('plain', ['abc'])).toBe('plain');
   });
 });

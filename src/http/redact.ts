@@ -36,6 +36,33 @@ export function redact(text: string, secrets: Iterable<string>): string {
   return result;
 }
 
+/**
+ * A parsed JSON answer with every registered secret replaced in every string (keys and
+ * values). Only exact secrets: token-shaped patterns would mangle legitimate data such as
+ * a signed video URL. A server that echoes our key back (in a job's error message, say)
+ * must not get it into the lockfile or the terminal through a field nobody redacts.
+ */
+export function scrubSecrets(value: unknown, secrets: Iterable<string>): unknown {
+  const ordered = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  if (ordered.length === 0) return value;
+  const scrubString = (text: string): string => {
+    let result = text;
+    for (const secret of ordered) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+    return result;
+  };
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return scrubString(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (typeof node === 'object' && node !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(node)) out[scrubString(key)] = walk(child);
+      return out;
+    }
+    return node;
+  };
+  return walk(value);
+}
+
 /** The credential values in a request's headers, so the client can redact keys nobody registered. */
 export function secretsInHeaders(headers: Record<string, string> | undefined): string[] {
   if (!headers) return [];

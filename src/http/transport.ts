@@ -122,24 +122,41 @@ export interface CappedBody {
   overflow: boolean;
 }
 
+/** Thrown into a body stream that took too long as a whole; it maps to a body timeout like undici's own. */
+export class BodyDeadlineError extends Error {
+  readonly code = 'UND_ERR_BODY_TIMEOUT';
+  constructor(ms: number) {
+    super(`the answer did not finish arriving within ${ms} ms`);
+    this.name = 'BodyDeadlineError';
+  }
+}
+
 /**
  * Reads a body into memory up to `cap` bytes. Beyond the cap it stops reading and destroys
- * the stream, so a 50 MB "JSON" answer costs at most `cap` bytes of memory.
+ * the stream, so a 50 MB "JSON" answer costs at most `cap` bytes of memory. With
+ * `deadlineMs`, the whole body must arrive within that time: undici's body timeout only
+ * bounds the gap between two chunks, so a server sending a byte a second would otherwise
+ * hold the request open for as long as it likes.
  */
-export async function readCapped(body: Readable, cap: number): Promise<CappedBody> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    if (length + bytes.length > cap) {
-      chunks.push(bytes.subarray(0, cap - length));
-      body.destroy();
-      return { buffer: Buffer.concat(chunks), overflow: true };
+export async function readCapped(body: Readable, cap: number, deadlineMs?: number): Promise<CappedBody> {
+  const timer = deadlineMs === undefined ? undefined : setTimeout(() => body.destroy(new BodyDeadlineError(deadlineMs)), deadlineMs);
+  try {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of body) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      if (length + bytes.length > cap) {
+        chunks.push(bytes.subarray(0, cap - length));
+        body.destroy();
+        return { buffer: Buffer.concat(chunks), overflow: true };
+      }
+      chunks.push(bytes);
+      length += bytes.length;
     }
-    chunks.push(bytes);
-    length += bytes.length;
+    return { buffer: Buffer.concat(chunks, length), overflow: false };
+  } finally {
+    clearTimeout(timer);
   }
-  return { buffer: Buffer.concat(chunks, length), overflow: false };
 }
 
 /** Lets the connection go back to the pool without keeping the bytes; destroys it when the body is large. */

@@ -172,9 +172,12 @@ class ShotRunner {
         // A 429 at submission is refused at the door (the HTTP layer has already honoured
         // Retry-After a few times): no job exists, so waiting for room and asking again is
         // safe, and a busy account is not a failed shot.
-        const waited = this.ctx.now() - this.startedAt;
-        if (isRateLimited(error) && !this.ctx.stop.aborted && waited < timeoutMs) {
-          const pause = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
+        const left = timeoutMs - (this.ctx.now() - this.startedAt);
+        // A server asking for longer than the job may take (a Retry-After of a year) is a refusal, not a pause.
+        const asked = retryAfterOf(error);
+        if (isRateLimited(error) && !this.ctx.stop.aborted && left > 0 && (asked === undefined || asked <= left)) {
+          const backoff = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
+          const pause = Math.min(left, Math.max(asked ?? 0, backoff));
           this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
           if (await sleepUnlessStopped(pause, this.ctx.stop)) {
             // Every attempt was refused at the door, so no job exists: put the entry back as it was.
@@ -187,7 +190,10 @@ class ShotRunner {
         if (!wasRefused(error)) {
           // A 5xx, a reset or a garbled answer: the provider may have created (and billed) the
           // job anyway. The intent stays in the lock so the next apply looks for it first.
-          return this.fail({ ...info, message: `${info.message}; the job may have been created anyway, so the next apply looks for it before submitting again` });
+          const next = this.provider.findSubmitted
+            ? 'the next apply looks for it before submitting again'
+            : `${this.provider.type} cannot be asked, so the next apply submits again and may bill it twice`;
+          return this.fail({ ...info, message: `${info.message}; the job may have been created anyway: ${next}` });
         }
         const at = isoNow(this.ctx);
         await this.ctx.lock.update(this.shot.id, (intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
@@ -198,23 +204,28 @@ class ShotRunner {
 
   private async watch(jobId: string): Promise<WatchOutcome> {
     const { poll, timeoutMs } = this.provider.config;
-    const watchStarted = this.ctx.now();
+    const deadline = this.ctx.now() + timeoutMs;
+    const timedOut = () =>
+      this.fail({
+        code: 'VIDEOGEN_JOB_TIMEOUT',
+        message: `job ${jobId} did not finish within ${formatDuration(timeoutMs)}; it stays submitted and the next apply resumes it`,
+      });
     let hintMs: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      if (await sleepUnlessStopped(pollDelayMs(attempt, poll, this.ctx.random, hintMs), this.ctx.stop)) {
+      const delay = Math.min(pollDelayMs(attempt, poll, this.ctx.random, hintMs), Math.max(0, deadline - this.ctx.now()));
+      if (await sleepUnlessStopped(delay, this.ctx.stop)) {
         return this.pending(jobId);
       }
-      if (this.ctx.now() - watchStarted > timeoutMs) {
-        return this.fail({
-          code: 'VIDEOGEN_JOB_TIMEOUT',
-          message: `job ${jobId} did not finish within ${formatDuration(timeoutMs)}; it stays submitted and the next apply resumes it`,
-        });
-      }
+      if (this.ctx.now() >= deadline) return timedOut();
+      // One poll must not outlive the job: the HTTP layer's own limits (60 s headers and body
+      // timeouts, 5 tries, a Retry-After of up to 5 minutes) are far longer than a short timeout.
+      const pollDeadline = AbortSignal.timeout(Math.max(1, deadline - this.ctx.now()));
       let result;
       try {
-        result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]) });
       } catch (error) {
         if (this.ctx.stop.aborted) return this.pending(jobId);
+        if (pollDeadline.aborted) return timedOut();
         const info = describeError(error);
         if (isPermanent(error)) {
           return this.fail({ ...info, message: `${info.message}; job ${jobId} stays submitted for the next apply` });
@@ -308,6 +319,11 @@ function errorKind(error: unknown): string | undefined {
 function errorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const ms = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
 }
 
 function isRateLimited(error: unknown): boolean {
