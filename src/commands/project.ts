@@ -1,5 +1,7 @@
 /** Reading what a command works on: the `.env` beside the manifest, the manifest, the lock, the outputs. */
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { UsageError } from '../errors.js';
 import { dirname, join, resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { readLock } from '../lock/read.js';
@@ -20,10 +22,17 @@ export interface Project {
  */
 export function loadDotEnv(manifestPath: string, env: NodeJS.ProcessEnv): void {
   const file = join(dirname(resolve(manifestPath)), '.env');
-  if (!existsSync(file)) return;
-  const before = { ...env };
-  process.loadEnvFile(file);
-  for (const [key, value] of Object.entries(before)) env[key] = value;
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new UsageError(`${file} is not a file`, 'a .env beside the manifest must be a plain KEY=value file');
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (env[key] === undefined) env[key] = value;
+  }
 }
 
 export async function loadProject(manifestPath: string): Promise<Project> {

@@ -188,6 +188,11 @@ async function readIfExists(file: string): Promise<string | undefined> {
     return await readFile(file, 'utf8');
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined;
+    // Something that is not a pid file sits where ours goes: nobody can hold the lock through
+    // it, and deleting a directory or device is not ours to do.
+    if (isCode(error, 'EISDIR') || isCode(error, 'EACCES')) {
+      throw new LockBusyError(`${file} exists but is not a readable pid file`, `remove ${file} by hand, then apply again`);
+    }
     throw error;
   }
 }

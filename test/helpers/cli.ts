@@ -47,6 +47,8 @@ export function collect(child: ChildProcess, options: { input?: string; timeoutM
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // A child that exits at once closes its stdin under us; that is not the test's failure.
+  child.stdin?.on('error', () => {});
   child.stdin?.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve, reject) => {
