@@ -60,6 +60,9 @@ describe('small helpers', () => {
   it('describes errors by code and message', () => {
     expect(describeError({ code: 'VIDEOGEN_HTTP_AUTH', message: 'key rejected' })).toBe('VIDEOGEN_HTTP_AUTH: key rejected');
     expect(describeError(undefined)).toBe('failed');
+    expect(describeError({ code: 'VIDEOGEN_HTTP_AUTH', message: 'key rejected', hint: 'check $HEYGEN_API_KEY' })).toBe(
+      'VIDEOGEN_HTTP_AUTH: key rejected (hint: check $HEYGEN_API_KEY)',
+    );
   });
 
   it('shortens long job ids only', () => {

@@ -51,7 +51,8 @@ export function summaryLine(summary: RunSummary): string {
 /** `VIDEOGEN_HTTP_AUTH: the API key was rejected`. */
 export function describeError(error: ShotEvent['error']): string {
   if (!error) return 'failed';
-  return error.message ? `${error.code}: ${error.message}` : error.code;
+  const text = error.message ? `${error.code}: ${error.message}` : error.code;
+  return error.hint ? `${text} (hint: ${error.hint})` : text;
 }
 
 /** Job ids can be 36-character UUIDs; a prefix is enough to recognise one in a live view. */

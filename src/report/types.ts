@@ -35,7 +35,8 @@ export interface ShotEvent {
   progress?: number;
   bytes?: number;
   elapsedMs?: number;
-  error?: { code: string; message: string };
+  /** `hint` says what to do about it; it goes to people, never into the lock. */
+  error?: { code: string; message: string; hint?: string };
   /** Free text for humans (`retrying in 2s: rate limited`). */
   note?: string;
 }

@@ -48,7 +48,8 @@ export function completedEntry(
 
 export function failedEntry(previous: LockEntry, error: { code: string; message: string }, completedAt: string): LockEntry {
   const { output: _output, ...rest } = previous;
-  return { ...rest, state: 'failed', completed_at: completedAt, error };
+  // Only code and message: hints are advice for the terminal, not history.
+  return { ...rest, state: 'failed', completed_at: completedAt, error: { code: error.code, message: error.message } };
 }
 
 function hasAny(remote: LockRemote): boolean {

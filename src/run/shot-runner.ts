@@ -32,6 +32,8 @@ type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob };
 interface ErrorInfo {
   code: string;
   message: string;
+  /** For the person reading the output; never written to the lock. */
+  hint?: string;
 }
 
 /**
@@ -348,6 +350,6 @@ function isGoneError(error: unknown): boolean {
 }
 
 export function describeError(error: unknown): ErrorInfo {
-  if (error instanceof VideogenError) return { code: error.code, message: error.message };
+  if (error instanceof VideogenError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { code: 'VIDEOGEN_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

@@ -30,6 +30,8 @@ export function requireDurationMs(value: string | number, flag: string): number 
 /** `2m31s`, `850ms`: for humans, in progress lines and summaries. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
+  // 1.5s, not 2s: short timeouts are set to the tenth and should read as set.
+  if (ms < 10_000) return `${Number((ms / 1000).toFixed(1))}s`;
   const totalSeconds = Math.round(ms / 1000);
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
