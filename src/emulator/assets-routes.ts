@@ -1,4 +1,4 @@
-import { sniffImage } from './asset-store.js';
+import { sniffImageMime } from '../util/image-type.js';
 import { heygenError, storageError } from './errors.js';
 import { jsonResponse, readBody, type EmulatorResponse } from './http-io.js';
 import { jobStatusAt } from './jobs.js';
@@ -47,7 +47,7 @@ async function uploadAsset(ctx: RouteContext): Promise<EmulatorResponse> {
   }
   const bytes = Buffer.from(await file.arrayBuffer());
   if (bytes.length > MAX_ASSET_BYTES) return heygenError(400, 'invalid_parameter', 'file exceeds the 32 MB limit', { param: 'file' });
-  const mimeType = sniffImage(bytes);
+  const mimeType = sniffImageMime(bytes);
   if (!mimeType) {
     return heygenError(400, 'invalid_parameter', 'unsupported file type: expected a PNG, JPEG or WebP image', { param: 'file' });
   }

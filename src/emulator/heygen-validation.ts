@@ -5,6 +5,9 @@
  * are passed through, as the real API does with `config`.
  */
 
+// The server's own copy of the documented list, kept apart from the client's
+// (manifest/capabilities.ts) on purpose: a stand-in that shares the client's assumptions
+// cannot catch them being wrong.
 export const HEYGEN_MODELS = [
   'veo_3_1',
   'veo_3_1_fast',

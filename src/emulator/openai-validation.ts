@@ -1,4 +1,4 @@
-import { sniffImage } from './asset-store.js';
+import { sniffImageMime } from '../util/image-type.js';
 import { openaiInvalid } from './errors.js';
 import type { EmulatorResponse } from './http-io.js';
 import type { RequestFields } from './openai-body.js';
@@ -93,7 +93,7 @@ async function checkInputReference(value: unknown): Promise<Checked<CreateVideoR
       );
     }
     // ... and the emulator also checks the bytes really are an image.
-    if (!sniffImage(new Uint8Array(await value.arrayBuffer()))) {
+    if (!sniffImageMime(new Uint8Array(await value.arrayBuffer()))) {
       return invalid(`Invalid file '${param}': the file is not a valid image.`, param, 'invalid_image');
     }
     return { ok: true, value: 'file' };
@@ -132,11 +132,11 @@ function isHttpUrl(text: string): boolean {
 
 function isImageDataUrl(text: string): boolean {
   const match = /^data:(image\/[a-z+.-]+);base64,([A-Za-z0-9+/=\s]+)$/i.exec(text);
-  return match !== null && sniffImage(Buffer.from(match[2] ?? '', 'base64')) !== undefined;
+  return match !== null && sniffImageMime(Buffer.from(match[2] ?? '', 'base64')) !== undefined;
 }
 
 function isBase64Image(text: string): boolean {
-  return /^[A-Za-z0-9+/=\s]+$/.test(text) && sniffImage(Buffer.from(text, 'base64')) !== undefined;
+  return /^[A-Za-z0-9+/=\s]+$/.test(text) && sniffImageMime(Buffer.from(text, 'base64')) !== undefined;
 }
 
 function invalid<T>(message: string, param: string, code: string): Checked<T> {

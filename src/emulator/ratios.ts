@@ -6,7 +6,10 @@
 export const ASPECT_RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
-/** OpenAI's four sizes followed by the ones Huixingyun adds. */
+/**
+ * OpenAI's four sizes followed by the ones Huixingyun adds. The server's own copy, apart
+ * from the client's list in manifest/capabilities.ts on purpose (see heygen-validation.ts).
+ */
 export const VIDEO_SIZES = [
   '720x1280',
   '1280x720',

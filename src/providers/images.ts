@@ -3,9 +3,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VideogenError } from '../errors.js';
 import type { ImageSource } from '../manifest/types.js';
+import { sniffImageMime, type ImageMime } from '../util/image-type.js';
+
+export { sniffImageMime, type ImageMime };
 
 /** The image types every supported API accepts (HeyGen assets and OpenAI input_reference alike). */
-export type ImageMime = 'image/png' | 'image/jpeg' | 'image/webp';
 
 /** A local reference image read into memory: images are small (HeyGen caps them at 32 MB), videos are never buffered. */
 export interface LocalImage {
@@ -16,20 +18,6 @@ export interface LocalImage {
   mime: ImageMime;
   /** Hex sha256 of the bytes. */
   sha256: string;
-}
-
-/**
- * Reads the type from the first bytes rather than the extension: `photo.png` that is really
- * a JPEG is common, and the APIs check the bytes, not the name.
- */
-export function sniffImageMime(bytes: Uint8Array): ImageMime | undefined {
-  const startsWith = (signature: number[], offset = 0): boolean =>
-    bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
-  if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (startsWith([0xff, 0xd8, 0xff])) return 'image/jpeg';
-  // RIFF <size:4> WEBP
-  if (startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8)) return 'image/webp';
-  return undefined;
 }
 
 export function toDataUrl(image: Pick<LocalImage, 'bytes' | 'mime'>): string {
