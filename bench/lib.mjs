@@ -6,16 +6,25 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'videogen.js');
+// BENCH_BIN benchmarks another build of the CLI (say, an older commit's) against this checkout's emulator.
+export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin', 'videogen.js');
 const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 
-/** Runs the CLI in a fresh process; returns wall time, peak RSS, exit code and output. */
-export async function timeCli(args, { cwd = ROOT, env = {} } = {}) {
+/**
+ * Runs the CLI in a fresh process; returns wall time, peak RSS, CPU time (cpuMs = user +
+ * system, and each), exit code and output.
+ */
+export function timeCli(args, options = {}) {
+  return timeNode([BIN, ...args], options);
+}
+
+/** Runs `node <argv>` in a fresh process with the RSS/CPU probe loaded; see timeCli. */
+export async function timeNode(argv, { cwd = ROOT, env = {} } = {}) {
   const rssFile = join(tmpdir(), `videogen-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', RSS_PROBE, BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', RSS_PROBE, ...argv], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', BENCH_RSS_FILE: rssFile, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...passedThrough(), BENCH_RSS_FILE: rssFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -24,14 +33,23 @@ export async function timeCli(args, { cwd = ROOT, env = {} } = {}) {
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise((resolve) => child.on('close', resolve));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  let rssBytes;
+  let probe = {};
   try {
-    rssBytes = Number(readFileSync(rssFile, 'utf8'));
+    probe = JSON.parse(readFileSync(rssFile, 'utf8'));
     rmSync(rssFile);
   } catch {
-    rssBytes = undefined;
+    // The child died before its exit hook ran: no figures.
   }
-  return { code, wallMs, rssBytes, stdout, stderr };
+  const cpu =
+    probe.cpuUserUs === undefined
+      ? {}
+      : { cpuMs: (probe.cpuUserUs + probe.cpuSystemUs) / 1000, cpuUserMs: probe.cpuUserUs / 1000, cpuSystemMs: probe.cpuSystemUs / 1000 };
+  return { code, wallMs, rssBytes: probe.maxRssBytes, ...cpu, stdout, stderr };
+}
+
+/** For experiments: a libuv thread pool size set for the bench is set for the children too. */
+function passedThrough() {
+  return process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {};
 }
 
 export function median(values) {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, timeCli } from './lib.mjs';
+import { median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const SHOTS = 10_000;
 
@@ -45,9 +45,12 @@ export async function benchPlan10k({ runs = 5 } = {}) {
       if (result.code !== 0) throw new Error(`plan exited ${result.code}: ${result.stderr}${result.stdout.slice(0, 500)}`);
       samples.push(result);
     }
+    const phases = await timeNode([join(ROOT, 'bench', 'plan-phases.mjs'), join(dir, 'shots.yaml')], { cwd: dir });
     return {
       shots: SHOTS,
       runs,
+      // One more cold process, timed phase by phase (without the CLI around it).
+      phasesMs: phases.code === 0 ? JSON.parse(phases.stdout) : undefined,
       wallMs: median(samples.map((s) => s.wallMs)),
       peakRssBytes: Math.max(...samples.map((s) => s.rssBytes ?? 0)),
     };
