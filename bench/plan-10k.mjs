@@ -55,6 +55,7 @@ export async function benchPlan10k({ runs = 5 } = {}) {
       peakRssBytes: Math.max(...samples.map((s) => s.rssBytes ?? 0)),
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

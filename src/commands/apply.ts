@@ -8,7 +8,6 @@ import { acquireApplyMutex } from '../lock/apply-mutex.js';
 import { LockWriter } from '../lock/lock-writer.js';
 import { readLock } from '../lock/read.js';
 import { loadManifest } from '../manifest/load.js';
-import { observeOutputs } from '../plan/observe.js';
 import { planShots } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
@@ -18,7 +17,7 @@ import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
-import { loadDotEnv } from './project.js';
+import { loadDotEnv, observeProjectOutputs } from './project.js';
 import { connectProviders } from './connect-providers.js';
 
 export interface ApplyFlags extends SelectorFlags {
@@ -39,7 +38,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
     const lock = await readLock(manifest.lockFile);
-    const observed = await observeOutputs(manifest.dir, manifest.shots, lock);
+    const observed = await observeProjectOutputs(manifest, lock);
     const plan = planShots(manifest.shots, lock, observed, selectors);
     refuseUnmatchedSelectors(plan);
 

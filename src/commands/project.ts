@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { readLock } from '../lock/read.js';
 import { observeOutputs } from '../plan/observe.js';
+import { OutputHashCache } from '../plan/hash-cache.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
 import type { ObservedOutput } from '../plan/types.js';
@@ -45,6 +46,11 @@ export async function loadProjectWithOutputs(
   manifestPath: string,
 ): Promise<Project & { observed: Map<string, ObservedOutput> }> {
   const project = await loadProject(manifestPath);
-  const observed = await observeOutputs(project.manifest.dir, project.manifest.shots, project.lock);
-  return { ...project, observed };
+  return { ...project, observed: await observeProjectOutputs(project.manifest, project.lock) };
+}
+
+/** The outputs on disk, through the manifest's hash cache so unchanged files are not re-read. */
+export async function observeProjectOutputs(manifest: Manifest, lock: Lock): Promise<Map<string, ObservedOutput>> {
+  const cache = await OutputHashCache.open(manifest.dir, manifest.file);
+  return observeOutputs(manifest.dir, manifest.shots, lock, cache);
 }

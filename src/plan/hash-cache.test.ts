@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OutputHashCache } from './hash-cache.js';
+import { observeOutputs } from './observe.js';
+import { completedEntryFor, makeShot, sha256Hex } from '../../test/lock-helpers.js';
+import type { Lock } from '../lock/types.js';
+
+const LONG_AGO = new Date('2026-01-01T00:00:00Z');
+/** utimes cannot move ctime back, so "later" is passed in instead. */
+const LATER_NS = () => BigInt(Date.now() + 10_000) * 1_000_000n;
+
+describe('OutputHashCache', () => {
+  it('reuses a hash while the file is untouched and hashes again once it changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
+    try {
+      const file = join(dir, 'a.mp4');
+      await writeFile(file, 'video one');
+      await utimes(file, LONG_AGO, LONG_AGO);
+      const first = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      // A wrong digest planted for this identity proves the lookup is by identity alone.
+      first.remember(file, await stat(file, { bigint: true }), 'planted', LATER_NS());
+      await first.save();
+      expect(await readFile(join(dir, '.videogen', '.gitignore'), 'utf8')).toContain('*');
+
+      const second = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      expect(second.lookup(file, await stat(file, { bigint: true }))).toBe('planted');
+
+      await writeFile(file, 'video two');
+      await utimes(file, LONG_AGO, LONG_AGO);
+      expect(second.lookup(file, await stat(file, { bigint: true }))).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not remember files modified within the racy window', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
+    try {
+      const file = join(dir, 'a.mp4');
+      await writeFile(file, 'fresh');
+      const cache = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      const stats = await stat(file, { bigint: true });
+      cache.remember(file, stats, 'x');
+      expect(cache.lookup(file, stats)).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives observeOutputs the same answers with and without a cache', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
+    try {
+      const shots = ['a', 'b', 'c'].map((id) => makeShot(id));
+      const lock: Lock = { version: 1, shots: {} };
+      for (const shot of shots) {
+        const content = `video of ${shot.id}`;
+        await writeFile(join(dir, `${shot.id}.mp4`), content);
+        await utimes(join(dir, `${shot.id}.mp4`), LONG_AGO, LONG_AGO);
+        lock.shots[shot.id] = { ...completedEntryFor(shot), output: { path: `${shot.id}.mp4`, sha256: sha256Hex(content), bytes: content.length } };
+      }
+      const withOutputs = shots.map((shot) => ({ ...shot, output: `${shot.id}.mp4` }));
+      const plain = await observeOutputs(dir, withOutputs, lock);
+      const cache = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      const cold = await observeOutputs(dir, withOutputs, lock, cache);
+      const warm = await observeOutputs(dir, withOutputs, lock, await OutputHashCache.open(dir, join(dir, 'shots.yaml')));
+      expect(cold).toEqual(plain);
+      expect(warm).toEqual(plain);
+      expect([...plain.values()].every((seen) => seen.sha256 !== undefined)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Remembers the sha256 of output files by their stat identity, as git's index does, so that
+ * planning 10,000 shots does not re-read 10,000 videos: a file whose size, mtime, ctime and
+ * inode are unchanged since it was hashed has the same bytes. Anything else (a touched,
+ * replaced or copied file) is hashed again.
+ *
+ * It lives in `.videogen/` beside the manifest, which carries its own `.gitignore` (as
+ * `.pytest_cache/` does), so it never reaches git. It is only a cache: a missing, corrupt
+ * or unwritable one just means hashing again.
+ */
+import type { BigIntStats } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+const CACHE_VERSION = 1;
+
+/**
+ * A file modified within this long of being hashed may change again within the same
+ * timestamp tick without its mtime moving ("racily clean" in git's terms): such files are
+ * hashed but not remembered.
+ */
+const RACY_WINDOW_NS = 2_000_000_000n;
+
+type Identity = [size: string, mtimeNs: string, ctimeNs: string, ino: string];
+
+interface CacheFile {
+  version: number;
+  files: Record<string, { id: Identity; sha256: string }>;
+}
+
+export class OutputHashCache {
+  private changed = false;
+
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly files: CacheFile['files'],
+  ) {}
+
+  /** The cache for the manifest at `manifestFile`; `undefined` file means "do not persist". */
+  static async open(manifestDir: string, manifestFile: string): Promise<OutputHashCache> {
+    const file = join(manifestDir, '.videogen', `${basename(manifestFile)}.output-hashes.json`);
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
+      if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
+        return new OutputHashCache(file, parsed.files);
+      }
+    } catch {
+      /* missing or corrupt: start empty */
+    }
+    return new OutputHashCache(file, {});
+  }
+
+  static empty(): OutputHashCache {
+    return new OutputHashCache(undefined, {});
+  }
+
+  lookup(path: string, stats: BigIntStats): string | undefined {
+    const cached = Object.hasOwn(this.files, path) ? this.files[path] : undefined;
+    if (!cached) return undefined;
+    const id = identityOf(stats);
+    return cached.id.every((part, i) => part === id[i]) ? cached.sha256 : undefined;
+  }
+
+  remember(path: string, stats: BigIntStats, sha256: string, nowNs: bigint = BigInt(Date.now()) * 1_000_000n): void {
+    if (nowNs - stats.mtimeNs < RACY_WINDOW_NS || nowNs - stats.ctimeNs < RACY_WINDOW_NS) return;
+    this.files[path] = { id: identityOf(stats), sha256 };
+    this.changed = true;
+  }
+
+  /** Best effort: a cache that cannot be written costs time, never correctness. */
+  async save(): Promise<void> {
+    if (!this.file || !this.changed) return;
+    try {
+      const dir = join(this.file, '..');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, '.gitignore'), '# videogen cache: safe to delete\n*\n', { flag: 'wx' }).catch(() => {});
+      await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, files: this.files }));
+      this.changed = false;
+    } catch {
+      /* read-only checkout, full disk: hash again next time */
+    }
+  }
+}
+
+function identityOf(stats: BigIntStats): Identity {
+  return [String(stats.size), String(stats.mtimeNs), String(stats.ctimeNs), String(stats.ino)];
+}
