@@ -159,6 +159,8 @@ describe('LockWriter', () => {
           return writer.update(id, () => ({ ...submitted(id), spec: { ...submitted(id).spec, prompt: 'x'.repeat(round * 50) } }));
         }),
       );
+      // Writes are synchronous: leave the reader room to run between them.
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     done = true;
     await reader;

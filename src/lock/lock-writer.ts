@@ -4,7 +4,7 @@
  * rides along in the next one. `await update(...)` returns once a write containing that
  * change is on disk: that is how the executor knows a job id is safe before it polls.
  */
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { assembleLock, serializeEntry } from './serialize.js';
 import { compareOrdinal } from './yaml-scalars.js';
 import type { Lock, LockEntry } from './types.js';
@@ -40,6 +40,19 @@ export class LockWriter {
   /** Files actually written so far (a batch whose text was already on disk does not count). */
   get writeCount(): number {
     return this.#writeCount;
+  }
+
+  /** One entry of the current in-memory lock (a copy), without copying the whole lock. */
+  get(id: string): LockEntry | undefined {
+    const entry = Object.hasOwn(this.#shots, id) ? this.#shots[id] : undefined;
+    return entry === undefined ? undefined : structuredClone(entry);
+  }
+
+  /** Every job id the lock currently records (to tell a provider which jobs are already ours). */
+  jobIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const entry of Object.values(this.#shots)) if (entry.job_id) ids.add(entry.job_id);
+    return ids;
   }
 
   /** The current in-memory lock, including changes not yet on disk. Treat it as read-only. */
@@ -140,7 +153,7 @@ export class LockWriter {
       // First write: the file may already hold exactly this (an apply that changed nothing).
       if (await writeLockText(this.file, text)) this.#writeCount += 1;
     } else if (text !== this.#lastWritten) {
-      await writeFileAtomic(this.file, text);
+      writeFileAtomicSync(this.file, text);
       this.#writeCount += 1;
     }
     this.#lastWritten = text;

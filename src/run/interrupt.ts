@@ -5,6 +5,8 @@
  * aborting one could leave a billed job whose id we never learn. A second signal exits at
  * once: every transition is already in the lock, so there is nothing left to save.
  */
+import { setMaxListeners } from 'node:events';
+
 export interface InterruptHandle {
   readonly signal: AbortSignal;
   readonly interrupted: boolean;
@@ -13,6 +15,9 @@ export interface InterruptHandle {
 
 export function handleInterrupts(onFirst: (signalName: string) => void, exitNow: () => void): InterruptHandle {
   const controller = new AbortController();
+  // Every poll sleep and request in flight listens to this one signal: dozens at once is the
+  // design, not a leak, so Node's "possible EventTarget memory leak" warning must not fire.
+  setMaxListeners(0, controller.signal);
   const listener = (signalName: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       exitNow();

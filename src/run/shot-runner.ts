@@ -7,6 +7,7 @@
  * a timeout, a poll error or a failed download leaves the job `submitted`, because the job
  * is paid for and the next apply can still collect it.
  */
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { VideogenError } from '../errors.js';
 import type { Shot } from '../manifest/types.js';
@@ -41,6 +42,8 @@ interface ErrorInfo {
  * leave a billed job whose id we never learn. A second Ctrl-C exits the process instead.
  */
 const NEVER_ABORTED = new AbortController().signal;
+// Shared by every submission in flight; many listeners are expected.
+setMaxListeners(0, NEVER_ABORTED);
 
 /** Kinds of HTTP failure that asking again will not fix. */
 const PERMANENT_KINDS = new Set(['auth', 'credit', 'client']);
@@ -102,7 +105,7 @@ class ShotRunner {
    */
   async recover(): Promise<ShotOutcome> {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
-    const since = this.ctx.lock.snapshot.shots[this.shot.id]?.submitted_at;
+    const since = this.ctx.lock.get(this.shot.id)?.submitted_at;
     const find = this.provider.findSubmitted?.bind(this.provider);
     if (!find || !since) {
       this.report('queued', {
@@ -113,7 +116,7 @@ class ShotRunner {
     let jobId: string | undefined;
     try {
       jobId = await this.ctx.recoveries(async () => {
-        const claimed = new Set(Object.values(this.ctx.lock.snapshot.shots).flatMap((entry) => (entry.job_id ? [entry.job_id] : [])));
+        const claimed = this.ctx.lock.jobIds();
         const found = await find(this.shot, since, claimed, { signal: this.ctx.stop });
         if (found) await this.ctx.lock.update(this.shot.id, () => submittedEntry(this.shot, found.jobId, since, found.remote));
         return found?.jobId;
@@ -159,7 +162,7 @@ class ShotRunner {
   private async submit(): Promise<string | ShotOutcome> {
     this.report('submitting');
     const timeoutMs = this.provider.config.timeoutMs;
-    const previous = this.ctx.lock.snapshot.shots[this.shot.id];
+    const previous = this.ctx.lock.get(this.shot.id);
     const intendedAt = isoNow(this.ctx);
     await this.ctx.lock.update(this.shot.id, () => intentEntry(this.shot, intendedAt));
     for (let attempt = 1; ; attempt++) {
