@@ -3,16 +3,15 @@
  * parses and tells the truth, and the next apply finishes the work without submitting any
  * job twice.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mulberry32 } from '../src/emulator/random.js';
-import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
-import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
-import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import type { Workspace } from './helpers/workspace.js';
 
 async function readLockIfAny(ws: Workspace): Promise<Lock | undefined> {
   const text = await readFile(ws.path('shots.lock.yaml'), 'utf8').catch(() => undefined);
@@ -20,20 +19,13 @@ async function readLockIfAny(ws: Workspace): Promise<Lock | undefined> {
 }
 
 describe('crash safety', () => {
-  let emulator: RunningEmulator | undefined;
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await emulator?.close();
-    await ws?.remove();
-  });
+  const startCampaign = useCampaigns();
 
   // On an OpenAI-compatible endpoint, a kill between sending a submission and recording its
   // answer is recovered by listing the account's videos, so the count is exact whatever the
   // moment. (HeyGen cannot be asked; see the recovery test below.)
   it('survives kill -9 at several random moments of a 30-shot run without billing any job twice', async () => {
-    emulator = await startEmulator({ latencyMs: [300, 900], seed: 21 });
-    ws = await createWorkspace();
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 30, concurrency: 5, types: ['openai-videos'] }));
+    const { emulator, ws } = await startCampaign({ latencyMs: [300, 900], seed: 21 }, { shots: 30, concurrency: 5, types: ['openai-videos'] });
     // Seeded: the kill moments are random but the same on every run of the suite.
     const random = mulberry32(1234);
     for (let kill = 0; kill < 4; kill++) {
@@ -65,9 +57,7 @@ describe('crash safety', () => {
   });
 
   it('adopts the job of a submission whose answer was never recorded, instead of paying again', async () => {
-    emulator = await startEmulator({ latencyMs: [200, 400], seed: 8 });
-    ws = await createWorkspace();
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4, concurrency: 4 }));
+    const { emulator, ws } = await startCampaign({ latencyMs: [200, 400], seed: 8 }, { shots: 4, concurrency: 4 });
     const { loadManifest } = await import('../src/manifest/load.js');
     const { createProvider } = await import('../src/providers/registry.js');
     const { HttpClient } = await import('../src/http/client.js');
@@ -99,9 +89,7 @@ describe('crash safety', () => {
   });
 
   it('on SIGINT records in-flight jobs, exits 130, and the next apply resumes them without resubmitting', async () => {
-    emulator = await startEmulator({ latencyMs: [1500, 2500], seed: 9 });
-    ws = await createWorkspace();
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 12, concurrency: 2 }));
+    const { emulator, ws } = await startCampaign({ latencyMs: [1500, 2500], seed: 9 }, { shots: 12, concurrency: 2 });
     const child = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
     const done = collect(child);
     // Wait until jobs are in flight (recorded as submitted), then interrupt.
@@ -135,9 +123,7 @@ describe('crash safety', () => {
   });
 
   it('refuses a second apply on the same manifest while the first runs', async () => {
-    emulator = await startEmulator({ latencyMs: [2500, 3000], seed: 4 });
-    ws = await createWorkspace();
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4, concurrency: 4 }));
+    const { emulator, ws } = await startCampaign({ latencyMs: [2500, 3000], seed: 4 }, { shots: 4, concurrency: 4 });
     const first = startCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS });
     const firstDone = collect(first);
     // Generous: on a loaded machine the first process may take seconds to start.

@@ -1,6 +1,6 @@
 /** Small helpers shared by the emulator's integration tests (plain fetch against a real server). */
 import { request } from 'node:http';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
 
 export const HEYGEN_KEY = 'hg-test-key';
@@ -91,6 +91,21 @@ export async function pollOpenai(emu: RunningEmulator, id: string, timeoutMs = 5
     if (Date.now() > deadline) throw new Error(`video ${id} still ${body.status}`);
     await sleep(25);
   }
+}
+
+/**
+ * A served video: 200, `video/mp4`, a Content-Length that is the truth, and an MP4 that
+ * starts with `ftyp` and ends with the `free` box that names the job (unique per job).
+ */
+export async function expectServedMp4(video: Response, jobId: string): Promise<void> {
+  expect(video.status).toBe(200);
+  expect(video.headers.get('content-type')).toBe('video/mp4');
+  const bytes = Buffer.from(await video.arrayBuffer());
+  expect(Number(video.headers.get('content-length'))).toBe(bytes.length);
+  const boxes = mp4Boxes(bytes);
+  expect(boxes[0]?.type).toBe('ftyp');
+  expect(boxes.at(-1)?.type).toBe('free');
+  expect(bytes.subarray(boxes.at(-1)!.offset).toString('latin1')).toContain(jobId);
 }
 
 /** The top-level MP4 boxes of a file, in order. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HEYGEN_KEY,
   PNG_1X1,
+  expectServedMp4,
   generateVideoBody,
   heygen,
   mp4Boxes,
@@ -63,14 +64,7 @@ describe('HeyGen: submit, poll, download', () => {
     });
 
     const video = await fetch(done.output.video.video_url);
-    expect(video.status).toBe(200);
-    expect(video.headers.get('content-type')).toBe('video/mp4');
-    const bytes = Buffer.from(await video.arrayBuffer());
-    expect(Number(video.headers.get('content-length'))).toBe(bytes.length);
-    const boxes = mp4Boxes(bytes);
-    expect(boxes[0]?.type).toBe('ftyp');
-    expect(boxes.at(-1)?.type).toBe('free');
-    expect(bytes.subarray(boxes.at(-1)!.offset).toString('latin1')).toContain(id);
+    await expectServedMp4(video, id);
     expect(emu.stats().authOnVideoUrls).toBe(0);
   });
 

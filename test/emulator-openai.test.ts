@@ -1,40 +1,16 @@
 /** The emulator's OpenAI-compatible Videos API, over real HTTP (and through the official SDK). */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import OpenAI, { toFile } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { OPENAI_KEY, PNG_1X1, mp4Boxes, observe, openai, pollOpenai, sleep, stillWithin, useEmulators } from './emulator-helpers.js';
+import { OPENAI_KEY, PNG_1X1, expectServedMp4, mp4Boxes, observe, openai, pollOpenai, sleep, stillWithin, useEmulators } from './emulator-helpers.js';
+import { compileOpenAiVideosSchemas } from './helpers/openapi.js';
 
 const start = useEmulators();
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** CI checks out shared/ beside the repository (as the provider fidelity tests expect too). */
-const OPENAPI_FILE = path.resolve(repoRoot, '..', 'shared', 'reference', 'openai-videos.openapi.yaml');
-const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ?? addFormatsPlugin) as unknown as (
-  ajv: Ajv2020,
-) => void;
 
 let schema: { video: ValidateFunction; list: ValidateFunction; deleted: ValidateFunction; error: ValidateFunction };
 
 beforeAll(() => {
-  expect(existsSync(OPENAPI_FILE), `${OPENAPI_FILE} must exist`).toBe(true);
-  const document = parseYaml(readFileSync(OPENAPI_FILE, 'utf8')) as { components: { schemas: Record<string, unknown> } };
-  const defs = JSON.parse(JSON.stringify(document.components.schemas).replaceAll('#/components/schemas/', 'openai-videos#/$defs/'));
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  ajv.addVocabulary(['example', 'x-stainless-const']);
-  ajv.addFormat('binary', true);
-  ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addSchema({ $id: 'openai-videos', $defs: defs });
-  const get = (name: string): ValidateFunction => {
-    const validate = ajv.getSchema(`openai-videos#/$defs/${name}`);
-    if (!validate) throw new Error(`${name} missing from the OpenAPI document`);
-    return validate;
-  };
+  const { get } = compileOpenAiVideosSchemas();
   schema = { video: get('VideoResource'), list: get('VideoListResource'), deleted: get('DeletedVideoResource'), error: get('ErrorResponse') };
 });
 
@@ -100,14 +76,7 @@ describe('OpenAI videos: create, poll, download', () => {
     expect(done.completed_at - done.created_at).toBeLessThanOrEqual(2);
 
     const video = await fetch(`${emu.url}/v1/videos/${id}/content?variant=video`, { headers: { Authorization: `Bearer ${OPENAI_KEY}` } });
-    expect(video.status).toBe(200);
-    expect(video.headers.get('content-type')).toBe('video/mp4');
-    const bytes = Buffer.from(await video.arrayBuffer());
-    expect(Number(video.headers.get('content-length'))).toBe(bytes.length);
-    const boxes = mp4Boxes(bytes);
-    expect(boxes[0]?.type).toBe('ftyp');
-    expect(boxes.at(-1)?.type).toBe('free');
-    expect(bytes.subarray(boxes.at(-1)!.offset).toString('latin1')).toContain(id);
+    await expectServedMp4(video, id);
 
     const unauthenticated = await fetch(`${emu.url}/v1/videos/${id}/content`);
     expect(unauthenticated.status).toBe(401);

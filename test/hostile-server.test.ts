@@ -177,25 +177,20 @@ describe.concurrent('hostile servers: downloads', () => {
     });
   }
 
-  it('an endless (well-formed) body ends at the download timeout', async () => {
-    const s = await scenario({ api: 'openai-videos', content: endlessBody() });
-    const run = await s.apply();
-    expect(run.result.code, run.output).toBe(1);
-    expect(run.output).toContain('VIDEOGEN_DOWNLOAD_TIMEOUT');
-    expect(run.lock?.state).toBe('submitted');
-    expect(run.elapsedMs).toBeLessThan(STARTUP_MS + DOWNLOAD_TIMEOUT_MS + 2000);
-    await expectInvariants(s, run);
-  });
-
-  it('a slow loris (one byte a second) ends at the download timeout', async () => {
-    const s = await scenario({ api: 'openai-videos', content: slowLoris(1000) });
-    const run = await s.apply();
-    expect(run.result.code, run.output).toBe(1);
-    expect(run.output).toContain('VIDEOGEN_DOWNLOAD_TIMEOUT');
-    expect(run.lock?.state).toBe('submitted');
-    expect(run.elapsedMs).toBeLessThan(STARTUP_MS + DOWNLOAD_TIMEOUT_MS + 2000);
-    await expectInvariants(s, run);
-  });
+  for (const [label, content] of [
+    ['an endless (well-formed) body', endlessBody()],
+    ['a slow loris (one byte a second)', slowLoris(1000)],
+  ] as const) {
+    it(`${label} ends at the download timeout`, async () => {
+      const s = await scenario({ api: 'openai-videos', content });
+      const run = await s.apply();
+      expect(run.result.code, run.output).toBe(1);
+      expect(run.output).toContain('VIDEOGEN_DOWNLOAD_TIMEOUT');
+      expect(run.lock?.state).toBe('submitted');
+      expect(run.elapsedMs).toBeLessThan(STARTUP_MS + DOWNLOAD_TIMEOUT_MS + 2000);
+      await expectInvariants(s, run);
+    });
+  }
 
   it('a Content-Length larger than the body is a truncated download, not an output', async () => {
     const s = await scenario({ api: 'heygen', content: lyingLength(GOOD_MP4.length + 1000, GOOD_MP4) });
@@ -207,25 +202,20 @@ describe.concurrent('hostile servers: downloads', () => {
     await expectInvariants(s, run);
   });
 
-  it('a Content-Length smaller than the video does not pass a cut-off MP4 as good', async () => {
-    const s = await scenario({ api: 'openai-videos', content: lyingLength(GOOD_MP4.length - 1000, GOOD_MP4) });
-    const run = await s.apply();
-    expect(run.result.code, run.output).toBe(1);
-    expect(run.output).toMatch(/VIDEOGEN_DOWNLOAD_(TRUNCATED|TIMEOUT)/);
-    expect(run.lock?.state).toBe('submitted');
-    expect(await s.ws.exists(OUTPUT)).toBe(false);
-    await expectInvariants(s, run);
-  });
-
-  it('a body without a length that stops early does not pass a cut-off MP4 as good', async () => {
-    const s = await scenario({ api: 'heygen', content: closeDelimited(GOOD_MP4.subarray(0, GOOD_MP4.length - 700)) });
-    const run = await s.apply();
-    expect(run.result.code, run.output).toBe(1);
-    expect(run.output).toMatch(/VIDEOGEN_DOWNLOAD_(TRUNCATED|TIMEOUT)/);
-    expect(run.lock?.state).toBe('submitted');
-    expect(await s.ws.exists(OUTPUT)).toBe(false);
-    await expectInvariants(s, run);
-  });
+  for (const [label, api, content] of [
+    ['a Content-Length smaller than the video', 'openai-videos', lyingLength(GOOD_MP4.length - 1000, GOOD_MP4)],
+    ['a body without a length that stops early', 'heygen', closeDelimited(GOOD_MP4.subarray(0, GOOD_MP4.length - 700))],
+  ] as const) {
+    it(`${label} does not pass a cut-off MP4 as good`, async () => {
+      const s = await scenario({ api, content });
+      const run = await s.apply();
+      expect(run.result.code, run.output).toBe(1);
+      expect(run.output).toMatch(/VIDEOGEN_DOWNLOAD_(TRUNCATED|TIMEOUT)/);
+      expect(run.lock?.state).toBe('submitted');
+      expect(await s.ws.exists(OUTPUT)).toBe(false);
+      await expectInvariants(s, run);
+    });
+  }
 
   it('follows a 302 to another host for the content without sending it the key', async () => {
     const s = await scenario({

@@ -1,19 +1,16 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, type HttpClientOptions } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
 import type { RetryNotice } from '../src/http/types.js';
+import { listenOnLoopback, type LoopbackListener } from './helpers/loopback.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
-interface TestServer {
-  url: string;
-  port: number;
+interface TestServer extends LoopbackListener {
   connections: number;
   requests: string[];
-  close(): Promise<void>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,29 +19,24 @@ afterEach(async () => {
 });
 
 async function startServer(handler: Handler, port = 0): Promise<TestServer> {
-  const server: Server = createServer((req, res) => {
+  const requests: string[] = [];
+  let connections = 0;
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      state.requests.push(`${req.method} ${req.url}`);
+      requests.push(`${req.method} ${req.url}`);
       handler(req, res, Buffer.concat(chunks));
     });
   });
+  server.on('connection', () => connections++);
   const state: TestServer = {
-    url: '',
-    port: 0,
-    connections: 0,
-    requests: [],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...(await listenOnLoopback(server, port)),
+    requests,
+    get connections() {
+      return connections;
+    },
   };
-  server.on('connection', () => state.connections++);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  state.port = (server.address() as AddressInfo).port;
-  state.url = `http://127.0.0.1:${state.port}`;
   cleanups.push(state.close);
   return state;
 }
@@ -73,10 +65,8 @@ async function failure(promise: Promise<unknown>): Promise<HttpError> {
 }
 
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const { port, close } = await listenOnLoopback(createServer());
+  await close();
   return port;
 }
 

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient, type HttpClientOptions } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
 import type { DownloadRequest } from '../src/http/types.js';
+import { listenOnLoopback } from './helpers/loopback.js';
+import { useScratch } from './helpers/scratch.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -17,38 +17,23 @@ interface TestServer {
   requests: Array<{ url: string; headers: IncomingMessage['headers'] }>;
 }
 
-const cleanups: Array<() => Promise<void>> = [];
-let dir = '';
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'videogen-download-'));
-});
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useScratch('videogen-download-');
 
 async function startServer(handler: Handler): Promise<TestServer> {
   const state: TestServer = { url: '', requests: [] };
-  const server: Server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     state.requests.push({ url: req.url ?? '', headers: req.headers });
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const listener = await listenOnLoopback(server);
+  state.url = listener.url;
+  scratch.defer(listener.close);
   return state;
 }
 
 function makeClient(options: HttpClientOptions = {}): HttpClient {
   const client = new HttpClient({ retryPolicy: { baseDelayMs: 5, capDelayMs: 20, maxAttempts: 3 }, ...options });
-  cleanups.push(() => client.close());
+  scratch.defer(() => client.close());
   return client;
 }
 
@@ -85,11 +70,11 @@ async function failure(promise: Promise<unknown>): Promise<HttpError> {
 }
 
 function request(url: string, overrides: Partial<DownloadRequest> = {}): DownloadRequest {
-  return { url, dest: join(dir, 'out', 'shot.mp4'), maxBytes: 1024 * 1024 * 1024, timeoutMs: 10_000, ...overrides };
+  return { url, dest: join(scratch.dir, 'out', 'shot.mp4'), maxBytes: 1024 * 1024 * 1024, timeoutMs: 10_000, ...overrides };
 }
 
 async function leftovers(): Promise<string[]> {
-  return existsSync(join(dir, 'out')) ? readdir(join(dir, 'out')) : [];
+  return existsSync(join(scratch.dir, 'out')) ? readdir(join(scratch.dir, 'out')) : [];
 }
 
 describe('download: success', () => {
@@ -110,7 +95,7 @@ describe('download: success', () => {
       };
       pump();
     });
-    const dest = join(dir, 'out', 'nested', 'hero.mp4');
+    const dest = join(scratch.dir, 'out', 'nested', 'hero.mp4');
     const progress: number[] = [];
     const midway = { received: 0, onDisk: 0 };
     const file = await makeClient().download(
@@ -285,7 +270,7 @@ describe('download: rejections leave no file behind', () => {
 
   it('passes a local write failure on as is, without retrying', async () => {
     const server = await startServer((_req, res) => res.end(mp4Bytes(1024)));
-    const dest = join(dir, 'out', 'shot.mp4');
+    const dest = join(scratch.dir, 'out', 'shot.mp4');
     await mkdir(`${dest}.part`, { recursive: true }); // the .part path cannot be opened as a file
     const error = await promiseError(makeClient().download(request(`${server.url}/v.mp4`, { dest })));
     expect(error).not.toBeInstanceOf(HttpError);

@@ -5,27 +5,19 @@
  * nothing left on disk.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
+import { listenOnLoopback } from './helpers/loopback.js';
+import { useScratch } from './helpers/scratch.js';
 
 const VIDEO = readFileSync(new URL('../assets/videos/16x9.mp4', import.meta.url));
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
-const cleanups: Array<() => Promise<void>> = [];
-let dir = '';
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'videogen-http-hostile-'));
-});
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-  await rm(dir, { recursive: true, force: true });
-});
+const scratch = useScratch('videogen-http-hostile-');
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; hits: () => number }> {
   let hits = 0;
@@ -33,20 +25,14 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
     hits++;
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits: () => hits };
+  const { url, close } = await listenOnLoopback(server);
+  scratch.defer(close);
+  return { url, hits: () => hits };
 }
 
 function client(options: ConstructorParameters<typeof HttpClient>[0] = {}): HttpClient {
   const http = new HttpClient({ retryPolicy: { baseDelayMs: 5, capDelayMs: 20, maxAttempts: 3 }, ...options });
-  cleanups.push(() => http.close());
+  scratch.defer(() => http.close());
   return http;
 }
 
@@ -125,9 +111,9 @@ describe('a JSON answer that trickles in', () => {
 describe('a video whose body stops early without the length saying so', () => {
   async function download(handler: (req: IncomingMessage, res: ServerResponse) => void) {
     const server = await serve(handler);
-    const dest = join(dir, 'out', 'shot.mp4');
+    const dest = join(scratch.dir, 'out', 'shot.mp4');
     const error = await rejection(client().download({ url: `${server.url}/v.mp4`, dest, maxBytes: 1 << 30, timeoutMs: 5000 }));
-    return { error, hits: server.hits(), left: await readdir(join(dir, 'out')) };
+    return { error, hits: server.hits(), left: await readdir(join(scratch.dir, 'out')) };
   }
 
   it('a Content-Length smaller than the video: TRUNCATED after retries, nothing on disk', async () => {
@@ -165,7 +151,7 @@ describe('a video whose body stops early without the length saying so', () => {
       req.socket.write('HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\nconnection: close\r\n\r\n');
       req.socket.end(VIDEO);
     });
-    const file = await client().download({ url: `${server.url}/v.mp4`, dest: join(dir, 'ok.mp4'), maxBytes: 1 << 30, timeoutMs: 5000 });
+    const file = await client().download({ url: `${server.url}/v.mp4`, dest: join(scratch.dir, 'ok.mp4'), maxBytes: 1 << 30, timeoutMs: 5000 });
     expect(file.bytes).toBe(VIDEO.length);
   });
 });

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLock } from '../src/lock/read.js';
 import { formatDiagnostic, InvalidInputError } from '../src/errors.js';
+import { fixtureExpectations } from './helpers/fixture-expectations.js';
 
 const BAD_DIR = join(import.meta.dirname, 'fixtures', 'locks', 'bad');
 const fixtures = readdirSync(BAD_DIR).filter((name) => name.endsWith('.yaml')).sort();
@@ -14,9 +15,8 @@ describe('corrupt and hand-edited lockfiles', () => {
 
   it.each(fixtures)('%s is rejected with its code and position', async (name) => {
     const file = join(BAD_DIR, name);
-    const expectation = /^# expect: (VIDEOGEN_LOCK_[A-Z]+) (\d+):(\d+)$/m.exec(readFileSync(file, 'utf8').split('\n')[0] ?? '');
-    expect(expectation, 'first line must be "# expect: CODE LINE:COL"').not.toBeNull();
-    const [, code, line, col] = expectation!;
+    const [expected] = fixtureExpectations(file);
+    expect(expected?.code ?? '', 'first line must be "# expect: VIDEOGEN_LOCK_... LINE:COL"').toMatch(/^VIDEOGEN_LOCK_[A-Z]+$/);
 
     const error = await readLock(file).then(
       () => undefined,
@@ -27,7 +27,7 @@ describe('corrupt and hand-edited lockfiles', () => {
     expect(invalid.code).toBe('VIDEOGEN_LOCK_INVALID');
     expect(invalid.exitCode).toBe(3);
     const first = invalid.diagnostics[0]!;
-    expect({ code: first.code, line: first.line, col: first.col }).toEqual({ code, line: Number(line), col: Number(col) });
+    expect({ code: first.code, line: first.line, col: first.col }).toEqual(expected);
     for (const diagnostic of invalid.diagnostics) {
       expect(diagnostic.file).toBe(file);
       expect(diagnostic.line).toBeGreaterThan(0);

@@ -3,19 +3,15 @@
  * the expected `file:line:col`, and nothing written beside it (in particular no lockfile).
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { fixtureExpectations } from './helpers/fixture-expectations.js';
 import { createWorkspace } from './helpers/workspace.js';
 
 const BAD = join(REPO_ROOT, 'test', 'fixtures', 'manifests', 'bad');
 const fixtures = readdirSync(BAD).filter((file) => file.endsWith('.yaml'));
-
-function expectations(file: string): { code: string; line: number; col: number }[] {
-  const text = readFileSync(join(BAD, file), 'latin1');
-  return [...text.matchAll(/^# expect: (\S+) (\d+):(\d+)$/gm)].map((m) => ({ code: m[1]!, line: Number(m[2]), col: Number(m[3]) }));
-}
 
 describe('broken manifests through the CLI', () => {
   it('has a corpus of at least 25', () => {
@@ -33,7 +29,7 @@ describe('broken manifests through the CLI', () => {
       for (const command of ['validate', 'plan']) {
         const result = await runCli([command, file], { cwd: ws.dir });
         expect(result.code, result.stderr).toBe(3);
-        for (const { code, line, col } of expectations(file)) {
+        for (const { code, line, col } of fixtureExpectations(join(BAD, file))) {
           expect(result.stderr).toContain(`${file}:${line}:${col}: ${code}`);
         }
         expect(result.stdout).toBe('');

@@ -3,30 +3,17 @@
  * `# expect: CODE LINE:COL` line per diagnostic it must produce, no more and no fewer.
  * The CLI-level test reads the same lines, so keep that format exact.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../src/errors.js';
 import { loadManifest } from '../src/manifest/load.js';
+import { fixtureExpectations } from './helpers/fixture-expectations.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const badDir = path.join(here, 'fixtures/manifests/bad');
 const goodDir = path.join(here, 'fixtures/manifests/good');
-
-const EXPECT_LINE = /^# expect: (VIDEOGEN_[A-Z_]+) (\d+):(\d+)$/;
-
-/** The `# expect:` lines at the top of a fixture (read as latin1: some fixtures are not UTF-8 on purpose). */
-function expectations(file: string): string[] {
-  const lines = readFileSync(file, 'latin1').split('\n');
-  const expected: string[] = [];
-  for (const line of lines) {
-    const match = EXPECT_LINE.exec(line);
-    if (!match) break;
-    expected.push(`${match[1]} ${match[2]}:${match[3]}`);
-  }
-  return expected;
-}
 
 const badFixtures = readdirSync(badDir)
   .filter((name) => name.endsWith('.yaml'))
@@ -35,7 +22,7 @@ const badFixtures = readdirSync(badDir)
 describe('broken manifests', () => {
   it('has a corpus of at least 30 fixtures, each declaring what it expects', () => {
     expect(badFixtures.length).toBeGreaterThanOrEqual(30);
-    for (const name of badFixtures) expect(expectations(path.join(badDir, name)), name).not.toEqual([]);
+    for (const name of badFixtures) expect(fixtureExpectations(path.join(badDir, name)), name).not.toEqual([]);
   });
 
   it.each(badFixtures)('%s reports exactly the expected diagnostics', async (name) => {
@@ -48,7 +35,7 @@ describe('broken manifests', () => {
     const invalid = error as InvalidInputError;
     expect(invalid.code).toBe('VIDEOGEN_MANIFEST_INVALID');
     expect(invalid.exitCode).toBe(3);
-    expect(invalid.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`)).toEqual(expectations(file));
+    expect(invalid.diagnostics.map(({ code, line, col }) => ({ code, line, col }))).toEqual(fixtureExpectations(file));
     for (const d of invalid.diagnostics) {
       expect(d.file).toBe(file);
       expect(d.message.length).toBeGreaterThan(5);

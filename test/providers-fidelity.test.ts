@@ -6,14 +6,9 @@
  * 2. the official `openai` SDK works against the emulator, so the emulator speaks the
  *    same API our provider is tested against.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { startEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
 import type { ImageSource, ReferenceFormat, Spec } from '../src/manifest/types.js';
@@ -28,15 +23,7 @@ import {
   writeImage,
   type RecordedRequest,
 } from './providers-helpers.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** CI clones the repository with `shared/` beside it; a missing document is a failure, not a skip. */
-const OPENAPI_FILE = path.resolve(repoRoot, '..', 'shared', 'reference', 'openai-videos.openapi.yaml');
-
-// ajv-formats is CommonJS; depending on the loader its default export is the plugin or a namespace holding it.
-const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ?? addFormatsPlugin) as unknown as (
-  ajv: Ajv2020,
-) => void;
+import { compileOpenAiVideosSchemas } from './helpers/openapi.js';
 
 /** A captured body turned into the value the schema describes; file parts keep their metadata aside. */
 interface DecodedBody {
@@ -70,24 +57,9 @@ async function decodeBody(record: RecordedRequest): Promise<DecodedBody> {
 }
 
 function compileOpenApiSchemas(): { json: ValidateFunction; multipart: ValidateFunction; properties: Set<string> } {
-  expect(existsSync(OPENAPI_FILE), `${OPENAPI_FILE} must exist (CI checks out shared/ beside the repo)`).toBe(true);
-  const document = parseYaml(readFileSync(OPENAPI_FILE, 'utf8')) as { components: { schemas: Record<string, unknown> } };
-  // OpenAPI 3.1 schemas are JSON Schema 2020-12; only the refs need moving to where ajv looks.
-  const schemas = JSON.parse(
-    JSON.stringify(document.components.schemas).replaceAll('#/components/schemas/', 'openai-videos#/$defs/'),
-  ) as Record<string, { properties?: Record<string, unknown> }>;
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  ajv.addVocabulary(['example', 'x-stainless-const']);
-  // `binary` is a file part; `unixtime` only appears in responses.
-  ajv.addFormat('binary', true);
-  ajv.addFormat('unixtime', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-  ajv.addSchema({ $id: 'openai-videos', $defs: schemas });
-  const json = ajv.getSchema('openai-videos#/$defs/CreateVideoJsonBody');
-  const multipart = ajv.getSchema('openai-videos#/$defs/CreateVideoMultipartBody');
-  if (!json || !multipart) throw new Error('CreateVideoJsonBody / CreateVideoMultipartBody missing from the OpenAPI document');
+  const { schemas, get } = compileOpenAiVideosSchemas();
   const properties = new Set(Object.keys(schemas['CreateVideoJsonBody']?.properties ?? {}));
-  return { json, multipart, properties };
+  return { json: get('CreateVideoJsonBody'), multipart: get('CreateVideoMultipartBody'), properties };
 }
 
 /**

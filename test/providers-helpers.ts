@@ -1,11 +1,18 @@
-/** Shared by the provider integration tests: configs, shots, real image files, a tiny poll loop. */
+/**
+ * Shared by the provider integration tests: configs, shots, real image files, a tiny poll
+ * loop, a recording proxy, and the per-file harness (scratch folder, emulator, client).
+ */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
+import { HttpClient } from '../src/http/client.js';
 import type { ImageSource, ProviderConfig, ProviderType, Shot, Spec } from '../src/manifest/types.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
+import { listenOnLoopback } from './helpers/loopback.js';
+import { useScratch, type Scratch } from './helpers/scratch.js';
 
 export function providerConfig(type: ProviderType, baseUrl: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
   return {
@@ -148,16 +155,47 @@ export async function startRecordingProxy(
       upstream.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  const { url, close } = await listenOnLoopback(server);
+  return { url, records, close };
+}
+
+/** Retries quick enough for tests, still honouring a short Retry-After. */
+export const FAST_RETRIES = { maxAttempts: 6, baseDelayMs: 5, capDelayMs: 40, maxRetryAfterMs: 5_000 };
+
+export interface ProviderHarness extends Scratch {
+  /** A fresh path in the scratch folder for a download. */
+  dest(name: string): string;
+  /** An emulator and a client, both closed after the test. */
+  start(emulator: EmulatorOptions, retryPolicy?: Partial<typeof FAST_RETRIES>): Promise<{ emu: RunningEmulator; http: HttpClient }>;
+  /** The same with a recording proxy in front of the emulator: point the provider at `proxy.url`. */
+  startProxied(emulator: EmulatorOptions): Promise<{
+    emu: RunningEmulator;
+    proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+    http: HttpClient;
+  }>;
+}
+
+/** Call at the top of a provider test file: one scratch folder for the file, servers per test. */
+export function useProviderHarness(name: string): ProviderHarness {
+  const scratch = useScratch(`videogen-${name}-`, 'file');
   return {
-    url: `http://127.0.0.1:${address.port}`,
-    records,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    get dir() {
+      return scratch.dir;
+    },
+    defer: scratch.defer,
+    dest: (file) => path.join(scratch.dir, `${file}-${Math.random().toString(36).slice(2)}.mp4`),
+    async start(emulator, retryPolicy = FAST_RETRIES) {
+      const emu = await startEmulator(emulator);
+      const http = new HttpClient({ retryPolicy });
+      scratch.defer(() => emu.close(), () => http.close());
+      return { emu, http };
+    },
+    async startProxied(emulator) {
+      const emu = await startEmulator(emulator);
+      const proxy = await startRecordingProxy(emu.url);
+      const http = new HttpClient({ retryPolicy: FAST_RETRIES });
+      scratch.defer(() => emu.close(), () => proxy.close(), () => http.close());
+      return { emu, proxy, http };
+    },
   };
 }

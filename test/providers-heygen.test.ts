@@ -1,58 +1,38 @@
 /** The HeyGen provider against the built-in emulator over loopback. */
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/emulator/server.js';
-import { HttpClient } from '../src/http/client.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions, RunningEmulator } from '../src/emulator/server.js';
+import type { HttpClient } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
 import { createHeygenProvider } from '../src/providers/heygen.js';
 import type { Provider } from '../src/providers/types.js';
 import {
+  FAST_RETRIES,
   pngBytes,
   pollUntilTerminal,
   providerConfig,
   sha256Hex,
   shot,
-  startRecordingProxy,
   startsWithFtyp,
-  tempDir,
+  useProviderHarness,
   writeImage,
 } from './providers-helpers.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const FAST_RETRIES = { maxAttempts: 6, baseDelayMs: 5, capDelayMs: 40, maxRetryAfterMs: 5_000 };
 const KEY = 'heygen-test-key';
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-beforeAll(async () => {
-  tmp = await tempDir('heygen');
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await tmp.remove();
-});
+const harness = useProviderHarness('heygen');
+const { dest } = harness;
 
 async function setup(
-  options: Parameters<typeof startEmulator>[0] = {},
+  options: EmulatorOptions = {},
   retryPolicy: Partial<typeof FAST_RETRIES> = FAST_RETRIES,
   key = KEY,
-): Promise<{ emu: Emulator; http: HttpClient; provider: Provider }> {
-  const emu = await startEmulator({ latencyMs: [100, 200], seed: 7, ...options });
-  const http = new HttpClient({ retryPolicy });
-  cleanups.push(() => emu.close(), () => http.close());
+): Promise<{ emu: RunningEmulator; http: HttpClient; provider: Provider }> {
+  const { emu, http } = await harness.start({ latencyMs: [100, 200], seed: 7, ...options }, retryPolicy);
   const provider = createHeygenProvider(providerConfig('heygen', emu.url), { http, apiKey: key });
   return { emu, http, provider };
-}
-
-function dest(name: string): string {
-  return path.join(tmp.dir, `${name}-${Math.random().toString(36).slice(2)}.mp4`);
 }
 
 describe('heygen provider: the happy paths', () => {
@@ -83,10 +63,7 @@ describe('heygen provider: the happy paths', () => {
   });
 
   it('sends the documented body: GenerateVideoNode, provider, aspect ratio, config from options', async () => {
-    const emu = await startEmulator({ latencyMs: 100, seed: 1 });
-    const proxy = await startRecordingProxy(emu.url);
-    const http = new HttpClient({ retryPolicy: FAST_RETRIES });
-    cleanups.push(() => emu.close(), () => proxy.close(), () => http.close());
+    const { proxy, http } = await harness.startProxied({ latencyMs: 100, seed: 1 });
     const provider = createHeygenProvider(providerConfig('heygen', proxy.url), { http, apiKey: KEY });
     await provider.submit(
       shot('vertical', {
@@ -117,14 +94,11 @@ describe('heygen provider: the happy paths', () => {
   });
 
   it('uploads a local image once for two shots sharing it, even when submitted concurrently', async () => {
-    const emu = await startEmulator({ latencyMs: 100, seed: 2 });
-    const proxy = await startRecordingProxy(emu.url);
-    const http = new HttpClient({ retryPolicy: FAST_RETRIES });
-    cleanups.push(() => emu.close(), () => proxy.close(), () => http.close());
+    const { emu, proxy, http } = await harness.startProxied({ latencyMs: 100, seed: 2 });
     const provider = createHeygenProvider(providerConfig('heygen', proxy.url), { http, apiKey: KEY });
 
-    const image = await writeImage(tmp.dir, 'product.png');
-    const tail = await writeImage(tmp.dir, 'last.png', pngBytes(4, 4, [10, 20, 30]));
+    const image = await writeImage(harness.dir, 'product.png');
+    const tail = await writeImage(harness.dir, 'last.png', pngBytes(4, 4, [10, 20, 30]));
     const spec = { provider: 'heygen' as const, model: 'kling_pro' };
     const [a, b] = await Promise.all([
       provider.submit(shot('spin-a', spec, { referenceImage: image, tailImage: tail }), { signal }),
@@ -158,7 +132,7 @@ describe('heygen provider: the happy paths', () => {
 
   it('does not let an aborted shot fail another shot waiting on the same upload', async () => {
     const { emu, provider } = await setup();
-    const image = await writeImage(tmp.dir, 'shared-abort.png', pngBytes(3, 3, [9, 9, 9]));
+    const image = await writeImage(harness.dir, 'shared-abort.png', pngBytes(3, 3, [9, 9, 9]));
     const aborted = new AbortController();
     aborted.abort();
     const spec = { provider: 'heygen' as const, model: 'veo_3_1' };
@@ -174,7 +148,7 @@ describe('heygen provider: the happy paths', () => {
 
   it('uploads again after a failed upload instead of caching the failure', async () => {
     const { emu, provider } = await setup({ apiKey: 'the-right-key' }, FAST_RETRIES, 'a-wrong-key');
-    const image = await writeImage(tmp.dir, 'retry.png', pngBytes(2, 2, [1, 2, 3]));
+    const image = await writeImage(harness.dir, 'retry.png', pngBytes(2, 2, [1, 2, 3]));
     const s = shot('img', { provider: 'heygen', model: 'veo_3_1' }, { referenceImage: image });
     await expect(provider.submit(s, { signal })).rejects.toMatchObject({ kind: 'auth' });
     await expect(provider.submit(s, { signal })).rejects.toMatchObject({ kind: 'auth' });

@@ -1,59 +1,38 @@
 /** The OpenAI-compatible provider against the built-in emulator over loopback. */
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '../src/emulator/server.js';
-import { HttpClient } from '../src/http/client.js';
+import { describe, expect, it } from 'vitest';
+import type { EmulatorOptions, RunningEmulator } from '../src/emulator/server.js';
 import { HttpError } from '../src/http/errors.js';
 import type { ProviderConfig, ReferenceFormat } from '../src/manifest/types.js';
 import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import {
+  FAST_RETRIES,
   pollUntilTerminal,
   providerConfig,
   sha256Hex,
   shot,
-  startRecordingProxy,
   startsWithFtyp,
-  tempDir,
+  useProviderHarness,
   writeImage,
 } from './providers-helpers.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
-const FAST_RETRIES = { maxAttempts: 6, baseDelayMs: 5, capDelayMs: 40, maxRetryAfterMs: 5_000 };
 const KEY = 'openai-test-key';
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-const cleanups: Array<() => Promise<void> | void> = [];
-
-beforeAll(async () => {
-  tmp = await tempDir('openai');
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await tmp.remove();
-});
+const harness = useProviderHarness('openai');
+const { dest } = harness;
 
 async function setup(
-  options: Parameters<typeof startEmulator>[0] = {},
+  options: EmulatorOptions = {},
   config: Partial<ProviderConfig> = {},
   retryPolicy: Partial<typeof FAST_RETRIES> = FAST_RETRIES,
   key = KEY,
-): Promise<{ emu: Emulator; provider: Provider }> {
-  const emu = await startEmulator({ latencyMs: [100, 200], seed: 3, ...options });
-  const http = new HttpClient({ retryPolicy });
-  cleanups.push(() => emu.close(), () => http.close());
+): Promise<{ emu: RunningEmulator; provider: Provider }> {
+  const { emu, http } = await harness.start({ latencyMs: [100, 200], seed: 3, ...options }, retryPolicy);
   const provider = createOpenAiVideosProvider(providerConfig('openai-videos', `${emu.url}/v1`, config), { http, apiKey: key });
   return { emu, provider };
-}
-
-function dest(name: string): string {
-  return path.join(tmp.dir, `${name}-${Math.random().toString(36).slice(2)}.mp4`);
 }
 
 const sora = { provider: 'openai-videos' as const, model: 'sora-2' };
@@ -86,7 +65,7 @@ describe('openai-videos provider: the happy paths', () => {
     'image to video with a local file in the %s dialect',
     async (referenceFormat) => {
       const { provider } = await setup({}, { referenceFormat });
-      const image = await writeImage(tmp.dir, `ref-${referenceFormat}.png`);
+      const image = await writeImage(harness.dir, `ref-${referenceFormat}.png`);
       const result = await generate(provider, `img-${referenceFormat}`, { referenceImage: image });
       expect(result.state).toBe('completed');
       const file = dest(referenceFormat);
@@ -114,10 +93,7 @@ describe('openai-videos provider: the happy paths', () => {
   });
 
   it('sends the key to its own content URL and never elsewhere', async () => {
-    const emu = await startEmulator({ latencyMs: 100, seed: 4 });
-    const proxy = await startRecordingProxy(emu.url);
-    const http = new HttpClient({ retryPolicy: FAST_RETRIES });
-    cleanups.push(() => emu.close(), () => proxy.close(), () => http.close());
+    const { emu, proxy, http } = await harness.startProxied({ latencyMs: 100, seed: 4 });
     const provider = createOpenAiVideosProvider(providerConfig('openai-videos', `${proxy.url}/v1`), { http, apiKey: KEY });
     const result = await generate(provider, 'auth');
     await provider.download(result.job!, dest('auth'), dl);

@@ -1,13 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureStream } from '../../test/helpers/report.js';
 import { chooseReporter, colorEnabled } from './choose-reporter.js';
 
-function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } {
-  const stream = Object.assign(new PassThrough(), { isTTY, columns: 100, rows: 40 });
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
+const fakeStream = (isTTY: boolean) => captureStream({ isTTY, columns: 100, rows: 40 });
 
 describe('colorEnabled', () => {
   const tty = { isTTY: true };

@@ -1,16 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { captureStream, runSummary } from '../../test/helpers/report.js';
 import type { Plan, PlanAction } from '../plan/types.js';
 import { createListrReporter } from './listr-reporter.js';
-import type { RunSummary, ShotEvent } from './types.js';
+import type { ShotEvent } from './types.js';
 
 /** A stream that looks like a terminal to listr2 and log-update, and remembers what was drawn. */
-function fakeTerminal(rows = 40): { stream: NodeJS.WriteStream; text: () => string } {
-  const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120, rows });
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return { stream: stream as unknown as NodeJS.WriteStream, text: () => Buffer.concat(chunks).toString('utf8') };
-}
+const fakeTerminal = () => captureStream({ isTTY: true, columns: 120, rows: 40 });
 
 const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 const SGR = /\x1b\[[0-9;]*m/;
@@ -21,19 +16,7 @@ const planOf = (actions: PlanAction[]): Plan => ({
   summary: { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: actions.length },
 });
 
-const summary: RunSummary = {
-  created: 1,
-  replaced: 0,
-  resumed: 0,
-  retried: 0,
-  fetched: 0,
-  kept: 1,
-  failed: 1,
-  pending: 1,
-  videoSeconds: 8,
-  wallMs: 192_000,
-  interrupted: false,
-};
+const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000 });
 
 const ev = (id: string, state: ShotEvent['state'], extra: Partial<ShotEvent> = {}): ShotEvent => ({
   id,

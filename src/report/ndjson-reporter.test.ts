@@ -1,11 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { at, captureStream, runSummary, shotEvents } from '../../test/helpers/report.js';
 import type { Plan } from '../plan/types.js';
 import { createNdjsonReporter } from './ndjson-reporter.js';
-import type { RunSummary, ShotEvent } from './types.js';
-
-const T0 = Date.parse('2025-01-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
 const plan: Plan = {
   version: 1,
@@ -16,33 +12,13 @@ const plan: Plan = {
   summary: { create: 1, replace: 0, resume: 0, retry: 1, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 2 },
 };
 
-const summary: RunSummary = {
-  created: 1,
-  replaced: 0,
-  resumed: 0,
-  retried: 0,
-  fetched: 0,
-  kept: 0,
-  failed: 1,
-  pending: 0,
-  videoSeconds: 4,
-  wallMs: 12_000,
-  interrupted: false,
-};
+const summary = runSummary({ created: 1, failed: 1, videoSeconds: 4, wallMs: 12_000 });
 
-const a = (t: number, state: ShotEvent['state'], extra: Partial<ShotEvent> = {}): ShotEvent => ({
-  id: 'a',
-  action: 'create',
-  state,
-  ts: at(t),
-  ...extra,
-});
+const a = shotEvents('a', 'create');
 
 function run(): { lines: string[]; records: Record<string, unknown>[] } {
-  const out = new PassThrough();
-  const chunks: string[] = [];
-  out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  const reporter = createNdjsonReporter(out);
+  const out = captureStream();
+  const reporter = createNdjsonReporter(out.stream);
   reporter.onPlan?.(plan);
   reporter.onShot?.(a(0, 'queued'));
   reporter.onShot?.(a(1, 'submitted', { jobId: 'job-a', provider: 'heygen' }));
@@ -60,7 +36,7 @@ function run(): { lines: string[]; records: Record<string, unknown>[] } {
   reporter.onSummary?.(summary);
   // Anything after the summary must not break "the summary is the last line".
   reporter.onMessage?.({ level: 'info', text: 'late' });
-  const text = chunks.join('');
+  const text = out.text();
   expect(text.endsWith('\n')).toBe(true);
   const lines = text.slice(0, -1).split('\n');
   return { lines, records: lines.map((line) => JSON.parse(line) as Record<string, unknown>) };

@@ -1,11 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { at, captureStream, runSummary, shotEvents } from '../../test/helpers/report.js';
 import type { Plan } from '../plan/types.js';
 import { createPlainReporter } from './plain-reporter.js';
-import type { Reporter, RunSummary, ShotEvent } from './types.js';
-
-const T0 = Date.parse('2025-01-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+import type { Reporter } from './types.js';
 
 const plan: Plan = {
   version: 1,
@@ -18,27 +15,9 @@ const plan: Plan = {
   summary: { create: 1, replace: 1, resume: 1, retry: 0, fetch: 0, keep: 1, orphan: 0, skipped: 0, changes: 3 },
 };
 
-const summary: RunSummary = {
-  created: 1,
-  replaced: 0,
-  resumed: 0,
-  retried: 0,
-  fetched: 0,
-  kept: 1,
-  failed: 1,
-  pending: 1,
-  videoSeconds: 8,
-  wallMs: 192_000,
-  interrupted: true,
-};
+const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000, interrupted: true });
 
-const cc = (t: number, state: ShotEvent['state'], extra: Partial<ShotEvent> = {}): ShotEvent => ({
-  id: 'coastal-city',
-  action: 'create',
-  state,
-  ts: at(t),
-  ...extra,
-});
+const cc = shotEvents('coastal-city', 'create');
 
 /** Three shots interleaved: one completes with many progress ticks, one fails, one is left pending. */
 function playScript(reporter: Reporter): void {
@@ -74,17 +53,10 @@ function playScript(reporter: Reporter): void {
   reporter.onSummary?.(summary);
 }
 
-function collect(stream: PassThrough): () => string {
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return () => Buffer.concat(chunks).toString('utf8');
-}
-
 describe('createPlainReporter', () => {
   it('prints one plain line per meaningful transition, thinning progress to 25% bands', async () => {
-    const out = new PassThrough();
-    const text = collect(out);
-    const reporter = createPlainReporter(out, { color: false });
+    const { stream, text } = captureStream();
+    const reporter = createPlainReporter(stream, { color: false });
     playScript(reporter);
     await reporter.close?.();
 
@@ -112,9 +84,8 @@ describe('createPlainReporter', () => {
   });
 
   it('prints a line when a note changes within a state, and works without a plan', () => {
-    const out = new PassThrough();
-    const text = collect(out);
-    const reporter = createPlainReporter(out, { color: false });
+    const { stream, text } = captureStream();
+    const reporter = createPlainReporter(stream, { color: false });
     reporter.onShot?.(cc(0, 'submitting', { provider: 'heygen' }));
     reporter.onShot?.(cc(1, 'submitting', { provider: 'heygen', note: 'retrying in 2s: rate limited' }));
     reporter.onShot?.(cc(2, 'submitting', { provider: 'heygen', note: 'retrying in 2s: rate limited' }));
@@ -128,9 +99,8 @@ describe('createPlainReporter', () => {
   });
 
   it('colours state words when colour is on, still without cursor movement', () => {
-    const out = new PassThrough();
-    const text = collect(out);
-    const reporter = createPlainReporter(out, { color: true });
+    const { stream, text } = captureStream();
+    const reporter = createPlainReporter(stream, { color: true });
     playScript(reporter);
     expect(text()).toContain('\x1b[32mdone 2m31s\x1b[39m');
     expect(text()).toContain('\x1b[31mfailed\x1b[39m');

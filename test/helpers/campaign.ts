@@ -1,4 +1,7 @@
-/** Generated manifests for end-to-end runs against an emulator started by the test. */
+/** Generated manifests for end-to-end runs, and the emulator and project folder they run against. */
+import { afterEach } from 'vitest';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface CampaignOptions {
   emulatorUrl: string;
@@ -65,4 +68,26 @@ export const TEST_KEYS = {
  */
 export function submissions(stats: { jobs: { created: number } }): number {
   return stats.jobs.created;
+}
+
+/**
+ * Starts campaigns: an emulator, and a workspace whose `shots.yaml` sends every shot to it.
+ * Both are closed after the test that started them.
+ */
+export function useCampaigns(): (
+  emulatorOptions: EmulatorOptions,
+  manifest: Omit<CampaignOptions, 'emulatorUrl'>,
+) => Promise<{ emulator: RunningEmulator; ws: Workspace }> {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return async (emulatorOptions, manifest) => {
+    const emulator = await startEmulator(emulatorOptions);
+    cleanups.push(() => emulator.close());
+    const ws = await createWorkspace();
+    cleanups.push(() => ws.remove());
+    await ws.write('shots.yaml', campaignManifest({ ...manifest, emulatorUrl: emulator.url }));
+    return { emulator, ws };
+  };
 }
