@@ -178,16 +178,17 @@ describe('download: rejections leave no file behind', () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it('retries a body shorter than its Content-Length, then fails as TRUNCATED', async () => {
+  it('retries a body shorter than its Content-Length until its deadline, then fails as TRUNCATED', async () => {
     const server = await startServer((req, res) => {
       res.writeHead(200, { 'content-length': '10000' });
       res.write(mp4Bytes(4000));
       setTimeout(() => req.socket.destroy(), 10);
     });
-    const error = await failure(makeClient().download(request(`${server.url}/v.mp4`)));
+    // Retried until the download's deadline (not a fixed count), then the cause is reported.
+    const error = await failure(makeClient().download(request(`${server.url}/v.mp4`, { timeoutMs: 600 })));
     expect(error.code).toBe('VIDEOGEN_DOWNLOAD_TRUNCATED');
-    expect(error.message).toContain('after 3 attempts');
-    expect(server.requests).toHaveLength(3);
+    expect(error.message).toMatch(/after \d+ attempts/);
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
     expect(await leftovers()).toEqual([]);
   });
 

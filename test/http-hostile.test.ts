@@ -123,7 +123,8 @@ describe('a video whose body stops early without the length saying so', () => {
     });
     expect(error.code).toBe('VIDEOGEN_DOWNLOAD_TRUNCATED');
     expect(error.message).toMatch(/inside an MP4 box that runs to byte \d+: the video is cut off/);
-    expect(hits).toBe(3);
+    // Retried until the download's deadline, not a fixed number of times.
+    expect(hits).toBeGreaterThanOrEqual(3);
     expect(left).toEqual([]);
   });
 

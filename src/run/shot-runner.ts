@@ -174,13 +174,13 @@ class ShotRunner {
         this.report('submitted', { jobId: result.jobId });
         return result.jobId;
       } catch (error) {
-        // A 429 at submission is refused at the door (the HTTP layer has already honoured
-        // Retry-After a few times): no job exists, so waiting for room and asking again is
-        // safe, and a busy account is not a failed shot.
+        // A 429, or a 503 with Retry-After, is a refusal at the door (the HTTP layer has
+        // already honoured Retry-After a few times): no job exists, so waiting for room and
+        // asking again is safe, and a busy account is not a failed shot.
         const left = timeoutMs - (this.ctx.now() - this.startedAt);
         // A server asking for longer than the job may take (a Retry-After of a year) is a refusal, not a pause.
         const asked = retryAfterOf(error);
-        if (isRateLimited(error) && !this.ctx.stop.aborted && left > 0 && (asked === undefined || asked <= left)) {
+        if (refusedAtTheDoor(error) && !this.ctx.stop.aborted && left > 0 && (asked === undefined || asked <= left)) {
           const backoff = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
           const pause = Math.min(left, Math.max(asked ?? 0, backoff));
           this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
@@ -331,8 +331,9 @@ function retryAfterOf(error: unknown): number | undefined {
   return typeof ms === 'number' ? ms : undefined;
 }
 
-function isRateLimited(error: unknown): boolean {
-  return errorKind(error) === 'rate_limit';
+/** Busy, come back later: nothing was created (the rule the HTTP layer's submit retries follow too). */
+function refusedAtTheDoor(error: unknown): boolean {
+  return errorKind(error) === 'rate_limit' || (errorStatus(error) === 503 && retryAfterOf(error) !== undefined);
 }
 
 function isPermanent(error: unknown): boolean {
@@ -340,10 +341,10 @@ function isPermanent(error: unknown): boolean {
   return kind !== undefined && PERMANENT_KINDS.has(kind);
 }
 
-/** A 4xx answer to a submission: the provider looked at it and created nothing. */
+/** A 4xx (or a 503 asking to come back) to a submission: the provider created nothing. */
 function wasRefused(error: unknown): boolean {
   const status = errorStatus(error);
-  return status !== undefined && status >= 400 && status < 500;
+  return (status !== undefined && status >= 400 && status < 500) || refusedAtTheDoor(error);
 }
 
 /** The provider no longer has the video (or its URL expired). */
