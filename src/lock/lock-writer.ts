@@ -116,8 +116,10 @@ export class LockWriter {
   async #drain(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        // Let the updates issued in the same tick share this write.
-        await null;
+        // Let every update that is ready in this turn of the event loop (other responses
+        // already read, other timers due) share this write: at 50 jobs finishing together that
+        // is one write instead of fifty.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#pending.splice(0);
         const text = this.#serialize();
         this.#dirty = false;
