@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseSimpleYaml } from './yaml-fast.js';
+import { mulberry32, type Random } from '../emulator/random.js';
 
 /** The fast path's contract: decline, or agree exactly with `yaml` on an error-free document. */
 function expectAgreesWithYaml(text: string): boolean {
@@ -92,7 +93,7 @@ describe('parseSimpleYaml', () => {
   });
 
   it('agrees with yaml or declines on thousands of generated and mutated documents', () => {
-    const random = seeded(20251121);
+    const random = mulberry32(20251121);
     let accepted = 0;
     for (let round = 0; round < 1500; round++) {
       const text = generateDocument(random);
@@ -103,19 +104,6 @@ describe('parseSimpleYaml', () => {
     expect(accepted).toBeGreaterThan(500);
   });
 });
-
-type Random = () => number;
-
-function seeded(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
