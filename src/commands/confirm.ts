@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError, VideogenError } from '../errors.js';
 import type { CommandIO } from './options.js';
 
 /**
@@ -15,6 +15,15 @@ export async function confirmOrRefuse(io: CommandIO, question: string, yes: bool
   try {
     const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
     return answer.trim() === 'yes';
+  } catch (error) {
+    // Ctrl-C (or Ctrl-D) at the prompt: nothing has started, so say so and leave as interrupted.
+    if (error instanceof Error && error.name === 'AbortError') {
+      io.stderr.write('\n');
+      throw new VideogenError('VIDEOGEN_INTERRUPTED', 'cancelled at the confirmation prompt; nothing was changed', {
+        exitCode: ExitCode.interrupted,
+      });
+    }
+    throw error;
   } finally {
     rl.close();
   }
