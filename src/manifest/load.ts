@@ -14,7 +14,8 @@ import type { SourceLocator } from './positions.js';
 import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
 import { resolveProviders } from './provider-config.js';
 import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, type CheckedShot } from './rules.js';
-import { ManifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
+import { didYouMean } from './did-you-mean.js';
+import { KNOWN_KEYS, ManifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
 import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
 import { parseYamlText } from './yaml-source.js';
@@ -57,8 +58,12 @@ export async function parseManifestText(text: string, file: string, dir: string)
     const context = { providers, dir, imageCache: new Map(), optionBudget: { left: MAX_OPTION_VALUES } };
     if (defaults?.options) checkOptionValues(defaults.options, ['defaults', 'options'], context.optionBudget, problems);
     shotsData.forEach((shot, index) => {
-      if (failed.shotIndices.has(index)) return;
-      checked.push(checkShot(mergeShot(index, shot as ShotInput, defaults), context, problems));
+      const rejected = failed.shotFields.get(index);
+      if (rejected === 'whole' || !isRecord(shot)) return;
+      // The fields stage 1 rejected are left out, so the rest of the shot is still checked:
+      // one run reports everything, not one problem per field per run.
+      const usable = rejected ? withoutKeys(shot, rejected) : shot;
+      checked.push(checkShot(mergeShot(index, usable as ShotInput, defaults), context, problems, rejected));
     });
   }
   const images = await hashAndCheckImages(checked, dir, problems);
@@ -91,7 +96,8 @@ interface FailedParts {
   providerNames: Set<string>;
   defaults: boolean;
   shots: boolean;
-  shotIndices: Set<number>;
+  /** Per shot index: the fields stage 1 rejected, or 'whole' when the shot itself is not a mapping. */
+  shotFields: Map<number, Set<string> | 'whole'>;
   outputDir: boolean;
 }
 
@@ -100,14 +106,15 @@ const NOTHING_FAILED: FailedParts = {
   providerNames: new Set(),
   defaults: false,
   shots: false,
-  shotIndices: new Set(),
+  shotFields: new Map(),
   outputDir: false,
 };
 
 /** Which parts stage 1 rejected, from the issue paths, so stage 2 can skip exactly those. */
-function failedParts(issues: ReadonlyArray<{ path: PropertyKey[] }>): FailedParts {
-  const failed: FailedParts = { ...NOTHING_FAILED, providerNames: new Set(), shotIndices: new Set() };
-  for (const { path: at } of issues) {
+function failedParts(issues: ReadonlyArray<{ path: PropertyKey[]; code?: string; keys?: string[] }>): FailedParts {
+  const failed: FailedParts = { ...NOTHING_FAILED, providerNames: new Set(), shotFields: new Map() };
+  for (const issue of issues) {
+    const at = issue.path;
     const [section, item] = at;
     if (section === 'providers') {
       if (item === undefined) failed.providers = true;
@@ -115,13 +122,40 @@ function failedParts(issues: ReadonlyArray<{ path: PropertyKey[] }>): FailedPart
     } else if (section === 'defaults') {
       failed.defaults = true;
     } else if (section === 'shots') {
-      if (typeof item === 'number') failed.shotIndices.add(item);
+      if (typeof item === 'number') markShotField(failed.shotFields, item, issue);
       else failed.shots = true;
     } else if (section === 'output_dir') {
       failed.outputDir = true;
     }
   }
   return failed;
+}
+
+function markShotField(
+  shotFields: FailedParts['shotFields'],
+  index: number,
+  issue: { path: PropertyKey[]; code?: string; keys?: string[] },
+): void {
+  const field = issue.path[2];
+  const fields = issue.code === 'unrecognized_keys' ? (issue.keys ?? []) : typeof field === 'string' ? [field] : undefined;
+  const known = shotFields.get(index);
+  if (fields === undefined || known === 'whole') {
+    shotFields.set(index, 'whole');
+    return;
+  }
+  const set = known ?? new Set<string>();
+  for (const name of fields) {
+    set.add(name);
+    // `promt:` is reported as an unknown key with "did you mean `prompt`?"; saying that
+    // `prompt` is missing as well would be the same problem twice.
+    const meant = didYouMean(name, KNOWN_KEYS.shot);
+    if (meant !== undefined) set.add(meant);
+  }
+  shotFields.set(index, set);
+}
+
+function withoutKeys(record: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.has(key)));
 }
 
 /** output_dir relative to the manifest's directory, with forward slashes ('.' for the directory itself). */

@@ -44,14 +44,25 @@ export interface ShotCheckContext {
  */
 export const MAX_OPTION_VALUES = 1_000_000;
 
-export function checkShot(merged: MergedShot, context: ShotCheckContext, problems: Problem[]): CheckedShot {
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+/**
+ * @param rejected fields stage 1 already reported for this shot (left out of `merged`): not
+ *   reported again as missing, and a rejected `provider` means the shot's provider is unknown.
+ */
+export function checkShot(
+  merged: MergedShot,
+  context: ShotCheckContext,
+  problems: Problem[],
+  rejected: ReadonlySet<string> = NO_FIELDS,
+): CheckedShot {
   const { providers } = context;
   const { fields, index } = merged;
-  const providerName = resolveProviderName(merged, providers, problems);
+  const providerName = rejected.has('provider') ? undefined : resolveProviderName(merged, providers, problems);
   const provider = providerName === undefined ? undefined : providers.configs.get(providerName);
 
   // prompt is optional in the schema only because `defaults` may supply it.
-  if (fields.prompt === undefined) {
+  if (fields.prompt === undefined && !rejected.has('prompt')) {
     const hint = 'write what the video shows, or set `defaults.prompt`';
     problems.push(problem(ManifestCode.required, ['shots', index, 'prompt'], 'missing required key `prompt`', hint));
   }
