@@ -419,3 +419,19 @@ describe('HttpClient: redaction', () => {
     expect(error.message).toContain('your key [REDACTED] is malformed');
   });
 });
+
+describe('HttpClient: retryWaitSignal', () => {
+  it('ends the wait between submit attempts at once, with the last refusal, and never cuts an attempt short', async () => {
+    const server = await startServer((_req, res) => json(res, 429, { error: { message: 'busy' } }, { 'retry-after': '30' }));
+    const client = makeClient();
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const started = Date.now();
+    const error = await failure(
+      client.request({ method: 'POST', url: `${server.url}/v1/videos`, json: { prompt: 'x' }, retry: 'submit', retryWaitSignal: stop.signal }),
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(error.kind).toBe('rate_limit');
+    expect(server.requests).toEqual(['POST /v1/videos']);
+  });
+});

@@ -110,7 +110,14 @@ export class HttpClient {
       const headers = outcome.kind === 'response' ? outcome.headers : undefined;
       const delayMs = retryDelay(attempt, headers, this.policy, this.random);
       this.onRetry?.({ attempt, delayMs, reason: describeOutcome(outcome), purpose: req.purpose });
-      await this.sleep(delayMs, req.signal, req.purpose, req.url);
+      if (req.retryWaitSignal?.aborted) throw failure;
+      const waitSignal = req.retryWaitSignal && req.signal ? AbortSignal.any([req.signal, req.retryWaitSignal]) : (req.retryWaitSignal ?? req.signal);
+      try {
+        await sleepFor(delayMs, undefined, { signal: waitSignal });
+      } catch {
+        if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
+        throw failure;
+      }
     }
   }
 
@@ -188,14 +195,6 @@ export class HttpClient {
       this.redact(`${req.purpose ?? 'request'}: ${displayUrl(req.url)} answered with more than ${this.maxResponseBytes} bytes of JSON`),
       { status, requestId, hint: 'check the provider base_url: an API answer is never this large' },
     );
-  }
-
-  private async sleep(ms: number, signal: AbortSignal | undefined, purpose: string | undefined, url: string): Promise<void> {
-    try {
-      await sleepFor(ms, undefined, { signal });
-    } catch {
-      throw abortedError(purpose, url);
-    }
   }
 
   async download(req: DownloadRequest): Promise<DownloadedFile> {

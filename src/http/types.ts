@@ -21,6 +21,12 @@ export interface HttpRequest {
   form?: FormData;
   retry: RetryMode;
   signal?: AbortSignal;
+  /**
+   * Ends the waits between attempts, never an attempt in flight: a submission must not be
+   * cut off on the wire (the job might exist unrecorded), but a Ctrl-C should not sit out a
+   * Retry-After either. When it fires during a wait, the last failure is thrown.
+   */
+  retryWaitSignal?: AbortSignal;
   /** What this request is for, used in error messages (`submit coastal-city`). */
   purpose?: string;
   /** Name (never the value) of the environment variable holding the key, for the auth-error hint. */

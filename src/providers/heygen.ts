@@ -171,6 +171,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
         json: { workflow_type: 'GenerateVideoNode', input },
         retry: 'submit',
         signal: ctx.signal,
+        ...(ctx.retryWaitSignal ? { retryWaitSignal: ctx.retryWaitSignal } : {}),
         purpose,
         apiKeyEnv: config.apiKeyEnv,
       });

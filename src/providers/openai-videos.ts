@@ -151,6 +151,7 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
         headers: authHeaders,
         retry: 'submit',
         signal: ctx.signal,
+        ...(ctx.retryWaitSignal ? { retryWaitSignal: ctx.retryWaitSignal } : {}),
         purpose,
         apiKeyEnv: config.apiKeyEnv,
         ...body,

@@ -20,11 +20,19 @@ export interface Provider {
    * recorded as intended; `claimed` are job ids other lock entries already own. Providers
    * whose API cannot list jobs (HeyGen) leave this out.
    */
-  findSubmitted?(shot: Shot, since: string, claimed: ReadonlySet<string>, ctx: CallContext): Promise<SubmitResult | undefined>;
+  findSubmitted?(shot: Shot, since: string, claimed: ReadonlySet<string>, ctx: CallContext): Promise<FindAnswer>;
 }
+
+/**
+ * What a provider's job list says about an interrupted submission: its job, `none` (it
+ * created nothing), or `unknown` (the list cannot tell this shot's job from another's).
+ */
+export type FindAnswer = SubmitResult | 'none' | 'unknown';
 
 export interface CallContext {
   signal: AbortSignal;
+  /** Ends waits between retries but never a request in flight (see HttpRequest.retryWaitSignal). */
+  retryWaitSignal?: AbortSignal;
 }
 
 export interface DownloadContext extends CallContext {
