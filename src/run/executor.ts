@@ -10,7 +10,7 @@ import type { ActionKind, Plan, PlanAction } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, RunSummary } from '../report/types.js';
 import { emit, type RunContext } from './run-context.js';
-import { runShotAction, type ShotOutcome } from './shot-runner.js';
+import { describeError, runShotAction, type ShotOutcome } from './shot-runner.js';
 import { JobSlots } from './slots.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -88,8 +88,8 @@ async function runSafely(ctx: RunContext, action: PlanAction, shot: Shot | undef
     if (!shot) throw new Error(`plan names shot ${action.id}, which the manifest does not have`);
     return await runShotAction(ctx, action, shot);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const failure = { code: 'VIDEOGEN_INTERNAL', message };
+    // A lock that cannot be written (VIDEOGEN_LOCK_WRITE) keeps its code and the job id it names.
+    const failure = describeError(error);
     emit(ctx, { id: action.id, action: action.action, state: 'failed', error: failure });
     return { kind: 'failed', error: failure };
   }

@@ -12,7 +12,9 @@ import { resolve } from 'node:path';
 import { VideogenError } from '../errors.js';
 import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
-import type { CompletedJob, Provider } from '../providers/types.js';
+import type { DownloadedFile } from '../http/types.js';
+import type { LockChange } from '../lock/lock-writer.js';
+import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
 import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
@@ -113,26 +115,30 @@ class ShotRunner {
       });
       return this.generate();
     }
-    let jobId: string | undefined;
-    try {
-      jobId = await this.ctx.recoveries(async () => {
-        const claimed = this.ctx.lock.jobIds();
-        const found = await find(this.shot, since, claimed, { signal: this.ctx.stop });
-        if (found) await this.ctx.lock.update(this.shot.id, () => submittedEntry(this.shot, found.jobId, since, found.remote));
-        return found?.jobId;
-      });
-    } catch (error) {
-      if (this.ctx.stop.aborted) return { kind: 'skipped' };
-      // Without an answer we cannot tell; submitting again is the lesser evil than never finishing.
-      this.report('queued', {
-        note: `could not look for the interrupted submission (${describeError(error).code}); submitting again, which may bill it twice`,
-      });
+    // One recovery at a time, so two shots cannot adopt the same job.
+    const answer = await this.ctx.recoveries(async (): Promise<FindAnswer | { lookupFailed: unknown }> => {
+      let found: FindAnswer;
+      try {
+        found = await find(this.shot, since, this.ctx.lock.jobIds(), { signal: this.ctx.stop });
+      } catch (error) {
+        return { lookupFailed: error };
+      }
+      if (typeof found === 'object') await this.record(() => submittedEntry(this.shot, found.jobId, since, found.remote), found.jobId);
+      return found;
+    });
+    if (this.ctx.stop.aborted) return { kind: 'skipped' };
+    if (typeof answer !== 'object' || 'lookupFailed' in answer) {
+      // Submitting again risks a second bill; never finishing is worse.
+      const why =
+        answer === 'none'
+          ? 'the interrupted submission created no job; submitting'
+          : answer === 'unknown'
+            ? "the provider's job list cannot tell this shot's job apart from others; submitting again, which may bill it twice"
+            : `could not look for the interrupted submission (${describeError(answer.lookupFailed).code}); submitting again, which may bill it twice`;
+      this.report('queued', { note: why });
       return this.generate();
     }
-    if (!jobId) {
-      this.report('queued', { note: 'the interrupted submission created no job; submitting' });
-      return this.generate();
-    }
+    const jobId = answer.jobId;
     this.report('submitted', { jobId, note: 'found the job of the interrupted submission' });
     return this.resume(jobId);
   }
@@ -151,7 +157,7 @@ class ShotRunner {
       if (status !== 404 && status !== 410) return this.fail(describeError(error));
     }
     if (job) {
-      const outcome = await this.collect(job);
+      const outcome = await this.collect(job, { goneIsExpected: true });
       if (outcome.kind !== 'failed' || !outcome.gone) return outcome;
     }
     this.report('queued', { note: `the provider no longer serves job ${jobId}; generating it again` });
@@ -162,34 +168,32 @@ class ShotRunner {
   private async submit(): Promise<string | ShotOutcome> {
     this.report('submitting');
     const timeoutMs = this.provider.config.timeoutMs;
+    // The budget starts now, not when the shot was queued: waiting for a slot is not waiting for the provider.
+    const submitStarted = this.ctx.now();
     const previous = this.ctx.lock.get(this.shot.id);
     const intendedAt = isoNow(this.ctx);
-    await this.ctx.lock.update(this.shot.id, () => intentEntry(this.shot, intendedAt));
+    await this.record(() => intentEntry(this.shot, intendedAt));
     for (let attempt = 1; ; attempt++) {
+      let result: SubmitResult;
       try {
-        const result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED });
-        // The job exists and is billed from here on: record it before anything else.
-        const at = isoNow(this.ctx);
-        await this.ctx.lock.update(this.shot.id, () => submittedEntry(this.shot, result.jobId, at, result.remote));
-        this.report('submitted', { jobId: result.jobId });
-        return result.jobId;
+        result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED, retryWaitSignal: this.ctx.stop });
       } catch (error) {
-        // A 429, or a 503 with Retry-After, is a refusal at the door (the HTTP layer has
-        // already honoured Retry-After a few times): no job exists, so waiting for room and
-        // asking again is safe, and a busy account is not a failed shot.
-        const left = timeoutMs - (this.ctx.now() - this.startedAt);
+        const left = timeoutMs - (this.ctx.now() - submitStarted);
         // A server asking for longer than the job may take (a Retry-After of a year) is a refusal, not a pause.
         const asked = retryAfterOf(error);
-        if (refusedAtTheDoor(error) && !this.ctx.stop.aborted && left > 0 && (asked === undefined || asked <= left)) {
-          const backoff = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2);
-          const pause = Math.min(left, Math.max(asked ?? 0, backoff));
-          this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
-          if (await sleepUnlessStopped(pause, this.ctx.stop)) {
+        if (refusedAtTheDoor(error)) {
+          // A 429, or a 503 with Retry-After, is a refusal at the door (the HTTP layer has
+          // already honoured Retry-After a few times): no job exists, so waiting for room and
+          // asking again is safe, and a busy account is not a failed shot.
+          const waitable = left > 0 && (asked === undefined || asked <= left);
+          const pause = Math.min(left, Math.max(asked ?? 0, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.ctx.random() / 2)));
+          if (waitable && !this.ctx.stop.aborted) this.report('submitting', { note: `rate limited; asking again in ${formatDuration(pause)}` });
+          if (this.ctx.stop.aborted || (waitable && (await sleepUnlessStopped(pause, this.ctx.stop)))) {
             // Every attempt was refused at the door, so no job exists: put the entry back as it was.
-            await this.ctx.lock.update(this.shot.id, () => previous);
+            await this.record(() => previous);
             return { kind: 'skipped' };
           }
-          continue;
+          if (waitable) continue;
         }
         const info = describeError(error);
         if (!wasRefused(error)) {
@@ -201,9 +205,14 @@ class ShotRunner {
           return this.fail({ ...info, message: `${info.message}; the job may have been created anyway: ${next}` });
         }
         const at = isoNow(this.ctx);
-        await this.ctx.lock.update(this.shot.id, (intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
+        await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
         return this.fail(info);
       }
+      // The job exists and is billed from here on: record it before anything else.
+      const at = isoNow(this.ctx);
+      await this.record(() => submittedEntry(this.shot, result.jobId, at, result.remote), result.jobId);
+      this.report('submitted', { jobId: result.jobId });
+      return result.jobId;
     }
   }
 
@@ -249,36 +258,27 @@ class ShotRunner {
               ? { code: 'job_not_found', message: `the provider does not know job ${jobId} (expired or deleted)` }
               : { code: 'no_output', message: `job ${jobId} completed without a video` };
         const at = isoNow(this.ctx);
-        await this.ctx.lock.update(this.shot.id, (previous) =>
-          failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at),
-        );
+        await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at));
         return this.fail(info, jobId);
       }
       this.report('running', { jobId, ...(result.progress === undefined ? {} : { progress: result.progress }) });
     }
   }
 
-  private collect(job: CompletedJob): Promise<ShotOutcome> {
+  private collect(job: CompletedJob, options: { goneIsExpected?: boolean } = {}): Promise<ShotOutcome> {
     return this.ctx.downloads(async () => {
       if (this.ctx.stop.aborted) return this.pending(job.jobId);
       const dest = resolve(this.ctx.manifest.dir, this.shot.output);
       let current = job;
       for (let attempt = 1; ; attempt++) {
         this.report('downloading', { jobId: job.jobId, bytes: 0 });
+        let file: DownloadedFile;
         try {
-          const file = await this.provider.download(current, dest, {
+          file = await this.provider.download(current, dest, {
             signal: this.ctx.stop,
             maxBytes: this.ctx.maxDownloadBytes,
             onProgress: (bytes) => this.report('downloading', { jobId: job.jobId, bytes }),
           });
-          const at = isoNow(this.ctx);
-          const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
-          await this.ctx.lock.update(this.shot.id, (previous) =>
-            completedEntry(previous ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote),
-          );
-          this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt });
-          const videoSeconds = (await readMp4DurationSeconds(dest)) ?? this.shot.spec.duration ?? 0;
-          return { kind: 'completed', bytes: file.bytes, videoSeconds };
         } catch (error) {
           if (this.ctx.stop.aborted) return this.pending(job.jobId);
           // Temporary URLs expire (HeyGen's do within hours): ask once for a fresh one.
@@ -290,11 +290,35 @@ class ShotRunner {
             }
           }
           const info = describeError(error);
-          const outcome = this.fail({ ...info, message: `${info.message}; job ${job.jobId} stays submitted, the next apply downloads it again` }, job.jobId);
-          return isGoneError(error) ? { ...outcome, gone: true } : outcome;
+          // A refetch falls back to generating when the video is gone: that is its call to report.
+          if (options.goneIsExpected && isGoneError(error)) return { kind: 'failed', error: info, gone: true };
+          return this.fail({ ...info, message: `${info.message}; job ${job.jobId} stays submitted, the next apply downloads it again` }, job.jobId);
         }
+        const at = isoNow(this.ctx);
+        const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
+        await this.record((previous) => completedEntry(previous ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote), job.jobId);
+        this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt });
+        const videoSeconds = (await readMp4DurationSeconds(dest)) ?? this.shot.spec.duration ?? 0;
+        return { kind: 'completed', bytes: file.bytes, videoSeconds };
       }
     });
+  }
+
+  /**
+   * Every lock transition of this shot. A failed write (full disk, say) is not a provider
+   * error and must not be handled as one: it ends this shot, naming the job the lockfile
+   * could not take, since that message is then the only record of a paid job.
+   */
+  private async record(change: LockChange, jobId?: string): Promise<void> {
+    try {
+      await this.ctx.lock.update(this.shot.id, change);
+    } catch (error) {
+      const job = jobId ? `; job ${jobId} exists at the provider but is not in the lockfile: keep this id` : '';
+      throw new VideogenError('VIDEOGEN_LOCK_WRITE', `could not write ${this.ctx.lock.file}: ${describeError(error).message}${job}`, {
+        cause: error,
+        hint: 'free disk space or fix permissions, then run apply again',
+      });
+    }
   }
 
   private pending(jobId: string): ShotOutcome {

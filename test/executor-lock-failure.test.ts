@@ -1,0 +1,52 @@
+/**
+ * A lockfile that cannot be written is not a provider error: no submission goes out without
+ * its intent on disk, and the failure keeps its own code.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { HttpClient } from '../src/http/client.js';
+import { LockWriter } from '../src/lock/lock-writer.js';
+import { emptyLock } from '../src/lock/types.js';
+import { loadManifest } from '../src/manifest/load.js';
+import { planShots } from '../src/plan/plan.js';
+import { createProvider } from '../src/providers/registry.js';
+import type { ShotEvent } from '../src/report/types.js';
+import { executePlan } from '../src/run/executor.js';
+import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
+import { createWorkspace, type Workspace } from './helpers/workspace.js';
+
+describe('executor: a lockfile that cannot be written', () => {
+  let emulator: RunningEmulator | undefined;
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    await ws?.remove();
+  });
+
+  it('submits nothing and reports VIDEOGEN_LOCK_WRITE', async () => {
+    emulator = await startEmulator({ latencyMs: 100 });
+    ws = await createWorkspace();
+    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4 }));
+    const manifest = await loadManifest(ws.path('shots.yaml'));
+    const http = new HttpClient();
+    const keys: Record<string, string> = { heygen: TEST_KEYS.TEST_HEYGEN_KEY, 'openai-videos': TEST_KEYS.TEST_OPENAI_KEY };
+    const providers = new Map([...manifest.providers.values()].map((config) => [config.name, createProvider(config, { http, apiKey: keys[config.type]! })]));
+    const events: ShotEvent[] = [];
+    // A lock in a folder that does not exist: every write fails.
+    const lock = new LockWriter(join(ws.dir, 'missing-folder', 'shots.lock.yaml'), emptyLock());
+    const { summary } = await executePlan({
+      manifest,
+      plan: planShots(manifest.shots, emptyLock(), new Map()),
+      lock,
+      providers,
+      reporter: { onShot: (event) => events.push(event) },
+      stop: new AbortController().signal,
+    });
+    await http.close();
+    expect(summary.failed).toBe(4);
+    expect(submissions(emulator.stats())).toBe(0);
+    const failures = events.filter((event) => event.state === 'failed');
+    expect(failures.map((event) => event.error?.code)).toEqual(Array(4).fill('VIDEOGEN_LOCK_WRITE'));
+  });
+});
