@@ -4,14 +4,16 @@
  * OpenAI-compatible endpoint can be asked: list the account's recent videos and adopt the
  * one this submission created, instead of paying for a second.
  *
- * A video matches when model, size, seconds and (where the endpoint reports it) prompt equal
- * what we would have sent, it was created no earlier than the intent (less a clock-skew
- * allowance), and no other lock entry has claimed it.
+ * A video matches when model, size, seconds and prompt equal what we would have sent, it was
+ * created no earlier than the intent (less a clock-skew allowance), and no other lock entry
+ * has claimed it. The list shows neither reference images nor extra options, and resellers
+ * may leave the prompt out: adopting a job on a partial match could save another shot's
+ * video as this one's, so then the answer is `unknown` and the caller decides.
  */
 import { z } from 'zod';
 import type { HttpClient } from '../http/client.js';
 import type { ProviderConfig, Shot } from '../manifest/types.js';
-import type { CallContext, SubmitResult } from './types.js';
+import type { CallContext, FindAnswer } from './types.js';
 
 /** Servers' clocks are not ours; a job may look this much older than our intent. */
 const CLOCK_SKEW_SECONDS = 300;
@@ -48,9 +50,12 @@ export async function findSubmittedVideo(
   since: string,
   claimed: ReadonlySet<string>,
   ctx: CallContext,
-): Promise<SubmitResult | undefined> {
+): Promise<FindAnswer> {
+  // Two shots differing only in image or options look the same in the list.
+  if (shot.referenceImage || shot.tailImage || Object.keys(shot.spec.options ?? {}).length > 0) return 'unknown';
   const earliest = Math.floor(Date.parse(since) / 1000) - CLOCK_SKEW_SECONDS;
   let after: string | undefined;
+  let oldest: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = new URLSearchParams({ limit: String(PAGE_SIZE), order: 'desc', ...(after ? { after } : {}) });
     const response = await http.request<unknown>({
@@ -63,31 +68,31 @@ export async function findSubmittedVideo(
       apiKeyEnv: config.apiKeyEnv,
     });
     const list = VideoList.safeParse(response.body);
-    if (!list.success) return undefined;
-    let older = false;
-    // Newest first: the earliest match after the intent is the one our submission made.
-    const candidates: z.output<typeof ListedVideo>[] = [];
+    if (!list.success) return 'unknown';
+    let reachedOlder = false;
     for (const item of list.data.data) {
       const video = ListedVideo.safeParse(item);
       if (!video.success) continue;
       const created = video.data.created_at;
       if (typeof created === 'number' && created < earliest) {
-        older = true;
+        reachedOlder = true;
         continue;
       }
-      if (!claimed.has(video.data.id) && matches(video.data, expected)) candidates.push(video.data);
+      if (claimed.has(video.data.id) || !matches({ ...video.data, prompt: expected.prompt }, expected)) continue;
+      // Same model, size and seconds but no prompt shown: it cannot be told apart from another shot's.
+      if (video.data.prompt == null) return 'unknown';
+      // Newest first: the last match seen is the earliest, the one the interrupted submission made.
+      if (video.data.prompt === expected.prompt) oldest = video.data.id;
     }
-    const match = candidates.at(-1);
-    if (match) return { jobId: match.id };
-    if (older || !list.data.has_more || !list.data.last_id) return undefined;
+    if (reachedOlder || !list.data.has_more || !list.data.last_id) break;
     after = list.data.last_id;
   }
-  return undefined;
+  return oldest === undefined ? 'none' : { jobId: oldest };
 }
 
 function matches(video: z.output<typeof ListedVideo>, expected: ExpectedVideo): boolean {
   if (video.model && video.model !== expected.model) return false;
-  if (video.prompt != null && video.prompt !== expected.prompt) return false;
+  if (video.prompt !== expected.prompt) return false;
   if (video.size && expected.size && video.size !== expected.size) return false;
   if (video.seconds != null && expected.seconds && String(video.seconds) !== expected.seconds) return false;
   return true;
