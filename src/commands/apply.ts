@@ -12,13 +12,15 @@ import { planShots } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
 import { createNdjsonReporter } from '../report/ndjson-reporter.js';
-import { emptySummary, executePlan } from '../run/executor.js';
+import { DEFAULT_CONCURRENCY, emptySummary, executePlan } from '../run/executor.js';
 import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
 import { loadDotEnv, observeProjectOutputs } from './project.js';
-import { connectProviders } from './connect-providers.js';
+import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
+import type { Manifest } from '../manifest/types.js';
+import type { Plan } from '../plan/types.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
@@ -43,8 +45,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     refuseUnmatchedSelectors(plan);
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
-    const planText = renderPlan(plan, { color, manifestLabel: manifestPath });
-    if (!flags.json) io.stdout.write(planText);
+    if (!flags.json) io.stdout.write(renderPlan(plan, { color, manifestLabel: manifestPath }));
     if (plan.summary.changes === 0) {
       if (flags.json) {
         // The same stream shape as a run that did work: the plan, then a summary.
@@ -54,55 +55,70 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       }
       return ExitCode.ok;
     }
+    const keys = readApiKeys(manifest, plan, io.env);
     if (!(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
       io.stderr.write('Apply cancelled.\n');
       return ExitCode.ok;
     }
 
-    const connection = await connectProviders(manifest, plan, io.env);
-    const reporter = await chooseReporter({
-      json: flags.json ?? false,
-      isTTY: Boolean(io.stdout.isTTY),
-      color,
-      stdout: io.stdout,
-      stderr: io.stderr,
-    });
-    const lockWriter = new LockWriter(manifest.lockFile, lock);
-    const interrupts = handleInterrupts(
-      (signalName) =>
-        reporter.onMessage?.({
-          level: 'warn',
-          text: `${signalName}: no new submissions; waiting for in-flight submissions to be recorded (press Ctrl-C again to exit at once)`,
-        }),
-      () => {
-        // Every transition so far is already on disk; nothing is lost by leaving now.
-        if (io.stderr.isTTY) io.stderr.write('\x1b[?25h');
-        io.stderr.write('\nexiting at once; the lockfile is consistent, the next apply collects running jobs\n');
-        process.exit(ExitCode.interrupted);
-      },
-    );
+    const connection = await connectProviders(manifest, keys);
     try {
-      reporter.onPlan?.(plan);
-      const { summary } = await executePlan({
-        manifest,
-        plan,
-        lock: lockWriter,
-        providers: connection.providers,
-        reporter,
-        concurrency: flags.concurrency ?? 8,
-        stop: interrupts.signal,
-      });
-      await lockWriter.flush();
-      reporter.onSummary?.(summary);
-      if (summary.interrupted) return ExitCode.interrupted;
-      return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+      return await execute(manifest, plan, new LockWriter(manifest.lockFile, lock), connection, flags, io, color);
     } finally {
-      await reporter.close?.();
-      interrupts.dispose();
       await connection.close();
     }
   } finally {
     await mutex.release();
+  }
+}
+
+async function execute(
+  manifest: Manifest,
+  plan: Plan,
+  lockWriter: LockWriter,
+  connection: ProviderConnection,
+  flags: ApplyFlags,
+  io: CommandIO,
+  color: boolean,
+): Promise<number> {
+  const reporter = await chooseReporter({
+    json: flags.json ?? false,
+    isTTY: Boolean(io.stdout.isTTY),
+    color,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+  const interrupts = handleInterrupts(
+    (signalName) =>
+      reporter.onMessage?.({
+        level: 'warn',
+        text: `${signalName}: no new submissions; waiting for in-flight submissions to be recorded (press Ctrl-C again to exit at once)`,
+      }),
+    () => {
+      // Every transition so far is already on disk; nothing is lost by leaving now.
+      if (io.stderr.isTTY) io.stderr.write('\x1b[?25h');
+      io.stderr.write('\nexiting at once; the lockfile is consistent, the next apply collects running jobs\n');
+      process.exit(ExitCode.interrupted);
+    },
+  );
+  try {
+    reporter.onPlan?.(plan);
+    const { summary } = await executePlan({
+      manifest,
+      plan,
+      lock: lockWriter,
+      providers: connection.providers,
+      reporter,
+      concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
+      stop: interrupts.signal,
+    });
+    await lockWriter.flush();
+    reporter.onSummary?.(summary);
+    if (summary.interrupted) return ExitCode.interrupted;
+    return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+  } finally {
+    await reporter.close?.();
+    interrupts.dispose();
   }
 }
 

@@ -7,7 +7,7 @@
 import { ExitCode, VideogenError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { Manifest, ProviderConfig } from '../manifest/types.js';
-import type { Plan } from '../plan/types.js';
+import { WORK_ACTIONS, type Plan } from '../plan/types.js';
 import { createProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 
@@ -19,18 +19,17 @@ export interface ProviderConnection {
   close(): Promise<void>;
 }
 
-export async function connectProviders(manifest: Manifest, plan: Plan, env: NodeJS.ProcessEnv): Promise<ProviderConnection> {
-  const used = new Set(plan.actions.map((action) => action.provider).filter((name): name is string => Boolean(name)));
-  const configs = [...manifest.providers.values()].filter((config) => used.has(config.name));
-
+/**
+ * The key of every provider the plan will call, read before anything is confirmed or sent,
+ * so a missing variable is reported up front (and a provider with only kept shots needs none).
+ */
+export function readApiKeys(manifest: Manifest, plan: Plan, env: NodeJS.ProcessEnv): Map<string, string> {
+  const used = new Set(plan.actions.flatMap((action) => (WORK_ACTIONS.has(action.action) && action.provider ? [action.provider] : [])));
   const keys = new Map<string, string>();
   const missing: string[] = [];
-  for (const config of configs) {
-    if (config.emulate) {
-      keys.set(config.name, EMULATOR_KEY);
-      continue;
-    }
-    const key = env[config.apiKeyEnv]?.trim();
+  for (const config of manifest.providers.values()) {
+    if (!used.has(config.name)) continue;
+    const key = config.emulate ? EMULATOR_KEY : env[config.apiKeyEnv]?.trim();
     if (key) keys.set(config.name, key);
     else missing.push(`${config.apiKeyEnv} (provider "${config.name}")`);
   }
@@ -40,11 +39,17 @@ export async function connectProviders(manifest: Manifest, plan: Plan, env: Node
       hint: 'export the variable, or put it in a .env file beside the manifest (never in the manifest itself)',
     });
   }
+  return keys;
+}
 
+/** Live providers for the entries in `keys` (from readApiKeys). */
+export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<string, string>): Promise<ProviderConnection> {
+  const configs = [...manifest.providers.values()].filter((config) => keys.has(config.name));
   const emulator = configs.some((config) => config.emulate)
     ? await (await import('../emulator/server.js')).startEmulator({ latencyMs: [1000, 3000] })
     : undefined;
-  const http = new HttpClient({ secrets: [...keys.values()].filter((key) => key !== EMULATOR_KEY) });
+  // Each provider registers its own key with the client for redaction.
+  const http = new HttpClient();
   const providers = new Map<string, Provider>();
   for (const config of configs) {
     const live: ProviderConfig = emulator ? { ...config, baseUrl: emulatedBaseUrl(config, emulator.url) } : config;

@@ -24,7 +24,12 @@ export async function runPrune(manifestPath: string, options: { yes?: boolean; k
     for (const id of orphans) {
       const entry = lock.shots[id];
       const file = entry?.output && !options.keepFiles ? ` and ${entry.output.path}` : '';
-      const running = entry?.state === 'submitted' ? ` (job ${entry.job_id} may still be running remotely)` : '';
+      const running =
+        entry?.state !== 'submitted'
+          ? ''
+          : entry.job_id
+            ? ` (job ${entry.job_id} may still be running remotely)`
+            : ' (its last submission was never answered; a job may exist remotely)';
       io.stdout.write(`  - ${id}: lock entry${file}${running}\n`);
     }
     const question = `Prune ${orphans.length} orphaned shot${orphans.length === 1 ? '' : 's'}?`;
@@ -33,12 +38,15 @@ export async function runPrune(manifestPath: string, options: { yes?: boolean; k
       return ExitCode.ok;
     }
     const remaining = { ...lock, shots: { ...lock.shots } };
-    for (const id of orphans) {
-      const output = remaining.shots[id]?.output;
-      delete remaining.shots[id];
-      if (output && !options.keepFiles) await deleteOutput(manifest, output.path, io);
-    }
+    for (const id of orphans) delete remaining.shots[id];
+    // The lock first: a crash in between leaves stray files, never entries whose files are gone.
     await writeLock(manifest.lockFile, remaining);
+    if (!options.keepFiles) {
+      for (const id of orphans) {
+        const output = lock.shots[id]?.output;
+        if (output) await deleteOutput(manifest, output.path, io);
+      }
+    }
     io.stdout.write(`Pruned ${orphans.length} shot${orphans.length === 1 ? '' : 's'}.\n`);
     return ExitCode.ok;
   } finally {

@@ -24,7 +24,8 @@ export async function runStatus(manifestPath: string, options: { json?: boolean 
   loadDotEnv(manifestPath, io.env);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
   const rows: ShotStatus[] = manifest.shots.map((shot) => {
-    const entry = lock.shots[shot.id];
+    // hasOwn: a shot may be called `constructor`.
+    const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
     if (!entry) return { id: shot.id, state: 'new', current: false, output: 'none' };
     return statusRow(shot.id, entry, entry.spec_hash === shot.specHash, observed.get(shot.id));
   });

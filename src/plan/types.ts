@@ -4,6 +4,9 @@ export const PLAN_VERSION = 1;
 
 export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'keep' | 'orphan';
 
+/** Actions that call a provider; keep and orphan do not. */
+export const WORK_ACTIONS: ReadonlySet<ActionKind> = new Set(['create', 'replace', 'resume', 'retry', 'fetch']);
+
 export const ACTION_SYMBOL: Record<ActionKind, string> = {
   create: '+',
   replace: '~',

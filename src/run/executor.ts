@@ -6,7 +6,7 @@
 import pLimit from 'p-limit';
 import type { LockWriter } from '../lock/lock-writer.js';
 import type { Manifest, Shot } from '../manifest/types.js';
-import type { ActionKind, Plan, PlanAction } from '../plan/types.js';
+import { WORK_ACTIONS, type Plan, type PlanAction } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, RunSummary } from '../report/types.js';
 import { emit, type RunContext } from './run-context.js';
@@ -15,8 +15,6 @@ import { JobSlots } from './slots.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
-
-const WORK_ACTIONS: ReadonlySet<ActionKind> = new Set(['create', 'replace', 'resume', 'retry', 'fetch']);
 
 const SUMMARY_FIELD: Record<string, keyof RunSummary> = {
   create: 'created',
