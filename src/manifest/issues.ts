@@ -194,15 +194,20 @@ const LOCATION_NAMES: Record<Location, string> = {
   shot: 'a shot',
 };
 
+/** The known key an unknown one most likely meant: a synonym (`text` → `prompt`), else a near spelling. */
+export function intendedKey(key: string, known: readonly string[]): string | undefined {
+  const synonym = SYNONYMS[key.toLowerCase().replace(/[-\s]/g, '_')] ?? SYNONYMS[key.toLowerCase()];
+  if (synonym && known.includes(synonym)) return synonym;
+  return didYouMean(key, known);
+}
+
 function unknownKeyHint(key: string, location: Location, known: readonly string[]): string | undefined {
   if (key === '<<') return 'YAML merge keys are not supported: put shared fields under `defaults:`';
-  const synonym = SYNONYMS[key.toLowerCase().replace(/[-\s]/g, '_')] ?? SYNONYMS[key.toLowerCase()];
-  if (synonym && known.includes(synonym)) {
-    const extra = synonym === 'api_key_env' ? ' (the NAME of the environment variable, never the key itself)' : '';
-    return `did you mean \`${synonym}\`?${extra}`;
+  const meant = intendedKey(key, known);
+  if (meant !== undefined) {
+    const extra = meant === 'api_key_env' ? ' (the NAME of the environment variable, never the key itself)' : '';
+    return `did you mean \`${meant}\`?${extra}`;
   }
-  const close = didYouMean(key, known);
-  if (close !== undefined) return `did you mean \`${close}\`?`;
   if ((location === 'shot' || location === 'defaults') && KNOWN_KEYS.provider.includes(key)) {
     return `\`${key}\` is a provider setting: put it under \`providers.<name>\``;
   }

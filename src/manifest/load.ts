@@ -7,14 +7,13 @@ import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { hashAndCheckImages } from './image-checks.js';
 import type { HashedImage, ImageReference } from './images.js';
-import { isRecord, problemsFromIssues } from './issues.js';
+import { intendedKey, isRecord, problemsFromIssues } from './issues.js';
 import { buildSpec, mergeShot } from './normalize.js';
 import { readManifestText } from './manifest-file.js';
 import type { SourceLocator } from './positions.js';
 import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
 import { resolveProviders } from './provider-config.js';
 import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, type CheckedShot } from './rules.js';
-import { didYouMean } from './did-you-mean.js';
 import { KNOWN_KEYS, ManifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
 import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
@@ -146,9 +145,9 @@ function markShotField(
   const set = known ?? new Set<string>();
   for (const name of fields) {
     set.add(name);
-    // `promt:` is reported as an unknown key with "did you mean `prompt`?"; saying that
+    // `promt:` or `text:` is reported as an unknown key with "did you mean `prompt`?"; saying that
     // `prompt` is missing as well would be the same problem twice.
-    const meant = didYouMean(name, KNOWN_KEYS.shot);
+    const meant = intendedKey(name, KNOWN_KEYS.shot);
     if (meant !== undefined) set.add(meant);
   }
   shotFields.set(index, set);
