@@ -49,7 +49,7 @@ describe('OutputHashCache', () => {
     }
   });
 
-  it('gives observeOutputs the same answers with and without a cache', async () => {
+  it('lets observeOutputs answer from the cache once files are remembered', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
     try {
       const shots = ['a', 'b', 'c'].map((id) => makeShot(id));
@@ -62,12 +62,21 @@ describe('OutputHashCache', () => {
       }
       const withOutputs = shots.map((shot) => ({ ...shot, output: `${shot.id}.mp4` }));
       const plain = await observeOutputs(dir, withOutputs, lock);
-      const cache = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
-      const cold = await observeOutputs(dir, withOutputs, lock, cache);
-      const warm = await observeOutputs(dir, withOutputs, lock, await OutputHashCache.open(dir, join(dir, 'shots.yaml')));
-      expect(cold).toEqual(plain);
-      expect(warm).toEqual(plain);
       expect([...plain.values()].every((seen) => seen.sha256 !== undefined)).toBe(true);
+      // Files this fresh are racily clean and not remembered: the cache changes nothing yet.
+      const cold = await observeOutputs(dir, withOutputs, lock, await OutputHashCache.open(dir, join(dir, 'shots.yaml')));
+      expect(cold).toEqual(plain);
+      // Remembered later (as a plan run seconds afterwards would), the cached digest is what
+      // observeOutputs answers: a planted wrong one proves the file was not read again.
+      const cache = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      for (const shot of shots) {
+        const file = join(dir, `${shot.id}.mp4`);
+        cache.remember(file, await stat(file, { bigint: true }), shot.id === 'b' ? 'planted' : (plain.get(shot.id)?.sha256 ?? ''), LATER_NS());
+      }
+      await cache.save();
+      const warm = await observeOutputs(dir, withOutputs, lock, await OutputHashCache.open(dir, join(dir, 'shots.yaml')));
+      expect(warm.get('a')).toEqual(plain.get('a'));
+      expect(warm.get('b')?.sha256).toBe('planted');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
