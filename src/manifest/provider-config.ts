@@ -141,6 +141,14 @@ export function normaliseBaseUrl(raw: string): string | { message: string; hint?
   if (url.username !== '' || url.password !== '') {
     return { message: 'base_url must not contain credentials', hint: 'put the key in the environment variable named by `api_key_env`' };
   }
+  // The key travels in a header: over plain http anyone on the path reads it. Loopback
+  // (an emulator, a local proxy) never leaves the machine.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return {
+      message: 'base_url must use https (the API key would cross the network unencrypted)',
+      hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1], such as `videogen emulate`',
+    };
+  }
   if (url.search !== '' || url.hash !== '') {
     return {
       message: 'base_url must not contain a query (?…) or fragment (#…)',
@@ -148,4 +156,8 @@ export function normaliseBaseUrl(raw: string): string | { message: string; hint?
     };
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
