@@ -6,7 +6,7 @@
  */
 import { writeFileAtomicSync } from '../util/atomic-write.js';
 import { assembleLock, serializeEntry } from './serialize.js';
-import { compareOrdinal } from './yaml-scalars.js';
+import { compareOrdinal } from '../util/compare.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
 import { writeLockText } from './write.js';

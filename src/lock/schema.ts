@@ -5,13 +5,13 @@
  * checked for type: the lock records what was sent, the manifest rules judge what may be.
  */
 import { z } from 'zod';
+// Shot ids exactly as the manifest allows them (`..` is refused because ids name output files).
+import { SHOT_ID_MAX_LENGTH, SHOT_ID_PATTERN } from '../manifest/schema.js';
 
-/** Shot ids as the manifest allows them; `..` is refused because ids name output files. */
-export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
 const SHOT_ID_MESSAGE =
   'a shot id is lowercase letters, digits, ".", "_" and "-", starts with a letter or digit, and never contains ".."';
 
-const ShotIdSchema = z.string().regex(SHOT_ID_PATTERN, SHOT_ID_MESSAGE).describe('Shot id, as in the manifest.');
+const ShotIdSchema = z.string().max(SHOT_ID_MAX_LENGTH).regex(SHOT_ID_PATTERN, SHOT_ID_MESSAGE).describe('Shot id, as in the manifest.');
 
 const SpecHashSchema = z
   .string()

@@ -11,7 +11,8 @@
  */
 import type { Lock, LockEntry } from './types.js';
 import { LOCK_KEYS } from './schema.js';
-import { compareOrdinal, definedKeys, formatBlockValue, formatFlowValue, formatKey } from './yaml-scalars.js';
+import { compareOrdinal } from '../util/compare.js';
+import { definedKeys, formatBlockValue, formatFlowValue, formatKey } from './yaml-scalars.js';
 
 export const LOCK_HEADER = '# videogen lockfile: generated, commit it with the manifest; do not edit by hand';
 

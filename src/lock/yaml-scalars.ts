@@ -6,6 +6,7 @@
  * Double-quoted strings are JSON strings (JSON is YAML 1.2), with the characters YAML wants
  * escaped escaped too, so every string fits on one line and nothing is ever folded.
  */
+import { compareOrdinal } from '../util/compare.js';
 
 // Characters YAML indicators give meaning to at the start of a plain scalar.
 const UNSAFE_FIRST = /^[\s\-?:,[\]{}#&*!|>'"%@`]/;
@@ -93,7 +94,3 @@ export function definedKeys(record: Record<string, unknown>): string[] {
   return Object.keys(record).filter((key) => record[key] !== undefined);
 }
 
-/** Ordinal (code unit) order: the same on every machine and locale, unlike localeCompare. */
-export function compareOrdinal(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareOrdinal } from '../util/compare.js';
 import type { Spec } from './types.js';
 
 /**
@@ -36,7 +37,7 @@ function serialiseArray(items: readonly unknown[], where: string): string {
 }
 
 function serialiseObject(object: Record<string, unknown>, where: string): string {
-  const keys = Object.keys(object).sort(compareCodeUnits);
+  const keys = Object.keys(object).sort(compareOrdinal);
   const parts: string[] = [];
   for (const key of keys) {
     const member = object[key];
@@ -44,11 +45,6 @@ function serialiseObject(object: Record<string, unknown>, where: string): string
     parts.push(`${JSON.stringify(key)}:${serialise(member, `${where}.${key}`)}`);
   }
   return `{${parts.join(',')}}`;
-}
-
-/** Ordinal comparison by UTF-16 code unit, as RFC 8785 §3.2.3 asks. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function sha256Hex(data: string | Uint8Array): string {

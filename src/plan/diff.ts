@@ -6,6 +6,7 @@
 import { LOCK_KEYS } from '../lock/schema.js';
 import type { Spec } from '../manifest/types.js';
 import type { FieldChange } from './types.js';
+import { compareOrdinal } from '../util/compare.js';
 
 /** Spec fields in the order the lock writes them (options last, key by key); unknown ones follow, sorted. */
 const SPEC_FIELD_ORDER = LOCK_KEYS.spec.filter((field) => field !== 'options');
@@ -59,6 +60,3 @@ function ownValue(record: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-function compareOrdinal(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -8,6 +8,7 @@ import type { Shot } from '../manifest/types.js';
 import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
+import { compareOrdinal } from '../util/compare.js';
 import {
   PLAN_VERSION,
   type ActionKind,
@@ -160,6 +161,3 @@ function emptySummary(): PlanSummary & Record<ActionKind, number> {
   return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
 }
 
-function compareOrdinal(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
