@@ -1,5 +1,7 @@
 /** `videogen status`: per shot, what the lock says and whether the output on disk still matches it. */
+import { resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
+import { observeFile } from '../plan/observe.js';
 import type { LockEntry } from '../lock/types.js';
 import type { ObservedOutput } from '../plan/types.js';
 import { colorEnabled } from '../report/choose-reporter.js';
@@ -23,6 +25,13 @@ export interface ShotStatus {
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   loadDotEnv(manifestPath, io.env);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  // The plan only looks at outputs it might keep; status reports on every recorded one
+  // (shots whose manifest changed since, and orphans, too).
+  for (const [id, entry] of Object.entries(lock.shots)) {
+    if (entry.state === 'completed' && entry.output && !observed.has(id)) {
+      observed.set(id, await observeFile(resolve(manifest.dir, entry.output.path), entry.output.bytes));
+    }
+  }
   const rows: ShotStatus[] = manifest.shots.map((shot) => {
     // hasOwn: a shot may be called `constructor`.
     const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
@@ -31,7 +40,7 @@ export async function runStatus(manifestPath: string, options: { json?: boolean 
   });
   const inManifest = new Set(manifest.shots.map((shot) => shot.id));
   for (const [id, entry] of Object.entries(lock.shots)) {
-    if (!inManifest.has(id)) rows.push({ ...statusRow(id, entry, false, undefined), state: 'orphan' });
+    if (!inManifest.has(id)) rows.push({ ...statusRow(id, entry, false, observed.get(id)), state: 'orphan' });
   }
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);

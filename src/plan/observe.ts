@@ -46,7 +46,12 @@ export async function observeOutputs(
   return new Map(work.map((shot, index) => [shot.id, results[index] as ObservedOutput]));
 }
 
-async function observeFile(path: string, expectedBytes: number | undefined, cache: OutputHashCache): Promise<ObservedOutput> {
+/** One output file against the size the lock recorded: missing, changed size, or its sha256. */
+export async function observeFile(
+  path: string,
+  expectedBytes: number | undefined,
+  cache: OutputHashCache = OutputHashCache.empty(),
+): Promise<ObservedOutput> {
   let info: BigIntStats;
   try {
     // Synchronous on purpose: 10,000 stats cost ~50 ms this way and three times that as
