@@ -71,6 +71,8 @@ export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Pr
   await mkdir(dirname(req.dest), { recursive: true });
 
   const startedAt = Date.now();
+  // Attempts are bounded by the deadline below, not counted (see the retry decision).
+  const downloadPolicy = { ...deps.policy, maxAttempts: Number.POSITIVE_INFINITY };
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
   const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
@@ -114,7 +116,7 @@ export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Pr
       // The video is paid for, so a download is retried for as long as its own deadline
       // allows rather than a fixed number of times: at the fault rates of a bad day (a 429
       // or 5xx one request in three), five failures in a row hit one download in 200.
-      if (!outcome || !shouldRetry('idempotent', outcome, 1, deps.policy)) throw failure;
+      if (!outcome || !shouldRetry('idempotent', outcome, attempt, downloadPolicy)) throw failure;
       const delayMs = retryDelay(attempt, outcome.kind === 'response' ? outcome.headers : undefined, deps.policy, deps.random);
       // No time left to wait and try again: the real cause says more than "timed out".
       if (Date.now() + delayMs >= startedAt + req.timeoutMs) throw failure;
