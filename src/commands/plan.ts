@@ -1,5 +1,5 @@
 import type { CommandIO } from './options.js';
-import { loadDotEnv, loadProjectWithOutputs } from './project.js';
+import { loadProjectWithOutputs } from './project.js';
 import { planShots } from '../plan/plan.js';
 import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -40,7 +40,6 @@ export async function runPlan(
   io: CommandIO,
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
-  loadDotEnv(manifestPath, io.env);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
   const plan = planShots(manifest.shots, lock, observed, selectors);
   refuseUnmatchedSelectors(plan);

@@ -6,7 +6,7 @@ import type { LockEntry } from '../lock/types.js';
 import type { ObservedOutput } from '../plan/types.js';
 import { colorEnabled } from '../report/choose-reporter.js';
 import type { CommandIO } from './options.js';
-import { loadDotEnv, loadProjectWithOutputs } from './project.js';
+import { loadProjectWithOutputs } from './project.js';
 
 export type OutputStatus = 'ok' | 'missing' | 'modified' | 'none';
 
@@ -23,7 +23,6 @@ export interface ShotStatus {
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
-  loadDotEnv(manifestPath, io.env);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
   // The plan only looks at outputs it might keep; status reports on every recorded one
   // (shots whose manifest changed since, and orphans, too).

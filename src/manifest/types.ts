@@ -32,7 +32,11 @@ export type ImageSource =
  */
 export interface Spec {
   provider: ProviderType;
-  /** Endpoint origin (`https://api.heygen.com`), or `emulator` for an emulated provider. */
+  /**
+   * The endpoint: base_url's origin and path without a trailing slash
+   * (`https://api.huixingyun.com/v1`), or `emulator` for an emulated provider. The path is
+   * kept (DESIGN.md says "origin") because two APIs can share a host under different paths.
+   */
   endpoint: string;
   model: string;
   prompt: string;
