@@ -97,6 +97,22 @@ describe('parseLockText', () => {
     expect(parseLockText(serializeLock(lock), 'x')).toEqual(lock);
   });
 
+  it('keeps the fields provider modules add: spec extras, remote URLs, cost, error class, idempotency key', () => {
+    const shot = makeShot('a', { provider: 'fal', resolution: '1080p', take: 2, seed: 7 } as never);
+    const entry = {
+      ...completedEntryFor(shot),
+      idempotency_key: 'vg-0123456789abcdef-1',
+      remote: { status_url: 'https://queue.fal.run/fal-ai/veo3.1/requests/r1/status', response_url: 'https://queue.fal.run/fal-ai/veo3.1/requests/r1' },
+      cost: { estimated: 0.96, reported: 0.9, currency: 'USD' as const },
+    };
+    const failed = { ...entry, state: 'failed' as const, output: undefined, error: { code: 'content_policy', class: 'moderation' as const, message: 'refused' } };
+    delete failed.output;
+    const lock: Lock = { version: 1, shots: { a: entry, b: failed } };
+    const text = serializeLock(lock);
+    expect(parseLockText(text, 'x')).toEqual(lock);
+    expect(serializeLock(parseLockText(text, 'x'))).toBe(text);
+  });
+
   it('reports every problem, each with its field path and position', () => {
     const text = [
       'version: 1',
@@ -107,7 +123,7 @@ describe('parseLockText', () => {
       '    state: completed',
       '  two:',
       `    spec_hash: ${HASH}`,
-      '    spec: { provider: sora, endpoint: e, model: m, prompt: p }',
+      '    spec: { provider: 7, endpoint: e, model: m, prompt: p }',
       '    state: submitted',
       '    job_id: j',
       '    colour: blue',

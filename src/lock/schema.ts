@@ -26,7 +26,9 @@ const OUTPUT_PATH_PATTERN = /^(?![/\\])(?![A-Za-z]:)[^\0]+$/;
 
 export const SpecSchema = z
   .strictObject({
-    provider: z.enum(['heygen', 'openai-videos']).describe('Provider type the shot was generated with.'),
+    // Any registered provider type: the registry is open (a test registers a toy module), and the
+    // lock records what was sent; the manifest rules judge what may be sent.
+    provider: z.string().min(1).describe('Provider type the shot was generated with (heygen, openai-videos, openrouter, …).'),
     endpoint: z.string().describe('Endpoint the shot was sent to (https://api.heygen.com), or "emulator".'),
     model: z.string().describe('Model name as sent to the provider.'),
     prompt: z.string().describe('The prompt, exactly as sent.'),
@@ -40,6 +42,9 @@ export const SpecSchema = z
     tail_image: z.string().optional().describe('"sha256:<hex>" of a local tail image, or its URL as written.'),
     options: z.record(z.string(), z.json()).optional().describe('Provider-specific options passed through as given.'),
   })
+  // Each provider module adds the fields its API takes (resolution, seed, take, …): JSON values,
+  // written after the fields above in ordinal order.
+  .catchall(z.json())
   .describe('The normalised fields that determine the video; kept so `plan` can show field-level diffs.');
 
 const OutputSchema = z
@@ -61,11 +66,27 @@ const RemoteSchema = z
     video_id: z.string().optional().describe("The provider's video id, when it differs from the job id."),
     asset_id: z.string().optional().describe("The provider's asset id for the video."),
   })
-  .describe('Ids the provider handed back that may help find the video again.');
+  // Provider modules keep whatever finds the job again (fal's status_url, Vertex's operation name).
+  .catchall(z.string())
+  .describe('Ids and URLs the provider handed back that find the job or its video again.');
+
+export const FAILURE_CLASSES = ['transient', 'quota', 'moderation', 'invalid', 'failed'] as const;
+
+const CostSchema = z
+  .strictObject({
+    estimated: z.number().nonnegative().optional().describe('What the price table said the job would cost; absent when the price is unknown.'),
+    reported: z.number().nonnegative().optional().describe('What the provider reported it cost (OpenRouter usage.cost).'),
+    currency: z.literal('USD').describe('Currency of both figures.'),
+  })
+  .describe('What this execution cost.');
 
 const ErrorSchema = z
   .strictObject({
     code: z.string().describe('Stable error code.'),
+    class: z
+      .enum(FAILURE_CLASSES)
+      .optional()
+      .describe('transient, quota, moderation (never retried until the spec changes), invalid (fix the manifest) or failed.'),
     message: z.string().describe('What went wrong, in words.'),
   })
   .describe('Why the last attempt failed (state failed only).');
@@ -78,11 +99,17 @@ export const LockEntrySchema = z
       .enum(['submitted', 'completed', 'failed'])
       .describe('submitted: a job exists and is being generated; completed: the video is on disk; failed: the job failed.'),
     job_id: z.string().min(1).optional().describe('Job id the provider returned; recorded the moment it answered.'),
+    idempotency_key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Idempotency key sent with the submission (APIs that take one): recorded with the intent, replayed after a crash.'),
     provider: z.string().optional().describe('Name of the manifest provider entry the job was submitted to.'),
     submitted_at: IsoTimeSchema.optional().describe('When the job was submitted (ISO 8601).'),
     completed_at: IsoTimeSchema.optional().describe('When the job completed or failed (ISO 8601).'),
     output: OutputSchema.optional(),
     remote: RemoteSchema.optional(),
+    cost: CostSchema.optional(),
     error: ErrorSchema.optional(),
   })
   .describe('The last execution of one shot.');
@@ -97,7 +124,20 @@ export const LockSchema = z
 /** Keys each kind of lock object may hold, in the order the serializer writes them. */
 export const LOCK_KEYS = {
   root: ['version', 'shots'],
-  entry: ['spec_hash', 'spec', 'state', 'job_id', 'provider', 'submitted_at', 'completed_at', 'output', 'remote', 'error'],
+  entry: [
+    'spec_hash',
+    'spec',
+    'state',
+    'job_id',
+    'idempotency_key',
+    'provider',
+    'submitted_at',
+    'completed_at',
+    'output',
+    'remote',
+    'cost',
+    'error',
+  ],
   spec: [
     'provider',
     'endpoint',
@@ -112,5 +152,6 @@ export const LOCK_KEYS = {
   ],
   output: ['path', 'sha256', 'bytes'],
   remote: ['video_id', 'asset_id'],
-  error: ['code', 'message'],
+  cost: ['estimated', 'reported', 'currency'],
+  error: ['code', 'class', 'message'],
 } as const;

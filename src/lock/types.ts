@@ -9,10 +9,28 @@ export interface LockOutput {
   bytes: number;
 }
 
-/** Ids the provider handed back that may help find the video again. */
+/** Ids and URLs the provider handed back that find the job or its video again (module-specific keys beyond these two). */
 export interface LockRemote {
   video_id?: string;
   asset_id?: string;
+  [key: string]: string | undefined;
+}
+
+/** transient, quota, moderation, invalid or failed: decided by the provider module (DESIGN.md "Executor"). */
+export type FailureClass = 'transient' | 'quota' | 'moderation' | 'invalid' | 'failed';
+
+export interface LockCost {
+  /** From the price table; absent when the price is unknown (never a silent 0). */
+  estimated?: number;
+  /** What the provider said it charged. */
+  reported?: number;
+  currency: 'USD';
+}
+
+export interface LockError {
+  code: string;
+  class?: FailureClass;
+  message: string;
 }
 
 export interface LockEntry {
@@ -21,13 +39,16 @@ export interface LockEntry {
   state: LockState;
   /** Present from the moment the provider answered the submission. */
   job_id?: string;
+  /** Sent with the submission where the API takes one; recorded with the intent, replayed after a crash. */
+  idempotency_key?: string;
   /** Provider entry name the job was submitted to. */
   provider?: string;
   submitted_at?: string;
   completed_at?: string;
   output?: LockOutput;
   remote?: LockRemote;
-  error?: { code: string; message: string };
+  cost?: LockCost;
+  error?: LockError;
 }
 
 export interface Lock {

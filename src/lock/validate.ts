@@ -158,7 +158,7 @@ function allowedKeysAt(path: (string | number)[]): readonly string[] | undefined
   if (path.length === 2) return LOCK_KEYS.entry;
   if (path.length === 3) {
     const field = path[2];
-    if (field === 'spec' || field === 'output' || field === 'remote' || field === 'error') return LOCK_KEYS[field];
+    if (field === 'spec' || field === 'output' || field === 'remote' || field === 'cost' || field === 'error') return LOCK_KEYS[field];
   }
   return undefined;
 }
