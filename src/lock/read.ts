@@ -1,18 +1,21 @@
 /**
  * Reading `shots.lock.yaml`. A missing lock is an empty one; anything else that is not a
- * valid lock stops the run with every problem located (`file:line:col`, field path): a
- * lock that was silently "repaired" could make videogen pay for shots it already has.
+ * valid lock stops the run with every problem located (`file:line:col`, field path): a lock
+ * that was silently "repaired" could make videogen pay for shots it already has.
+ *
+ * js-yaml reads the lock (src/util/yaml-load.ts); only when it refuses the text or the value
+ * is not a valid lock is it parsed again with `yaml`, whose nodes carry the positions every
+ * problem is reported at.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { type Diagnostic, InvalidInputError } from '../errors.js';
-import { parseCanonicalLock } from './fast-parse.js';
-import { serializeLock } from './serialize.js';
+import { loadYamlFast } from '../util/yaml-load.js';
 import { emptyLock, type Lock } from './types.js';
 import { type LockProblem, validateLockValue } from './validate.js';
 
-/** Far beyond any real lock (10,000 shots take about 7 MB); refuses to load something else by mistake. */
+/** Far beyond any real lock (100,000 shots take about 60 MB); refuses to load something else by mistake. */
 export const MAX_LOCK_BYTES = 100 * 1024 * 1024;
 /** Anchors/aliases are never written by videogen; a few are tolerated, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
@@ -66,11 +69,10 @@ function positionOf(before: string): { line: number; col: number } {
 export function parseLockText(text: string, file: string): Lock {
   // Git may check the lock out with CRLF line ends; they mean the same YAML.
   const normalized = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text;
-  const canonical = parseCanonicalLock(normalized);
-  if (canonical !== undefined) {
-    const result = validateLockValue(canonical);
-    // Trusted only when it is exactly what the writer would write for it: then the full parser would agree.
-    if (result.ok && serializeLock(result.lock) === normalized) return result.lock;
+  const fast = loadYamlFast(normalized);
+  if (fast !== undefined) {
+    const result = validateLockValue(fast.value);
+    if (result.ok) return result.lock;
   }
   try {
     return parseWithPositions(text, file);
