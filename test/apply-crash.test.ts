@@ -4,18 +4,17 @@
  * job twice.
  */
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { mulberry32 } from '../src/emulator/random.js';
-import { parseLockText } from '../src/lock/read.js';
+import { readLock } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
 import type { Workspace } from './helpers/workspace.js';
 
+/** The lock with its journal replayed, as every command reads it. */
 async function readLockIfAny(ws: Workspace): Promise<Lock | undefined> {
-  const text = await readFile(ws.path('shots.lock.yaml'), 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : parseLockText(text, 'shots.lock.yaml');
+  return readLock(ws.path('shots.lock.yaml'));
 }
 
 describe('crash safety', () => {
@@ -36,7 +35,7 @@ describe('crash safety', () => {
       const result = await done;
       // It may have finished before the kill; either way the lock must parse.
       expect(result.signal === 'SIGKILL' || result.code === 0).toBe(true);
-      // parseLockText throws on anything unparsable or contradictory; what it says must be true.
+      // readLock throws on anything unparsable or contradictory; what it says must be true.
       const lock = await readLockIfAny(ws);
       for (const entry of Object.values(lock?.shots ?? {})) {
         // Submitted: a recorded job, or the intent written just before a submission went out.

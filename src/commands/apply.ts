@@ -3,10 +3,14 @@
  * to the network (HTTP client, providers, the in-process emulator) is set up here and torn
  * down in one finally block; the work itself is run/executor.ts.
  */
+import { existsSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
 import { acquireApplyMutex } from '../lock/apply-mutex.js';
+import { journalFileFor } from '../lock/journal.js';
+import { ensureJournalIgnored } from '../lock/journal-ignore.js';
 import { LockWriter } from '../lock/lock-writer.js';
 import { readLock } from '../lock/read.js';
+import { writeLock } from '../lock/write.js';
 import { loadManifest } from '../manifest/load.js';
 import { planShots } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
@@ -47,6 +51,8 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
     if (!flags.json) io.stdout.write(renderPlan(plan, { color, manifestLabel: manifestPath }));
     if (plan.summary.changes === 0) {
+      // A journal left by a crashed apply is folded into the lock even when there is nothing to do.
+      if (existsSync(journalFileFor(manifest.lockFile))) await writeLock(manifest.lockFile, lock);
       if (flags.json) {
         // The same stream shape as a run that did work: the plan, then a summary.
         const reporter = createNdjsonReporter(io.stdout);
@@ -61,6 +67,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       return ExitCode.ok;
     }
 
+    await ensureJournalIgnored(journalFileFor(manifest.lockFile));
     const connection = await connectProviders(manifest, keys);
     try {
       return await execute(manifest, plan, new LockWriter(manifest.lockFile, lock), connection, flags, io, color);
@@ -112,7 +119,8 @@ async function execute(
       concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
       stop: interrupts.signal,
     });
-    await lockWriter.flush();
+    // The end of the run, or of an interrupted one: the journal is folded into the lock.
+    await lockWriter.close();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
     return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;

@@ -4,7 +4,7 @@ import { relative, resolve, sep } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { acquireApplyMutex } from '../lock/apply-mutex.js';
 import { readLock } from '../lock/read.js';
-import { writeLock } from '../lock/write.js';
+import { LockWriter } from '../lock/lock-writer.js';
 import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { confirmOrRefuse } from './confirm.js';
@@ -37,10 +37,11 @@ export async function runPrune(manifestPath: string, options: { yes?: boolean; k
       io.stderr.write('Prune cancelled.\n');
       return ExitCode.ok;
     }
-    const remaining = { ...lock, shots: { ...lock.shots } };
-    for (const id of orphans) delete remaining.shots[id];
     // The lock first: a crash in between leaves stray files, never entries whose files are gone.
-    await writeLock(manifest.lockFile, remaining);
+    // Removals go through the journal, so a crash cannot replay an older journal over them.
+    const writer = new LockWriter(manifest.lockFile, lock);
+    await Promise.all(orphans.map((id) => writer.remove(id)));
+    await writer.close();
     if (!options.keepFiles) {
       for (const id of orphans) {
         const output = lock.shots[id]?.output;

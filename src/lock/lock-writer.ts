@@ -1,15 +1,30 @@
 /**
  * The lock's single writer during apply. Changes apply to the in-memory lock at once, in
- * call order; writes happen one at a time, and every change made while a write is in flight
- * rides along in the next one. `await update(...)` returns once a write containing that
- * change is on disk: that is how the executor knows a job id is safe before it polls.
+ * call order, and are recorded by appending them to the journal beside the lock
+ * (journal.ts): every change ready in one turn of the event loop shares one append and one
+ * fdatasync. `await update(...)` returns once an append holding that change is on disk: that
+ * is how the executor knows an intent, or a job id, is safe before it goes on.
+ *
+ * The lock itself is rewritten (compaction) when the journal has grown past the lock's size,
+ * and by close() at the end of apply or after an interrupt, which then removes the journal.
+ * So the bytes an apply writes grow with its transitions, not with transitions × lock size.
+ * Compaction dumps only the entries that changed since the last one (in slices, between
+ * other work), writes the new lock asynchronously while appends go on, and then replaces the
+ * journal with what was appended meanwhile. A crash at any instant leaves a lock and a
+ * journal whose replay gives every change that was acknowledged.
+ *
+ * `initial` must be what readLock returned (the lock with any leftover journal replayed):
+ * the first compaction writes it out and drops the journal it came from.
  */
-import { writeFileAtomicSync } from '../util/atomic-write.js';
-import { assembleLock, serializeEntry } from './serialize.js';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { syncDirectorySync, writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
 import { compareOrdinal } from '../util/compare.js';
+import { JOURNAL_HEADER, journalFileFor, journalRecord } from './journal.js';
+import { assembleLock, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
-import { writeLockText } from './write.js';
 
 interface Waiter {
   resolve: () => void;
@@ -18,28 +33,57 @@ interface Waiter {
 
 export type LockChange = (entry: LockEntry | undefined) => LockEntry | undefined;
 
+export interface LockWriterOptions {
+  /**
+   * The journal is compacted once it is larger than the lock and than this. The floor keeps
+   * a small lock from being rewritten after every append.
+   */
+  compactAfterBytes?: number;
+}
+
+const DEFAULT_COMPACT_AFTER_BYTES = 64 * 1024;
+/** Longest stretch of entry dumping in one turn of the event loop during a compaction. */
+const DUMP_SLICE_MS = 10;
+
 export class LockWriter {
   readonly file: string;
+  readonly journalFile: string;
   readonly #shots: Record<string, LockEntry>;
-  /** Serialised block of each entry, so a write re-serialises only what changed (10,000 shots!). */
+  /** Each entry's YAML block as last dumped; a changed entry's block is dropped until the next compaction. */
   readonly #blocks = new Map<string, string>();
   #sortedIds: string[] | undefined;
+  readonly #compactAfterBytes: number;
+  /** Journal records of changes not appended yet. */
+  #records: string[] = [];
   #pending: Waiter[] = [];
   #draining: Promise<void> | undefined;
-  /** Some change is not known to be on disk yet (pending, or its write failed). */
-  #dirty = false;
-  /** What the last successful write left on disk; undefined until the first write. */
-  #lastWritten: string | undefined;
+  #journal: { fd: number; bytes: number } | undefined;
+  /** Size of the lock on disk (0 when there is none). */
+  #lockBytes = 0;
+  #compacting: Promise<void> | undefined;
+  /** Journal size at which the next compaction starts. */
+  #compactAt = 0;
+  /** Some change was appended since the lock was last written (or found in a leftover journal). */
+  #journalHasChanges = false;
   #writeCount = 0;
+  #bytesWritten = 0;
+  #closed = false;
 
-  constructor(file: string, initial: Lock) {
+  constructor(file: string, initial: Lock, options: LockWriterOptions = {}) {
     this.file = file;
+    this.journalFile = journalFileFor(file);
     this.#shots = { ...initial.shots };
+    this.#compactAfterBytes = options.compactAfterBytes ?? DEFAULT_COMPACT_AFTER_BYTES;
   }
 
-  /** Files actually written so far (a batch whose text was already on disk does not count). */
+  /** Appends and lock rewrites so far (a rewrite whose text was already on disk does not count). */
   get writeCount(): number {
     return this.#writeCount;
+  }
+
+  /** Bytes written to the journal and the lock so far. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
   }
 
   /** One entry of the current in-memory lock (a copy), without copying the whole lock. */
@@ -63,37 +107,33 @@ export class LockWriter {
   /**
    * Replaces the entry for `id` with what `change` returns (undefined removes it). `change`
    * gets a copy of the current entry, so mutating it is harmless. Resolves when the change is
-   * durably written; rejects when that write fails (the change stays in memory, and the next
-   * update or flush writes it again).
+   * durably in the journal; rejects when that append fails (the change stays in memory and
+   * is appended again with the next update or flush).
    */
   update(id: string, change: LockChange): Promise<void> {
     try {
+      if (this.#closed) throw new Error(`the lock writer of ${this.file} is closed`);
       const current = Object.hasOwn(this.#shots, id) ? this.#shots[id] : undefined;
       const changed = change(current === undefined ? undefined : structuredClone(current));
       // Our own copy (the caller may keep and mutate its object), without undefined fields,
       // which the file cannot hold and the spec hash ignores.
       const next = changed === undefined ? undefined : (withoutUndefined(changed) as LockEntry);
-      // Checked and serialised now, so a bad entry fails this update instead of every later write
-      // or, worse, the next read of the lock.
+      // Checked now, so a bad entry fails this update instead of the next read of the lock.
       const problem = next === undefined ? undefined : entryProblem(id, next);
       if (problem) {
         // Name the job: if one exists it is billed, and this message is then the only record of it.
         const job = next?.job_id ? ` (job ${next.job_id})` : '';
         throw new Error(`refusing to write an invalid lock entry for ${JSON.stringify(id)}${job}: ${problem}`);
       }
-      const block = next === undefined ? undefined : serializeEntry(id, next);
+      const record = journalRecord(id, next);
       if ((current === undefined) !== (next === undefined)) this.#sortedIds = undefined;
-      if (next === undefined || block === undefined) {
-        delete this.#shots[id];
-        this.#blocks.delete(id);
-      } else {
-        this.#shots[id] = next;
-        this.#blocks.set(id, block);
-      }
+      if (next === undefined) delete this.#shots[id];
+      else this.#shots[id] = next;
+      this.#blocks.delete(id);
+      this.#records.push(record);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#dirty = true;
     return this.#enqueue();
   }
 
@@ -103,8 +143,36 @@ export class LockWriter {
 
   /** Resolves when every change made so far is on disk. */
   flush(): Promise<void> {
-    if (!this.#dirty && this.#draining === undefined) return Promise.resolve();
+    if (this.#records.length === 0 && this.#draining === undefined) return Promise.resolve();
     return this.#enqueue();
+  }
+
+  /**
+   * Folds the journal into the lock now: the lock is rewritten (only if its text changed)
+   * and the journal emptied. Appends may go on meanwhile; they land in the new journal.
+   */
+  compact(): Promise<void> {
+    this.#compacting ??= this.#compactNow().finally(() => {
+      this.#compacting = undefined;
+    });
+    return this.#compacting;
+  }
+
+  /**
+   * The end of apply (or of an interrupted one): every change on disk, the journal folded
+   * into the lock and removed. The lock is not touched when nothing changed.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    // A compaction that failed in the middle of the run is tried once more here, and may throw.
+    await this.#compacting?.catch(() => {});
+    if (this.#journalHasChanges) await this.compact();
+    this.#closed = true;
+    if (this.#journal === undefined) return;
+    closeSync(this.#journal.fd);
+    this.#journal = undefined;
+    unlinkSync(this.journalFile);
+    syncDirectorySync(dirname(this.journalFile));
   }
 
   #enqueue(): Promise<void> {
@@ -117,29 +185,162 @@ export class LockWriter {
     try {
       while (this.#pending.length > 0) {
         // Let every update that is ready in this turn of the event loop (other responses
-        // already read, other timers due) share this write: at 50 jobs finishing together that
-        // is one write instead of fifty.
+        // already read, other timers due) share this append: at 50 jobs finishing together
+        // that is one fdatasync instead of fifty.
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#pending.splice(0);
-        const text = this.#serialize();
-        this.#dirty = false;
+        const records = this.#records.splice(0);
         try {
-          await this.#write(text);
-          for (const waiter of batch) waiter.resolve();
+          if (records.length > 0) this.#append(records.join(''));
         } catch (error) {
-          this.#dirty = true;
+          this.#records.unshift(...records);
           for (const waiter of batch) waiter.reject(error);
+          continue;
         }
+        for (const waiter of batch) waiter.resolve();
+        // A compaction that fails leaves the journal whole; it is tried again later, and close() reports it.
+        if (this.#journal && this.#journal.bytes > this.#compactAt) void this.compact().catch(() => {});
       }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  #serialize(): string {
+  /** One append, made durable; on failure the journal is cut back to where it was. */
+  #append(text: string): void {
+    const journal = this.#openJournal();
+    const bytes = Buffer.from(journal.bytes === 0 ? JOURNAL_HEADER + text : text);
+    try {
+      if (CRASH_AT.point === 'journal-append' && ++CRASH_AT.seen === CRASH_AT.at) {
+        // Test hook: a crash in the middle of an append leaves half a record on disk.
+        writeAll(journal.fd, bytes.subarray(0, bytes.length >> 1));
+        fdatasyncSync(journal.fd);
+        crashNow();
+      }
+      writeAll(journal.fd, bytes);
+      fdatasyncSync(journal.fd);
+    } catch (error) {
+      // A half-written record would be damage in the middle of the journal once more follow.
+      ftruncateSync(journal.fd, journal.bytes);
+      throw error;
+    }
+    journal.bytes += bytes.length;
+    this.#journalHasChanges = true;
+    this.#writeCount += 1;
+    this.#bytesWritten += bytes.length;
+  }
+
+  /**
+   * The journal, opened for appending on first use. A leftover from a crashed apply keeps its
+   * whole records (they are already in `initial`) and loses the torn tail of its last append.
+   */
+  #openJournal(): { fd: number; bytes: number } {
+    if (this.#journal) return this.#journal;
+    let existing: Buffer | undefined;
+    try {
+      existing = readFileSync(this.journalFile);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    const fd = openSync(this.journalFile, 'a+');
+    let bytes = 0;
+    try {
+      if (existing === undefined) {
+        // The new file's name must survive a power cut as well as its content.
+        syncDirectorySync(dirname(this.journalFile));
+      } else {
+        bytes = existing.lastIndexOf(0x0a) + 1;
+        if (bytes < existing.length) {
+          ftruncateSync(fd, bytes);
+          fdatasyncSync(fd);
+        }
+        this.#journalHasChanges = bytes > 0;
+      }
+      this.#lockBytes = sizeOf(this.file);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.#journal = { fd, bytes };
+    this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
+    return this.#journal;
+  }
+
+  async #compactNow(): Promise<void> {
+    const journal = this.#journal;
+    try {
+      await this.#dumpChangedEntries();
+      // From here to the end of the step, synchronous: the text and the journal mark agree.
+      const text = this.#serialize();
+      const mark = journal?.bytes ?? 0;
+      const unchanged = await this.#lockHolds(text);
+      if (!unchanged) {
+        await writeFileAtomic(this.file, text, {
+          beforeRename: () => crashPoint('compaction-before-rename'),
+        });
+        this.#writeCount += 1;
+        this.#bytesWritten += Buffer.byteLength(text);
+      }
+      this.#lockBytes = Buffer.byteLength(text);
+      crashPoint('compaction-after-rename');
+      if (journal && this.#journal === journal) this.#keepJournalFrom(journal, mark);
+      this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
+    } catch (error) {
+      // The journal still holds everything: try again once it has grown as much once more.
+      if (this.#journal) this.#compactAt = this.#journal.bytes + Math.max(this.#lockBytes, this.#compactAfterBytes);
+      throw error;
+    }
+  }
+
+  /** Whether the lock on disk already holds exactly `text` (then it is not rewritten). */
+  async #lockHolds(text: string): Promise<boolean> {
+    const size = sizeOf(this.file);
+    const bytes = Buffer.byteLength(text);
+    if (size !== bytes && size !== bytes + text.split('\n').length - 1) return false;
+    const current = await readFile(this.file, 'utf8').catch(() => undefined);
+    // A CRLF checkout of the same lock is the same lock; rewriting it would only churn git.
+    return current === text || current?.replace(/\r\n/g, '\n') === text;
+  }
+
+  /**
+   * Replaces the journal with what was appended after `mark` (the lock now holds everything
+   * before it): a new file, written whole and renamed over the old one, so a crash leaves
+   * either journal and never loses an acknowledged record.
+   */
+  #keepJournalFrom(journal: { fd: number; bytes: number }, mark: number): void {
+    const tail = Buffer.alloc(journal.bytes - mark);
+    let read = 0;
+    while (read < tail.length) read += readSync(journal.fd, tail, read, tail.length - read, mark + read);
+    const header = Buffer.from(JOURNAL_HEADER);
+    const content = tail.length === 0 ? tail : Buffer.concat([header, tail.subarray(mark === 0 ? header.length : 0)]);
+    writeFileAtomicSync(this.journalFile, content);
+    this.#bytesWritten += content.length;
+    closeSync(journal.fd);
+    this.#journal = { fd: openSync(this.journalFile, 'a+'), bytes: content.length };
+    this.#journalHasChanges = content.length > 0;
+  }
+
+  /** Dumps the entries whose block is missing, a slice at a time, yielding to other work between slices. */
+  async #dumpChangedEntries(): Promise<void> {
+    let started = performance.now();
+    for (const id of this.#ids()) {
+      if (this.#blocks.has(id) || !Object.hasOwn(this.#shots, id)) continue;
+      this.#blocks.set(id, serializeEntry(id, this.#shots[id] as LockEntry));
+      if (performance.now() - started > DUMP_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        started = performance.now();
+      }
+    }
+  }
+
+  #ids(): string[] {
     this.#sortedIds ??= Object.keys(this.#shots).sort(compareOrdinal);
+    return this.#sortedIds;
+  }
+
+  #serialize(): string {
     return assembleLock(
-      this.#sortedIds.map((id) => {
+      this.#ids().map((id) => {
         let block = this.#blocks.get(id);
         if (block === undefined) {
           block = serializeEntry(id, this.#shots[id] as LockEntry);
@@ -149,17 +350,45 @@ export class LockWriter {
       }),
     );
   }
+}
 
-  async #write(text: string): Promise<void> {
-    if (this.#lastWritten === undefined) {
-      // First write: the file may already hold exactly this (an apply that changed nothing).
-      if (await writeLockText(this.file, text)) this.#writeCount += 1;
-    } else if (text !== this.#lastWritten) {
-      writeFileAtomicSync(this.file, text);
-      this.#writeCount += 1;
-    }
-    this.#lastWritten = text;
+/**
+ * Test hook, for the crash tests (test/journal-crash.test.ts) and nothing else:
+ * VIDEOGEN_TEST_CRASH_AT=<point>[:n] kills the process with SIGKILL at the n-th time (default
+ * the first) it reaches `point`: in the middle of a journal append, during a compaction
+ * before the new lock's rename, or between that rename and the journal's replacement.
+ */
+type CrashPoint = 'journal-append' | 'compaction-before-rename' | 'compaction-after-rename';
+const CRASH_AT = ((): { point: string | undefined; at: number; seen: number } => {
+  const [point, at] = (process.env.VIDEOGEN_TEST_CRASH_AT ?? '').split(':');
+  return { point: point || undefined, at: Number(at ?? 1) || 1, seen: 0 };
+})();
+
+function crashPoint(point: CrashPoint): void {
+  if (CRASH_AT.point === point && ++CRASH_AT.seen === CRASH_AT.at) crashNow();
+}
+
+function crashNow(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: killed');
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    if (isMissing(error)) return 0;
+    throw error;
   }
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }
 
 /** A deep copy of a JSON-like value with undefined object fields left out. */

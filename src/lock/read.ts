@@ -1,5 +1,7 @@
 /**
- * Reading `shots.lock.yaml`. A missing lock is an empty one; anything else that is not a
+ * Reading `shots.lock.yaml`, and the journal beside it when an apply left one (journal.ts):
+ * every command reads the lock through readLock, so plan, status, validate and apply all see
+ * what the last apply recorded. A missing lock is an empty one; anything else that is not a
  * valid lock stops the run with every problem located (`file:line:col`, field path): a lock
  * that was silently "repaired" could make videogen pay for shots it already has.
  *
@@ -12,15 +14,24 @@ import { basename } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { type Diagnostic, InvalidInputError } from '../errors.js';
 import { loadYamlFast } from '../util/yaml-load.js';
+import { readJournal, replayJournal } from './journal.js';
 import { emptyLock, type Lock } from './types.js';
 import { type LockProblem, validateLockValue } from './validate.js';
 
-/** Far beyond any real lock (100,000 shots take about 60 MB); refuses to load something else by mistake. */
+/** Far beyond any real lock (100,000 shots take about 60 MB); refuses to load something else by mistake. The journal has the same limit. */
 export const MAX_LOCK_BYTES = 100 * 1024 * 1024;
 /** Anchors/aliases are never written by videogen; a few are tolerated, an alias bomb is not. */
 const MAX_ALIAS_COUNT = 100;
 
+/** The lock with the journal beside it (if any) replayed over it. */
 export async function readLock(file: string): Promise<Lock> {
+  const lock = await readLockFile(file);
+  const journal = await readJournal(file, MAX_LOCK_BYTES);
+  return journal ? replayJournal(lock, journal) : lock;
+}
+
+/** The lock file alone, without its journal. */
+export async function readLockFile(file: string): Promise<Lock> {
   let bytes: Buffer;
   try {
     const info = await stat(file);

@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
  * never a mix: write a temp file beside it, fsync it, rename over the target, fsync the
  * directory so the rename itself survives a power cut.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { beforeRename?: () => void } = {},
+): Promise<void> {
   const temp = tempPathFor(path);
   const handle = await open(temp, 'w', 0o644);
   try {
@@ -21,6 +25,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
   await handle.close();
   try {
+    options.beforeRename?.();
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => {});
@@ -77,8 +82,13 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     }
     throw error;
   }
+  syncDirectorySync(dirname(path));
+}
+
+/** syncDirectory in one blocking call: makes a rename, a new file or an unlink in `dir` durable. */
+export function syncDirectorySync(dir: string): void {
   try {
-    const dirFd = openSync(dirname(path), 'r');
+    const dirFd = openSync(dir, 'r');
     try {
       fsyncSync(dirFd);
     } finally {

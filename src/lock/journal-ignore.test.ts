@@ -1,0 +1,41 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureJournalIgnored } from './journal-ignore.js';
+
+describe('ensureJournalIgnored', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'videogen-ignore-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds the rule to the .gitignore beside the manifest of a git work tree, once', async () => {
+    await mkdir(join(dir, '.git'));
+    await mkdir(join(dir, 'campaign'));
+    await writeFile(join(dir, 'campaign', '.gitignore'), 'out/');
+    const journal = join(dir, 'campaign', 'shots.lock.journal');
+    await ensureJournalIgnored(journal);
+    await ensureJournalIgnored(journal);
+    expect(await readFile(join(dir, 'campaign', '.gitignore'), 'utf8')).toBe(
+      "out/\n# videogen: apply's journal, folded into the lock when apply ends\n*.lock.journal\n",
+    );
+  });
+
+  it('leaves a .gitignore that already ignores the journal alone', async () => {
+    await mkdir(join(dir, '.git'));
+    for (const rule of ['*.journal', '/shots.lock.journal']) {
+      await writeFile(join(dir, '.gitignore'), `node_modules\n${rule}\n`);
+      await ensureJournalIgnored(join(dir, 'shots.lock.journal'));
+      expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe(`node_modules\n${rule}\n`);
+    }
+  });
+
+  it('writes nothing outside a git work tree', async () => {
+    await ensureJournalIgnored(join(dir, 'shots.lock.journal'));
+    await expect(readFile(join(dir, '.gitignore'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
