@@ -1,11 +1,12 @@
 /**
- * Text → data, or syntax problems. Tries the fast parser first (yaml-fast.ts) and falls
- * back to the `yaml` package, which reports every syntax error with its position.
+ * Text → data, or syntax problems. js-yaml reads it first (src/util/yaml-load.ts); whatever
+ * js-yaml refuses goes to the `yaml` package, which reports every syntax error with its
+ * position, or reads what js-yaml was stricter about than needed (a few anchors, say).
  */
 import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { loadYamlFast } from '../util/yaml-load.js';
 import { positionOfOffset, SourceLocator, type Position } from './positions.js';
 import { ManifestCode, type Problem } from './problems.js';
-import { parseSimpleYaml } from './yaml-fast.js';
 import { MAX_ALIAS_COUNT, MAX_ALIAS_NODES, YAML_PARSE_OPTIONS } from './yaml-source-options.js';
 
 export type YamlParseResult =
@@ -13,7 +14,7 @@ export type YamlParseResult =
   | { ok: false; problems: Problem[] };
 
 export function parseYamlText(text: string): YamlParseResult {
-  const fast = parseSimpleYaml(text);
+  const fast = loadYamlFast(text);
   if (fast) return { ok: true, data: fast.value, locator: new SourceLocator(text) };
   try {
     return parseWithYaml(text);
