@@ -9,9 +9,9 @@
  * or unwritable one just means hashing again.
  */
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { cacheFile, writeCacheFile } from '../util/cache-dir.js';
 
 const CACHE_VERSION = 1;
 
@@ -39,7 +39,7 @@ export class OutputHashCache {
 
   /** The cache for the manifest at `manifestFile`; `undefined` file means "do not persist". */
   static async open(manifestDir: string, manifestFile: string): Promise<OutputHashCache> {
-    const file = join(manifestDir, '.videogen', `${basename(manifestFile)}.output-hashes.json`);
+    const file = cacheFile(manifestDir, `${basename(manifestFile)}.output-hashes.json`);
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
@@ -72,10 +72,7 @@ export class OutputHashCache {
   async save(): Promise<void> {
     if (!this.file || !this.changed) return;
     try {
-      const dir = join(this.file, '..');
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, '.gitignore'), '# videogen cache: safe to delete\n*\n', { flag: 'wx' }).catch(() => {});
-      await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, files: this.files }));
+      await writeCacheFile(dirname(dirname(this.file)), basename(this.file), JSON.stringify({ version: CACHE_VERSION, files: this.files }));
       this.changed = false;
     } catch {
       /* read-only checkout, full disk: hash again next time */
