@@ -22,6 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { syncDirectorySync, writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
 import { compareOrdinal } from '../util/compare.js';
 import { JOURNAL_HEADER, journalFileFor, journalRecord } from './journal.js';
+import { lockDigest, saveCachedLock } from './parsed-cache.js';
 import { assembleLock, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
@@ -60,7 +61,7 @@ export class LockWriter {
   #journal: { fd: number; bytes: number } | undefined;
   /** Size of the lock on disk (0 when there is none). */
   #lockBytes = 0;
-  #compacting: Promise<void> | undefined;
+  #compacting: Promise<string> | undefined;
   /** Journal size at which the next compaction starts. */
   #compactAt = 0;
   /** Some change was appended since the lock was last written (or found in a leftover journal). */
@@ -152,6 +153,10 @@ export class LockWriter {
    * and the journal emptied. Appends may go on meanwhile; they land in the new journal.
    */
   compact(): Promise<void> {
+    return this.#compact().then(() => undefined);
+  }
+
+  #compact(): Promise<string> {
     this.#compacting ??= this.#compactNow().finally(() => {
       this.#compacting = undefined;
     });
@@ -166,7 +171,11 @@ export class LockWriter {
     await this.flush();
     // A compaction that failed in the middle of the run is tried once more here, and may throw.
     await this.#compacting?.catch(() => {});
-    if (this.#journalHasChanges) await this.compact();
+    if (this.#journalHasChanges) {
+      const text = await this.#compact();
+      // The next plan reads this lock from the cache instead of parsing it again.
+      await saveCachedLock(this.file, lockDigest(Buffer.from(text)), this.snapshot);
+    }
     this.#closed = true;
     if (this.#journal === undefined) return;
     closeSync(this.#journal.fd);
@@ -266,7 +275,8 @@ export class LockWriter {
     return this.#journal;
   }
 
-  async #compactNow(): Promise<void> {
+  /** Returns the lock's text as it now is on disk. */
+  async #compactNow(): Promise<string> {
     const journal = this.#journal;
     try {
       await this.#dumpChangedEntries();
@@ -285,6 +295,7 @@ export class LockWriter {
       crashPoint('compaction-after-rename');
       if (journal && this.#journal === journal) this.#keepJournalFrom(journal, mark);
       this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
+      return text;
     } catch (error) {
       // The journal still holds everything: try again once it has grown as much once more.
       if (this.#journal) this.#compactAt = this.#journal.bytes + Math.max(this.#lockBytes, this.#compactAfterBytes);

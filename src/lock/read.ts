@@ -7,7 +7,7 @@
  *
  * js-yaml reads the lock (src/util/yaml-load.ts); only when it refuses the text or the value
  * is not a valid lock is it parsed again with `yaml`, whose nodes carry the positions every
- * problem is reported at.
+ * problem is reported at. A lock read before is not parsed again (parsed-cache.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -15,6 +15,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 import { type Diagnostic, InvalidInputError } from '../errors.js';
 import { loadYamlFast } from '../util/yaml-load.js';
 import { readJournal, replayJournal } from './journal.js';
+import { lockDigest, readCachedLock, saveCachedLock } from './parsed-cache.js';
 import { emptyLock, type Lock } from './types.js';
 import { type LockProblem, validateLockValue } from './validate.js';
 
@@ -47,7 +48,12 @@ export async function readLockFile(file: string): Promise<Lock> {
     if (isErrnoException(error) && error.code === 'ENOENT') return emptyLock();
     throw error;
   }
-  return parseLockText(decodeLockBytes(bytes, file), file);
+  const digest = lockDigest(bytes);
+  const cached = await readCachedLock(file, digest);
+  if (cached) return cached;
+  const lock = parseLockText(decodeLockBytes(bytes, file), file);
+  await saveCachedLock(file, digest, lock);
+  return lock;
 }
 
 /** UTF-8 text, or a located error for a UTF-16 file, binary bytes or another encoding. */

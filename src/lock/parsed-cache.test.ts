@@ -1,0 +1,45 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockDigest, readCachedLock, saveCachedLock } from './parsed-cache.js';
+import { readLock } from './read.js';
+import { serializeLock } from './serialize.js';
+import type { Lock } from './types.js';
+import { makeShot, submittedEntryFor } from '../../test/lock-helpers.js';
+
+const lockOf = (...ids: string[]): Lock => ({ version: 1, shots: Object.fromEntries(ids.map((id) => [id, submittedEntryFor(makeShot(id))])) });
+
+describe('parsed lock cache', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'videogen-parsed-'));
+    file = join(dir, 'shots.lock.yaml');
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is written by the first read and used by the next while the bytes are the same', async () => {
+    await writeFile(file, serializeLock(lockOf('a')));
+    expect(await readLock(file)).toEqual(lockOf('a'));
+    const digest = lockDigest(await readFile(file));
+    expect(await readCachedLock(file, digest)).toEqual(lockOf('a'));
+    // A planted entry proves the second read came from the cache, keyed by the bytes' sha256.
+    await saveCachedLock(file, digest, lockOf('planted'));
+    expect(Object.keys((await readLock(file)).shots)).toEqual(['planted']);
+    await writeFile(file, serializeLock(lockOf('b')));
+    expect(await readLock(file)).toEqual(lockOf('b'));
+  });
+
+  it('ignores a cache that is corrupt or belongs to other bytes', async () => {
+    await writeFile(file, serializeLock(lockOf('a')));
+    const digest = lockDigest(await readFile(file));
+    expect(await readCachedLock(file, digest)).toBeUndefined();
+    await saveCachedLock(file, 'f'.repeat(64), lockOf('other'));
+    expect(await readCachedLock(file, digest)).toBeUndefined();
+    await writeFile(join(dir, '.videogen', 'shots.lock.yaml.parsed.json'), `{"key":"x"}\n{not json`);
+    expect(await readLock(file)).toEqual(lockOf('a'));
+  });
+});

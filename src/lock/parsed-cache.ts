@@ -1,0 +1,61 @@
+/**
+ * The parsed lock, cached by the sha256 of the lock's bytes in `.videogen/` beside it
+ * (src/util/cache-dir.ts): `<lock name>.parsed.json` is a header line, then the Lock as
+ * JSON, already validated. A lock of 100,000 entries (60 MB of YAML) takes seconds to load
+ * and check; hashing it and parsing the JSON takes a tenth of that. `plan` runs far more
+ * often than the lock changes, and apply writes the cache when it writes the lock.
+ *
+ * Only a cache: a missing, stale (another sha256, another videogen), corrupt or unwritable
+ * one means parsing the YAML again.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { cacheFile, writeCacheFile } from '../util/cache-dir.js';
+import type { Lock } from './types.js';
+
+/** Another videogen may validate differently, so a cache written by it is not trusted. */
+const KEY_PREFIX = `parsed-lock/1 videogen/${packageVersion()}`;
+
+export function lockDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The Lock cached for a lock whose bytes hash to `digest`, or undefined. */
+export async function readCachedLock(lockFile: string, digest: string): Promise<Lock | undefined> {
+  try {
+    const text = await readFile(cachePath(lockFile), 'utf8');
+    const newline = text.indexOf('\n');
+    if (newline === -1 || text.slice(0, newline) !== header(digest)) return undefined;
+    const lock = JSON.parse(text.slice(newline + 1)) as Lock;
+    return typeof lock === 'object' && lock !== null && lock.version === 1 && typeof lock.shots === 'object' ? lock : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Best effort, like every cache: a failure only means parsing again next time. */
+export async function saveCachedLock(lockFile: string, digest: string, lock: Lock): Promise<void> {
+  try {
+    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), `${header(digest)}\n${JSON.stringify(lock)}`);
+  } catch {
+    /* read-only checkout, full disk */
+  }
+}
+
+function header(digest: string): string {
+  return JSON.stringify({ key: KEY_PREFIX, sha256: digest });
+}
+
+function cachePath(lockFile: string): string {
+  return cacheFile(dirname(lockFile), `${basename(lockFile)}.parsed.json`);
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
