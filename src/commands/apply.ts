@@ -9,7 +9,7 @@ import { acquireApplyMutex } from '../lock/apply-mutex.js';
 import { journalFileFor } from '../lock/journal.js';
 import { ensureJournalIgnored } from '../lock/journal-ignore.js';
 import { LockWriter } from '../lock/lock-writer.js';
-import { readLock } from '../lock/read.js';
+import { readLockAndCache } from '../lock/read.js';
 import { writeLock } from '../lock/write.js';
 import { loadManifest } from '../manifest/load.js';
 import { planShots } from '../plan/plan.js';
@@ -43,7 +43,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     if (mutex.tookOverFrom !== undefined) {
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
-    const lock = await readLock(manifest.lockFile);
+    const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
     const observed = await observeProjectOutputs(manifest, lock);
     const plan = planShots(manifest.shots, lock, observed, selectors);
     refuseUnmatchedSelectors(plan);
@@ -53,6 +53,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     if (plan.summary.changes === 0) {
       // A journal left by a crashed apply is folded into the lock even when there is nothing to do.
       if (existsSync(journalFileFor(manifest.lockFile))) await writeLock(manifest.lockFile, lock);
+      else await saveCache();
       if (flags.json) {
         // The same stream shape as a run that did work: the plan, then a summary.
         const reporter = createNdjsonReporter(io.stdout);

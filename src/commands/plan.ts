@@ -40,9 +40,10 @@ export async function runPlan(
   io: CommandIO,
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
-  const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
   const plan = planShots(manifest.shots, lock, observed, selectors);
   refuseUnmatchedSelectors(plan);
+  await saveLockCache();
   if (options.json) {
     io.stdout.write(`${planToJson(plan)}\n`);
   } else {

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { UsageError } from '../errors.js';
 import { dirname, join, resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
-import { readLock } from '../lock/read.js';
+import { readLockAndCache } from '../lock/read.js';
 import { observeOutputs } from '../plan/observe.js';
 import { OutputHashCache } from '../plan/hash-cache.js';
 import type { Manifest } from '../manifest/types.js';
@@ -14,6 +14,8 @@ import type { ObservedOutput } from '../plan/types.js';
 export interface Project {
   manifest: Manifest;
   lock: Lock;
+  /** Caches the lock as parsed (src/lock/parsed-cache.ts); called once the command has succeeded. */
+  saveLockCache(): Promise<void>;
 }
 
 /**
@@ -38,8 +40,8 @@ export function loadDotEnv(manifestPath: string, env: NodeJS.ProcessEnv): void {
 
 export async function loadProject(manifestPath: string): Promise<Project> {
   const manifest = await loadManifest(manifestPath);
-  const lock = await readLock(manifest.lockFile);
-  return { manifest, lock };
+  const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
+  return { manifest, lock, saveLockCache: saveCache };
 }
 
 export async function loadProjectWithOutputs(

@@ -23,7 +23,8 @@ export interface ShotStatus {
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
-  const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
+  await saveLockCache();
   // The plan only looks at outputs it might keep; status reports on every recorded one
   // (shots whose manifest changed since, and orphans, too).
   for (const [id, entry] of Object.entries(lock.shots)) {

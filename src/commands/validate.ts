@@ -4,7 +4,8 @@ import { ExitCode } from '../errors.js';
 
 export async function runValidate(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   // Errors (InvalidInputError) propagate to the CLI's one catch, which prints every diagnostic and exits 3.
-  const { manifest, lock } = await loadProject(manifestPath);
+  const { manifest, lock, saveLockCache } = await loadProject(manifestPath);
+  await saveLockCache();
   const shots = manifest.shots.length;
   const locked = Object.keys(lock.shots).length;
   if (options.json) {

@@ -98,13 +98,14 @@ export function parseJournalText(text: string, file: string): JournalContents {
   return { changes, completeBytes: Buffer.byteLength(text.slice(0, end)) };
 }
 
-/** The lock with the journal's changes applied, in order (the lock object is changed and returned). */
+/** A new lock: `lock` with the journal's changes applied, in order (`lock` itself is left as it was). */
 export function replayJournal(lock: Lock, journal: JournalContents): Lock {
+  const shots = { ...lock.shots };
   for (const [id, entry] of journal.changes) {
-    if (entry === undefined) delete lock.shots[id];
-    else lock.shots[id] = entry;
+    if (entry === undefined) delete shots[id];
+    else shots[id] = entry;
   }
-  return lock;
+  return { ...lock, shots };
 }
 
 function headerVersion(content: string): number | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockDigest, readCachedLock, saveCachedLock } from './parsed-cache.js';
-import { readLock } from './read.js';
+import { readLock, readLockAndCache } from './read.js';
 import { serializeLock } from './serialize.js';
 import type { Lock } from './types.js';
 import { makeShot, submittedEntryFor } from '../../test/lock-helpers.js';
@@ -21,10 +21,13 @@ describe('parsed lock cache', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('is written by the first read and used by the next while the bytes are the same', async () => {
+  it('is written once a command that parsed the lock succeeds, and used while the bytes are the same', async () => {
     await writeFile(file, serializeLock(lockOf('a')));
-    expect(await readLock(file)).toEqual(lockOf('a'));
+    const reading = await readLockAndCache(file);
+    expect(reading.lock).toEqual(lockOf('a'));
     const digest = lockDigest(await readFile(file));
+    expect(await readCachedLock(file, digest)).toBeUndefined(); // nothing written by reading alone
+    await reading.saveCache();
     expect(await readCachedLock(file, digest)).toEqual(lockOf('a'));
     // A planted entry proves the second read came from the cache, keyed by the bytes' sha256.
     await saveCachedLock(file, digest, lockOf('planted'));

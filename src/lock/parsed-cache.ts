@@ -3,7 +3,8 @@
  * (src/util/cache-dir.ts): `<lock name>.parsed.json` is a header line, then the Lock as
  * JSON, already validated. A lock of 100,000 entries (60 MB of YAML) takes seconds to load
  * and check; hashing it and parsing the JSON takes a tenth of that. `plan` runs far more
- * often than the lock changes, and apply writes the cache when it writes the lock.
+ * often than the lock changes. A command that parsed the YAML writes the cache once it has
+ * succeeded (a refused command changes nothing on disk), and apply writes it with the lock.
  *
  * Only a cache: a missing, stale (another sha256, another videogen), corrupt or unwritable
  * one means parsing the YAML again.

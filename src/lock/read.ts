@@ -26,13 +26,31 @@ const MAX_ALIAS_COUNT = 100;
 
 /** The lock with the journal beside it (if any) replayed over it. */
 export async function readLock(file: string): Promise<Lock> {
-  const lock = await readLockFile(file);
+  return (await readLockAndCache(file)).lock;
+}
+
+/** A lock read, and how to cache what was parsed (a no-op when it came from the cache, or there is none). */
+export interface LockReading {
+  lock: Lock;
+  /** Writes the parsed-lock cache; commands call it once they succeed, so a refused command writes nothing. */
+  saveCache(): Promise<void>;
+}
+
+/** readLock, for a command that caches what it parsed once it has done its work. */
+export async function readLockAndCache(file: string): Promise<LockReading> {
+  const { lock, saveCache } = await readLockFileAndCache(file);
   const journal = await readJournal(file, MAX_LOCK_BYTES);
-  return journal ? replayJournal(lock, journal) : lock;
+  return { lock: journal ? replayJournal(lock, journal) : lock, saveCache };
 }
 
 /** The lock file alone, without its journal. */
 export async function readLockFile(file: string): Promise<Lock> {
+  return (await readLockFileAndCache(file)).lock;
+}
+
+const NOTHING_TO_SAVE = (): Promise<void> => Promise.resolve();
+
+async function readLockFileAndCache(file: string): Promise<LockReading> {
   let bytes: Buffer;
   try {
     const info = await stat(file);
@@ -45,15 +63,14 @@ export async function readLockFile(file: string): Promise<Lock> {
     }
     bytes = await readFile(file);
   } catch (error) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return emptyLock();
+    if (isErrnoException(error) && error.code === 'ENOENT') return { lock: emptyLock(), saveCache: NOTHING_TO_SAVE };
     throw error;
   }
   const digest = lockDigest(bytes);
   const cached = await readCachedLock(file, digest);
-  if (cached) return cached;
+  if (cached) return { lock: cached, saveCache: NOTHING_TO_SAVE };
   const lock = parseLockText(decodeLockBytes(bytes, file), file);
-  await saveCachedLock(file, digest, lock);
-  return lock;
+  return { lock, saveCache: () => saveCachedLock(file, digest, lock) };
 }
 
 /** UTF-8 text, or a located error for a UTF-16 file, binary bytes or another encoding. */
