@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
-import { collect, parsePositiveInt } from './commands/options.js';
+import { collect, parseConcurrency } from './commands/options.js';
 
 const DEFAULT_MANIFEST = 'shots.yaml';
 
@@ -56,7 +56,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .description('plan, confirm, then generate, download and record every changed shot')
       .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
-      .option('--concurrency <n>', 'jobs in flight overall', parsePositiveInt, 8)
+      .option('--concurrency <n>', 'jobs in flight overall (up to 1000)', parseConcurrency, 8)
       .option('--json', 'NDJSON events on stdout, nothing else'),
   ).action(async (manifest: string, options) => {
     const { runApply } = await import('./commands/apply.js');

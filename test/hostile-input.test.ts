@@ -637,6 +637,7 @@ const cliCases: HostileCase[] = [
   usageCase('--concurrency -1', ['apply', '--yes', '--json', '--concurrency=-1'], /at least 1/),
   usageCase('--concurrency 1e3', ['apply', '--yes', '--json', '--concurrency', '1e3'], /"1e3"/),
   usageCase('--concurrency 2.5', ['apply', '--yes', '--json', '--concurrency', '2.5'], /at least 1/),
+  usageCase('--concurrency 1001', ['apply', '--yes', '--json', '--concurrency', '1001'], /from 1 to 1000/),
   usageCase("--only ''", ['apply', '--yes', '--json', '--only', ''], /empty selector/),
   usageCase("--replace ' '", ['plan', '--json', '--replace', ' '], /empty selector/),
   usageCase('--only tag: (no tag name)', ['plan', '--json', '--only', 'tag:'], /empty selector/),

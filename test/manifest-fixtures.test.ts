@@ -98,4 +98,10 @@ describe('good manifests', () => {
     expect(manifest.shots.length).toBeGreaterThan(0);
     for (const shot of manifest.shots) expect(shot.specHash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
+
+  it('reads a provider rate as submissions per minute, and concurrency up to 1000', async () => {
+    const manifest = await loadManifest(path.join(goodDir, 'campaign.yaml'));
+    expect(manifest.providers.get('hx')).toMatchObject({ concurrency: 1000, ratePerMinute: 60 });
+    expect(manifest.providers.get('heygen')?.ratePerMinute).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 /** Option parsers shared by the commands' flag declarations. */
 import { InvalidArgumentError } from 'commander';
+import { MAX_CONCURRENCY } from '../util/limits.js';
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -18,4 +19,11 @@ export interface CommandIO {
   stderr: NodeJS.WriteStream;
   stdin: NodeJS.ReadStream;
   env: NodeJS.ProcessEnv;
+}
+
+/** `--concurrency`: jobs in flight overall, as many as a provider's `concurrency` may allow. */
+export function parseConcurrency(value: string): number {
+  const n = parsePositiveInt(value);
+  if (n > MAX_CONCURRENCY) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(value)}`);
+  return n;
 }

@@ -3,6 +3,7 @@
  * ProviderConfig objects the rest of videogen uses.
  */
 import { parseDurationMs } from '../util/duration.js';
+import { parseRatePerMinute, RATE_EXPECTED } from '../util/rate.js';
 import { DEFAULT_API_KEY_ENV, DEFAULT_BASE_URL } from './capabilities.js';
 import { isRecord } from './issues.js';
 import type { PathSegment } from './positions.js';
@@ -109,12 +110,18 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[]): P
       problem(ManifestCode.value, at('poll', 'initial'), '`poll.initial` is longer than `poll.max`', 'the delay starts at `initial` and grows up to `max`'),
     );
   }
+  // The shape (`N/min`) was checked in stage 1; a rate of zero would never submit anything.
+  const ratePerMinute = input.rate === undefined ? undefined : parseRatePerMinute(input.rate);
+  if (input.rate !== undefined && ratePerMinute === undefined) {
+    problems.push(problem(ManifestCode.value, at('rate'), `${RATE_EXPECTED}, above zero`, 'remove `rate` for no limit'));
+  }
   return {
     name,
     type: input.type,
     baseUrl,
     apiKeyEnv: input.api_key_env ?? DEFAULT_API_KEY_ENV[input.type],
     concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+    ...(ratePerMinute === undefined ? {} : { ratePerMinute }),
     emulate,
     referenceFormat: input.reference_format ?? 'multipart',
     poll: { initialMs, maxMs },

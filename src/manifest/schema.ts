@@ -6,6 +6,8 @@
  * a user writes. Rules that need the whole manifest live in rules.ts (stage 2).
  */
 import { z } from 'zod';
+import { MAX_CONCURRENCY } from '../util/limits.js';
+import { RATE_EXPECTED, RATE_PATTERN } from '../util/rate.js';
 
 /** Shot ids name output files and appear in CLI selectors: lowercase, no path tricks, at most 128 characters. */
 export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
@@ -16,6 +18,7 @@ export const DURATION_PATTERN = /^\d+(?:\.\d+)?(?:ms|s|m|h)?$/;
 export const ASPECT_RATIO_PATTERN = /^[1-9]\d*:[1-9]\d*$/;
 export const SIZE_PATTERN = /^[1-9]\d*x[1-9]\d*$/;
 export const PROMPT_MAX_LENGTH = 32_000;
+const CONCURRENCY_EXPECTED = `expected a whole number from 1 to ${MAX_CONCURRENCY}`;
 
 export const DURATION_EXPECTED = 'expected a duration such as 250ms, 5s, 15m, 1h, or a number of seconds';
 
@@ -60,10 +63,15 @@ export const ProviderSchema = z
       .optional(),
     concurrency: z
       .number()
-      .int('expected a whole number from 1 to 64')
-      .min(1, 'expected a whole number from 1 to 64')
-      .max(64, 'expected a whole number from 1 to 64')
-      .describe('Most jobs in flight at this endpoint at once. Default 4.')
+      .int(CONCURRENCY_EXPECTED)
+      .min(1, CONCURRENCY_EXPECTED)
+      .max(MAX_CONCURRENCY, CONCURRENCY_EXPECTED)
+      .describe(`Most jobs in flight at this endpoint at once, up to ${MAX_CONCURRENCY}. Default 4.`)
+      .optional(),
+    rate: z
+      .string({ error: RATE_EXPECTED })
+      .regex(RATE_PATTERN, RATE_EXPECTED)
+      .describe('Most submissions per minute at this endpoint, such as 60/min (also N/s or N/h). Default: no limit.')
       .optional(),
     emulate: z.boolean().describe('Use the built-in emulator (in-process, loopback, no key) instead of the real API. Default false.').optional(),
     reference_format: ReferenceFormat.optional(),

@@ -12,6 +12,8 @@ export interface ProviderConfig {
   /** The name of the environment variable holding the key, never the key itself. */
   apiKeyEnv: string;
   concurrency: number;
+  /** Most submissions per minute (`rate:`); undefined: no limit. */
+  ratePerMinute?: number;
   emulate: boolean;
   referenceFormat: ReferenceFormat;
   poll: { initialMs: number; maxMs: number };

@@ -12,6 +12,7 @@ import type { Reporter, RunSummary } from '../report/types.js';
 import { emit, type RunContext } from './run-context.js';
 import { describeError, runShotAction, type ShotOutcome } from './shot-runner.js';
 import { JobSlots } from './slots.js';
+import { SubmissionRate } from './submission-rate.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
@@ -56,6 +57,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     providers: options.providers,
     reporter: options.reporter,
     slots: new JobSlots(concurrency, providerLimits),
+    rates: submissionRates(options.manifest, now),
     downloads: pLimit(concurrency),
     recoveries: pLimit(1),
     stop: options.stop,
@@ -74,6 +76,15 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
 
   const summary = summarise(options.plan, outcomes, options.stop.aborted, now() - started);
   return { summary, peakInFlight: ctx.slots.peak };
+}
+
+/** One limiter per provider with a `rate:`. */
+function submissionRates(manifest: Manifest, now: () => number): Map<string, SubmissionRate> {
+  const rates = new Map<string, SubmissionRate>();
+  for (const provider of manifest.providers.values()) {
+    if (provider.ratePerMinute !== undefined) rates.set(provider.name, new SubmissionRate(provider.ratePerMinute, now));
+  }
+  return rates;
 }
 
 function providerOf(action: PlanAction): { provider?: string } {

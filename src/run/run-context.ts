@@ -4,6 +4,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, ShotEvent } from '../report/types.js';
 import type { JobSlots } from './slots.js';
+import type { SubmissionRate } from './submission-rate.js';
 
 /** Everything one apply run shares between its shots. */
 export interface RunContext {
@@ -12,6 +13,8 @@ export interface RunContext {
   providers: ReadonlyMap<string, Provider>;
   reporter: Reporter;
   slots: JobSlots;
+  /** Per provider name, for providers with a `rate:`. */
+  rates: ReadonlyMap<string, SubmissionRate>;
   downloads: LimitFunction;
   /** One recovery at a time, so two shots with the same spec cannot adopt the same job. */
   recoveries: LimitFunction;

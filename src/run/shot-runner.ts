@@ -16,6 +16,7 @@ import type { DownloadedFile } from '../http/types.js';
 import type { LockChange } from '../lock/lock-writer.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
+import { formatRate } from '../util/rate.js';
 import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
 import { pollDelayMs } from './poll-schedule.js';
@@ -167,6 +168,7 @@ class ShotRunner {
   /** Returns the job id once it is durably in the lock, or the outcome when there is no job. */
   private async submit(): Promise<string | ShotOutcome> {
     this.report('submitting');
+    if (!(await this.submissionTurn())) return { kind: 'skipped' };
     const timeoutMs = this.provider.config.timeoutMs;
     // The budget starts now, not when the shot was queued: waiting for a slot is not waiting for the provider.
     const submitStarted = this.ctx.now();
@@ -174,6 +176,11 @@ class ShotRunner {
     const intendedAt = isoNow(this.ctx);
     await this.record(() => intentEntry(this.shot, intendedAt));
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && !(await this.submissionTurn())) {
+        // Interrupted while waiting for a turn: nothing went out since the last refusal.
+        await this.record(() => previous);
+        return { kind: 'skipped' };
+      }
       let result: SubmitResult;
       try {
         result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED, retryWaitSignal: this.ctx.stop });
@@ -214,6 +221,22 @@ class ShotRunner {
       this.report('submitted', { jobId: result.jobId });
       return result.jobId;
     }
+  }
+
+  /**
+   * Waits for this submission's turn under the provider's `rate:` (at once without one).
+   * False when an interrupt came first. A shot held back says so, and so does the run, once.
+   */
+  private async submissionTurn(): Promise<boolean> {
+    const rate = this.ctx.rates.get(this.shot.providerName);
+    if (!rate) return true;
+    const limit = `rate limit ${formatRate(rate.perMinute)}`;
+    const turn = await rate.take(this.ctx.stop, (waitMs, first) => {
+      if (first) this.ctx.reporter.onMessage?.({ level: 'info', text: `${limit} at ${this.shot.providerName}: holding submissions back` });
+      this.report('submitting', { note: `${limit}: waiting ${formatDuration(waitMs)}` });
+    });
+    if (turn) this.report('submitting');
+    return turn;
   }
 
   private async watch(jobId: string): Promise<WatchOutcome> {
