@@ -18,8 +18,11 @@ export function timeCli(args, options = {}) {
   return timeNode([BIN, ...args], options);
 }
 
-/** Runs `node <argv>` in a fresh process with the RSS/CPU probe loaded; see timeCli. */
-export async function timeNode(argv, { cwd = ROOT, env = {} } = {}) {
+/**
+ * Runs `node <argv>` in a fresh process with the RSS/CPU probe loaded; see timeCli. With
+ * `keepStdout: false` only the byte count of stdout is kept (a 100,000-shot NDJSON stream).
+ */
+export async function timeNode(argv, { cwd = ROOT, env = {}, keepStdout = true } = {}) {
   const rssFile = join(tmpdir(), `videogen-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--import', RSS_PROBE, ...argv], {
@@ -28,8 +31,12 @@ export async function timeNode(argv, { cwd = ROOT, env = {} } = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  let stdoutBytes = 0;
   let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stdout.on('data', (chunk) => {
+    stdoutBytes += chunk.length;
+    if (keepStdout) stdout += chunk;
+  });
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise((resolve) => child.on('close', resolve));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -44,7 +51,7 @@ export async function timeNode(argv, { cwd = ROOT, env = {} } = {}) {
     probe.cpuUserUs === undefined
       ? {}
       : { cpuMs: (probe.cpuUserUs + probe.cpuSystemUs) / 1000, cpuUserMs: probe.cpuUserUs / 1000, cpuSystemMs: probe.cpuSystemUs / 1000 };
-  return { code, wallMs, rssBytes: probe.maxRssBytes, ...cpu, stdout, stderr };
+  return { code, wallMs, rssBytes: probe.maxRssBytes, ...cpu, io: probe.io, stdout, stdoutBytes, stderr };
 }
 
 /** For experiments: a libuv thread pool size set for the bench is set for the children too. */

@@ -175,6 +175,7 @@ describe('LockWriter', () => {
     expect(await readLock(file)).toEqual(writer.snapshot);
     // Each compaction writes at most as much as the journal grew since the last one.
     expect(writer.bytesWritten).toBeLessThan(3 * recordBytes);
+    await writer.close();
   });
 
   it('keeps every record appended while a compaction runs', async () => {
@@ -229,5 +230,6 @@ describe('LockWriter', () => {
     await reader;
     expect(reads).toBeGreaterThan(3);
     expect(Object.keys((await readLock(file)).shots)).toHaveLength(251);
+    await writer.close();
   });
 });

@@ -1,28 +1,32 @@
 /**
  * The lock's single writer during apply. Changes apply to the in-memory lock at once, in
  * call order, and are recorded by appending them to the journal beside the lock
- * (journal.ts): every change ready in one turn of the event loop shares one append and one
- * fdatasync. `await update(...)` returns once an append holding that change is on disk: that
- * is how the executor knows an intent, or a job id, is safe before it goes on.
+ * (journal.ts). One append is on its way to the disk at a time, off the event loop (the
+ * journal is opened with O_DSYNC, so the write returns once the data is durable); every
+ * change made meanwhile rides in the next one. `await update(...)` returns once an append
+ * holding that change is on disk: that is how the executor knows an intent, or a job id, is
+ * safe before it goes on.
  *
  * The lock itself is rewritten (compaction) when the journal has grown past the lock's size,
  * and by close() at the end of apply or after an interrupt, which then removes the journal.
  * So the bytes an apply writes grow with its transitions, not with transitions × lock size.
- * Compaction dumps only the entries that changed since the last one (in slices, between
- * other work), writes the new lock asynchronously while appends go on, and then replaces the
- * journal with what was appended meanwhile. A crash at any instant leaves a lock and a
+ * Compaction dumps only the entries that changed since the last one (in a worker thread:
+ * entry-dumper.ts), writes the new lock asynchronously while appends go on, and then replaces
+ * the journal with what was appended meanwhile. A crash at any instant leaves a lock and a
  * journal whose replay gives every change that was acknowledged.
  *
  * `initial` must be what readLock returned (the lock with any leftover journal replayed):
  * the first compaction writes it out and drops the journal it came from.
  */
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readSync, statSync, unlinkSync, write } from 'node:fs';
 import { dirname } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { syncDirectorySync, writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
 import { compareOrdinal } from '../util/compare.js';
 import { JOURNAL_HEADER, journalFileFor, journalRecord } from './journal.js';
 import { lockDigest, saveCachedLock } from './parsed-cache.js';
+import { EntryDumper } from './entry-dumper.js';
 import { assembleLock, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
@@ -43,8 +47,10 @@ export interface LockWriterOptions {
 }
 
 const DEFAULT_COMPACT_AFTER_BYTES = 64 * 1024;
-/** Longest stretch of entry dumping in one turn of the event loop during a compaction. */
-const DUMP_SLICE_MS = 10;
+/** Entries per message to the dumper (a few tens of milliseconds of work when it runs in this thread). */
+const DUMP_CHUNK = 500;
+/** Rounds of dumping what changed meanwhile before a compaction takes its snapshot. */
+const DUMP_ROUNDS = 4;
 
 export class LockWriter {
   readonly file: string;
@@ -54,11 +60,14 @@ export class LockWriter {
   readonly #blocks = new Map<string, string>();
   #sortedIds: string[] | undefined;
   readonly #compactAfterBytes: number;
+  readonly #dumper = new EntryDumper();
   /** Journal records of changes not appended yet. */
   #records: string[] = [];
   #pending: Waiter[] = [];
   #draining: Promise<void> | undefined;
-  #journal: { fd: number; bytes: number } | undefined;
+  #journal: Journal | undefined;
+  /** The append on its way to the disk, if any: a compaction swaps journals only between appends. */
+  #appending: Promise<void> | undefined;
   /** Size of the lock on disk (0 when there is none). */
   #lockBytes = 0;
   #compacting: Promise<string> | undefined;
@@ -171,13 +180,18 @@ export class LockWriter {
     await this.flush();
     // A compaction that failed in the middle of the run is tried once more here, and may throw.
     await this.#compacting?.catch(() => {});
-    if (this.#journalHasChanges) {
-      const text = await this.#compact();
-      // The next plan reads this lock from the cache instead of parsing it again.
-      await saveCachedLock(this.file, lockDigest(Buffer.from(text)), this.snapshot);
+    try {
+      if (this.#journalHasChanges) {
+        const text = await this.#compact();
+        // The next plan reads this lock from the cache instead of parsing it again.
+        await saveCachedLock(this.file, lockDigest(Buffer.from(text)), this.snapshot);
+      }
+    } finally {
+      await this.#dumper.close();
     }
     this.#closed = true;
     if (this.#journal === undefined) return;
+    await this.#appendsSettled();
     closeSync(this.#journal.fd);
     this.#journal = undefined;
     unlinkSync(this.journalFile);
@@ -194,17 +208,22 @@ export class LockWriter {
     try {
       while (this.#pending.length > 0) {
         // Let every update that is ready in this turn of the event loop (other responses
-        // already read, other timers due) share this append: at 50 jobs finishing together
-        // that is one fdatasync instead of fifty.
+        // already read, other timers due) share this append; while it is on its way to the
+        // disk, the next batch gathers.
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#pending.splice(0);
         const records = this.#records.splice(0);
         try {
-          if (records.length > 0) this.#append(records.join(''));
+          if (records.length > 0) {
+            this.#appending = this.#append(records.join(''));
+            await this.#appending;
+          }
         } catch (error) {
           this.#records.unshift(...records);
           for (const waiter of batch) waiter.reject(error);
           continue;
+        } finally {
+          this.#appending = undefined;
         }
         for (const waiter of batch) waiter.resolve();
         // A compaction that fails leaves the journal whole; it is tried again later, and close() reports it.
@@ -216,18 +235,16 @@ export class LockWriter {
   }
 
   /** One append, made durable; on failure the journal is cut back to where it was. */
-  #append(text: string): void {
+  async #append(text: string): Promise<void> {
     const journal = this.#openJournal();
     const bytes = Buffer.from(journal.bytes === 0 ? JOURNAL_HEADER + text : text);
     try {
       if (CRASH_AT.point === 'journal-append' && ++CRASH_AT.seen === CRASH_AT.at) {
         // Test hook: a crash in the middle of an append leaves half a record on disk.
-        writeAll(journal.fd, bytes.subarray(0, bytes.length >> 1));
-        fdatasyncSync(journal.fd);
+        await writeDurably(journal, bytes.subarray(0, bytes.length >> 1));
         crashNow();
       }
-      writeAll(journal.fd, bytes);
-      fdatasyncSync(journal.fd);
+      await writeDurably(journal, bytes);
     } catch (error) {
       // A half-written record would be damage in the middle of the journal once more follow.
       ftruncateSync(journal.fd, journal.bytes);
@@ -239,11 +256,15 @@ export class LockWriter {
     this.#bytesWritten += bytes.length;
   }
 
+  async #appendsSettled(): Promise<void> {
+    while (this.#appending) await this.#appending.catch(() => {});
+  }
+
   /**
    * The journal, opened for appending on first use. A leftover from a crashed apply keeps its
    * whole records (they are already in `initial`) and loses the torn tail of its last append.
    */
-  #openJournal(): { fd: number; bytes: number } {
+  #openJournal(): Journal {
     if (this.#journal) return this.#journal;
     let existing: Buffer | undefined;
     try {
@@ -251,7 +272,7 @@ export class LockWriter {
     } catch (error) {
       if (!isMissing(error)) throw error;
     }
-    const fd = openSync(this.journalFile, 'a+');
+    const fd = openJournalFile(this.journalFile);
     let bytes = 0;
     try {
       if (existing === undefined) {
@@ -293,6 +314,8 @@ export class LockWriter {
       }
       this.#lockBytes = Buffer.byteLength(text);
       crashPoint('compaction-after-rename');
+      // Between appends (none may land in the file being replaced), and in one synchronous step.
+      await this.#appendsSettled();
       if (journal && this.#journal === journal) this.#keepJournalFrom(journal, mark);
       this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
       return text;
@@ -318,7 +341,7 @@ export class LockWriter {
    * before it): a new file, written whole and renamed over the old one, so a crash leaves
    * either journal and never loses an acknowledged record.
    */
-  #keepJournalFrom(journal: { fd: number; bytes: number }, mark: number): void {
+  #keepJournalFrom(journal: Journal, mark: number): void {
     const tail = Buffer.alloc(journal.bytes - mark);
     let read = 0;
     while (read < tail.length) read += readSync(journal.fd, tail, read, tail.length - read, mark + read);
@@ -327,19 +350,25 @@ export class LockWriter {
     writeFileAtomicSync(this.journalFile, content);
     this.#bytesWritten += content.length;
     closeSync(journal.fd);
-    this.#journal = { fd: openSync(this.journalFile, 'a+'), bytes: content.length };
+    this.#journal = { fd: openJournalFile(this.journalFile), bytes: content.length };
     this.#journalHasChanges = content.length > 0;
   }
 
-  /** Dumps the entries whose block is missing, a slice at a time, yielding to other work between slices. */
+  /**
+   * Dumps the entries whose block is missing, in the dumper's thread, a chunk at a time. An
+   * entry that changes while its chunk is away gets no block (it is dumped again), and the
+   * few left after the last round are dumped by #serialize itself.
+   */
   async #dumpChangedEntries(): Promise<void> {
-    let started = performance.now();
-    for (const id of this.#ids()) {
-      if (this.#blocks.has(id) || !Object.hasOwn(this.#shots, id)) continue;
-      this.#blocks.set(id, serializeEntry(id, this.#shots[id] as LockEntry));
-      if (performance.now() - started > DUMP_SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        started = performance.now();
+    for (let round = 0; round < DUMP_ROUNDS; round += 1) {
+      const missing = this.#ids().filter((id) => !this.#blocks.has(id) && Object.hasOwn(this.#shots, id));
+      if (missing.length === 0) return;
+      for (let start = 0; start < missing.length; start += DUMP_CHUNK) {
+        const entries = missing.slice(start, start + DUMP_CHUNK).map((id): [string, LockEntry] => [id, this.#shots[id] as LockEntry]);
+        const blocks = await this.#dumper.dump(entries);
+        entries.forEach(([id, entry], index) => {
+          if (this.#shots[id] === entry) this.#blocks.set(id, blocks[index] as string);
+        });
       }
     }
   }
@@ -384,9 +413,27 @@ function crashNow(): never {
   throw new Error('unreachable: killed');
 }
 
-function writeAll(fd: number, bytes: Uint8Array): void {
+interface Journal {
+  fd: number;
+  /** Bytes of whole records (and the header) in the file. */
+  bytes: number;
+}
+
+/** O_DSYNC where the platform has it: each write returns once its data is durable, in one call. */
+const DSYNC = constants.O_DSYNC ?? 0;
+
+function openJournalFile(file: string): number {
+  return openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | DSYNC, 0o644);
+}
+
+const writeAsync = promisify(write);
+const fdatasyncAsync = promisify(fdatasync);
+
+/** All of `bytes`, appended and durable, in the thread pool rather than on the event loop. */
+async function writeDurably(journal: Journal, bytes: Uint8Array): Promise<void> {
   let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  while (written < bytes.length) written += (await writeAsync(journal.fd, bytes, written, bytes.length - written)).bytesWritten;
+  if (!DSYNC) await fdatasyncAsync(journal.fd);
 }
 
 function sizeOf(file: string): number {

@@ -38,9 +38,24 @@ export interface LockReading {
 
 /** readLock, for a command that caches what it parsed once it has done its work. */
 export async function readLockAndCache(file: string): Promise<LockReading> {
-  const { lock, saveCache } = await readLockFileAndCache(file);
-  const journal = await readJournal(file, MAX_LOCK_BYTES);
-  return { lock: journal ? replayJournal(lock, journal) : lock, saveCache };
+  for (let attempt = 1; ; attempt += 1) {
+    const before = await identity(file);
+    const { lock, saveCache } = await readLockFileAndCache(file);
+    const journal = await readJournal(file, MAX_LOCK_BYTES);
+    // A compaction renames a new lock into place, then replaces the journal: a reader that got
+    // the old lock and the new journal missed what lies between them, and reads again.
+    if (attempt === MAX_READ_ATTEMPTS || (await identity(file)) === before) {
+      return { lock: journal ? replayJournal(lock, journal) : lock, saveCache };
+    }
+  }
+}
+
+const MAX_READ_ATTEMPTS = 5;
+
+/** Which file is at `file` now: a rename puts another inode there. */
+async function identity(file: string): Promise<string> {
+  const info = await stat(file, { bigint: true }).catch(() => undefined);
+  return info === undefined ? 'none' : `${info.ino}:${info.mtimeNs}`;
 }
 
 /** The lock file alone, without its journal. */

@@ -1,0 +1,98 @@
+// `videogen apply` of a large campaign (10,000 or 100,000 shots) against the emulator in its
+// own process (`videogen emulate`, 1 s per job), `--json` to a pipe as a nightly CI job runs
+// it. Figures: wall time against the ideal ceil(shots / in flight) × latency, peak RSS of the
+// apply process, and the bytes it wrote apart from the videos (see bytesWritten below), plus
+// the emulator's own count of jobs created (one per shot: nothing billed twice).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, timeCli } from './lib.mjs';
+
+const LATENCY = '1s';
+const LATENCY_MS = 1000;
+
+export async function benchApplyScale({ shots, concurrency }) {
+  const emulator = await startEmulatorProcess(['--latency', LATENCY, '--max-concurrent', String(concurrency * 2), '--seed', '1']);
+  const dir = mkdtempSync(join(tmpdir(), `videogen-bench-apply-${shots}-`));
+  try {
+    writeFileSync(join(dir, 'shots.yaml'), manifest(shots, concurrency, emulator.url));
+    const result = await timeCli(['apply', 'shots.yaml', '--yes', '--json', '--concurrency', String(concurrency)], {
+      cwd: dir,
+      env: { BENCH_API_KEY: 'bench-key' },
+      keepStdout: false,
+    });
+    if (result.code !== 0) throw new Error(`apply exited ${result.code}: ${result.stderr.slice(-2000)}`);
+    const stats = await (await fetch(`${emulator.url}/_emulator/stats`)).json();
+    const videoBytes = outputBytes(join(dir, 'shots.lock.yaml'));
+    const idealMs = Math.ceil(shots / concurrency) * LATENCY_MS;
+    return {
+      shots,
+      concurrency,
+      latencyMs: LATENCY_MS,
+      idealMs,
+      wallMs: result.wallMs,
+      efficiency: idealMs / result.wallMs,
+      peakRssBytes: result.rssBytes,
+      cpuMs: result.cpuMs,
+      // Everything the process wrote with write() (wchar in /proc/<pid>/io, read by the probe at
+      // exit) minus the videos (their sizes, from the lock) and the NDJSON on stdout. What is
+      // left is the lock, the journal, the hash cache and the HTTP requests' bytes on their sockets:
+      // an upper bound on what the lock and journal cost.
+      bytesWritten: result.io ? result.io.wchar - videoBytes - result.stdoutBytes : undefined,
+      diskBytesWritten: result.io?.write_bytes,
+      videoBytes,
+      stdoutBytes: result.stdoutBytes,
+      jobsCreated: stats.jobs.created,
+      maxInFlightAtEmulator: stats.jobs.maxInFlight,
+      rejectedAsBusy: stats.faults.concurrencyLimited,
+      stderr: result.stderr.split('\n').filter((line) => line.trim() !== '').slice(-5),
+    };
+  } finally {
+    emulator.stop();
+    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function manifest(shots, concurrency, url) {
+  const lines = [
+    'version: 1',
+    'output_dir: out',
+    'providers:',
+    '  bench:',
+    '    type: openai-videos',
+    `    base_url: ${url}/v1`,
+    '    api_key_env: BENCH_API_KEY',
+    `    concurrency: ${concurrency}`,
+    // What a user who knows the jobs take about 1 s would write; the emulator's poll hint decides after the first poll.
+    '    poll: { initial: 1s, max: 5s }',
+    'defaults:',
+    '  provider: bench',
+    '  model: sora-2',
+    'shots:',
+  ];
+  for (let i = 0; i < shots; i++) lines.push(`  - id: shot-${i}`, `    prompt: "Shot ${i}: a lighthouse at dusk, waves"`);
+  return `${lines.join('\n')}\n`;
+}
+
+function outputBytes(lockFile) {
+  let total = 0;
+  for (const match of readFileSync(lockFile, 'utf8').matchAll(/bytes: (\d+) }/g)) total += Number(match[1]);
+  return total;
+}
+
+/** `videogen emulate --port 0` in its own process; resolves with its URL once it listens. */
+function startEmulatorProcess(flags) {
+  const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the emulator exited (${code}) before listening`)));
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ url: match[1], stop: () => child.kill('SIGTERM') });
+    });
+  });
+}
