@@ -112,6 +112,29 @@ describe('createListrReporter', () => {
     expect(text).toContain('Done in 3m12s: 299 created');
   }, 10_000);
 
+  it('keeps a run of 20,000 shots to a few lanes: the header counts the rest, failures come after', async () => {
+    const term = fakeTerminal();
+    const reporter = createListrReporter({ color: false, out: term.stream, err: fakeTerminal().stream });
+    const ids = Array.from({ length: 20_000 }, (_, i) => `shot-${i}`);
+    reporter.onPlan?.(planOf(ids.map((id) => ({ id, action: 'create', reason: 'new', provider: 'heygen' }))));
+    await untilDrawing(term);
+    // 1000 in flight at a time, as apply --concurrency 1000 would have them.
+    for (let wave = 0; wave < ids.length; wave += 1000) {
+      const batch = ids.slice(wave, wave + 1000);
+      for (const id of batch) reporter.onShot?.(ev(id, 'submitted', { jobId: `job-${id}` }));
+      if (wave === 0) await until(term, /0\/20000 done · 1000 active \(30 shown\) · 19000 queued/);
+      for (const id of batch) {
+        if (id.endsWith('777')) reporter.onShot?.(ev(id, 'failed', { error: { code: 'VIDEOGEN_JOB_FAILED', message: 'moderation' } }));
+        else reporter.onShot?.(ev(id, 'completed', { bytes: 1000 }));
+      }
+    }
+    reporter.onSummary?.({ ...summary, created: 19_980, failed: 20, pending: 0 });
+    await reporter.close?.();
+    const text = stripAnsi(term.text());
+    expect(text.match(/^✖ shot-\d*777 +failed {2}VIDEOGEN_JOB_FAILED: moderation$/gm)).toHaveLength(20);
+    expect(text).toContain('Done in 3m12s: 19980 created');
+  }, 30_000);
+
   it('settles shots the run never finished when closed without a summary', async () => {
     const term = fakeTerminal();
     const err = fakeTerminal();

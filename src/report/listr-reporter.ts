@@ -1,110 +1,43 @@
-import {
-  DefaultRenderer,
-  Listr,
-  ListrDefaultRendererLogLevels,
-  ListrLogger,
-  ProcessOutput,
-  Spinner,
-  type ListrTask,
-  type ListrTaskWrapper,
-} from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import type { ActionKind, Plan } from '../plan/types.js';
 import { formatDuration } from '../util/duration.js';
-import {
-  createPaint,
-  describeError,
-  drained,
-  formatBytes,
-  formatProgress,
-  messageLine,
-  shortJobId,
-  summaryLine,
-} from './format.js';
+import { createPaint, describeError, drained, formatBytes, formatProgress, messageLine, shortJobId, summaryLine } from './format.js';
+import { colorless, TerminalRenderer, UnrefSpinner } from './listr-terminal.js';
+import { ShotTally } from './shot-tally.js';
 import type { Reporter, RunMessage, RunSummary, ShotEvent } from './types.js';
 
 /**
- * The terminal view: a header line with live counts, then one listr2 task per shot whose title
- * follows the shot (`coastal-city  submitted node-gw-… · running 45% · 1m12s`), ending as
- * `done 2m31s`, a failure, or `still running remotely`.
+ * The terminal view: a header line with live counts, then the shots at work, each line
+ * following its shot (`coastal-city  submitted node-gw-… · running 45% · 1m12s`).
  *
- * How listr2 is driven from outside: tasks are created on onPlan, one per action that does work
- * (not keep/orphan), all started at once (`concurrent: true`), and each task's function simply
- * awaits a promise this reporter settles when the shot reaches a terminal state. listr2 cannot
- * run tasks added after `run()`, hence onPlan rather than lazily on first event; a shot the plan
- * did not announce is reported as a plain line instead.
+ * A small run (up to COMPACT_ABOVE shots, and a list that fits the terminal) gets one listr2
+ * task per shot, queued ones dimmed, each ending as `done 2m31s`, a failure, or `still running
+ * remotely`. listr2 cannot run tasks added after `run()`, so they are created on onPlan; each
+ * task's function awaits a promise this reporter settles when its shot ends.
  *
- * How hundreds of shots stay readable: above COMPACT_ABOVE shots (or when the list would not fit
- * the terminal, since log-update cuts the top of a frame taller than the screen, header first)
- * the view is compact: a task's title is empty, which the renderer draws as nothing, unless its
- * shot is active. Queued and completed shots are counted in the header only, so the live list is
- * bounded by the concurrency. Failed and pending shots then become plain lines written to the
- * stream, which listr2 holds while it owns the screen and prints under the final frame, so no
- * failure is lost and none floods the live view. Titles are chosen before a task settles because
- * the renderer freezes a settled task's lines. In the full view queued shots are listed, dimmed
- * (with listr2's spinner, as listr2 starts every task at once).
+ * A large run gets a fixed set of lanes instead, as many as the terminal has room for: each
+ * lane shows one active shot and is handed to the next when that one ends, and the header
+ * counts everything else. Memory and redraws stay bounded by the lanes and the shots in
+ * flight, whether the run has 300 shots or 100,000 (a task per shot made listr2 walk 100,000
+ * tasks on every frame). Failed and pending shots become plain lines written to the stream,
+ * which listr2 holds while it owns the screen and prints under the final frame, so no failure
+ * is lost and none floods the live view.
  *
- * close() must be called (in a finally): it ends the view and gives stdout/stderr back. If a crash
- * skips it, no timer of ours keeps the process alive and an exit hook still restores the terminal.
+ * Titles are set without asking listr2 to redraw (see setTitle); its spinner repaints ten
+ * times a second anyway. close() must be called (in a finally): it ends the view and gives
+ * stdout/stderr back. If a crash skips it, no timer of ours keeps the process alive and an
+ * exit hook still restores the terminal.
  */
 
-/** More work shots than this and the live view shows only active ones. */
+/** More work shots than this and the view switches to lanes of active shots. */
 export const COMPACT_ABOVE = 30;
 /** Lines of live messages shown under the list (all of them are printed at the end). */
 const MESSAGE_LINES = 3;
 const REFRESH_MS = 1000;
 const MAX_ID_WIDTH = 24;
-
-/**
- * listr2's default renderer with two changes. It runs whatever `process.stdout` is (the caller chose
- * the terminal already). And redraws are coalesced to one per turn of the event loop: listr2 redraws
- * the whole list synchronously on every task event, and with hundreds of shots settling together
- * (the end of a run, an interrupt) that is quadratic.
- */
-class TerminalRenderer extends DefaultRenderer {
-  static override nonTTY = true;
-  private redrawQueued = false;
-  private ended = false;
-
-  override update(): void {
-    if (this.redrawQueued || this.ended) return;
-    this.redrawQueued = true;
-    setImmediate(() => {
-      this.redrawQueued = false;
-      // The final frame is written by end(); a late redraw would draw the list a second time.
-      if (!this.ended) super.update();
-    });
-  }
-
-  override end(): void {
-    this.ended = true;
-    super.end();
-  }
-}
-
-/**
- * listr2's spinner, whose timer does not keep the process alive: if a crash skips close(), the CLI
- * still exits (and the exit hook gives the terminal back) instead of spinning forever.
- */
-class UnrefSpinner extends Spinner {
-  private timer: NodeJS.Timeout | undefined;
-
-  override start(callback?: () => void, interval = 100): void {
-    this.timer = setInterval(() => {
-      this.spin();
-      callback?.();
-    }, interval);
-    this.timer.unref();
-  }
-
-  override stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  override isRunning(): boolean {
-    return this.timer !== undefined;
-  }
-}
+/** Lines the header, the message bar and the final summary take besides the lanes. */
+const RESERVED_ROWS = 8;
+const MAX_LANES = 30;
 
 type Renderer = typeof TerminalRenderer;
 type TaskWrapper = ListrTaskWrapper<unknown, Renderer, Renderer>;
@@ -116,6 +49,7 @@ interface Outcome {
   title: string;
 }
 
+/** What the view knows of one shot while it is shown. */
 interface ShotView {
   id: string;
   action: ActionKind;
@@ -124,9 +58,12 @@ interface ShotView {
   startedAtMs: number | undefined;
   jobId: string | undefined;
   bytes: number | undefined;
+}
+
+/** A listr2 task whose title the reporter sets, and the promise that ends it. */
+interface Row {
   task: TaskWrapper | undefined;
-  settle: (outcome: Outcome) => void;
-  outcome: Promise<Outcome>;
+  done: Deferred<Outcome>;
   settled: boolean;
 }
 
@@ -142,17 +79,21 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
   const out = options.out ?? process.stdout;
   const paint = createPaint(options.color);
   const processOutput = new ProcessOutput(out, options.err ?? process.stderr);
-  const views = new Map<string, ShotView>();
+  let tally = new ShotTally(0);
   let startedAtMs = Date.now();
-
   let compact = false;
   let idWidth = 0;
   let run: Promise<unknown> | undefined;
   let live = false;
   let refresh: NodeJS.Timeout | undefined;
-  let headerTask: TaskWrapper | undefined;
-  const header = deferred<Outcome>();
-  let headerSettled = false;
+  const header: Row = newRow();
+
+  // Small runs: every work shot, and its row. Large runs: the active shots, and the lane each has, if any.
+  const views = new Map<string, ShotView>();
+  const rows = new Map<string, Row>();
+  const lanes: { row: Row; view: ShotView | undefined }[] = [];
+  /** Large runs: active shots waiting for a free lane, oldest first. */
+  const laneless = new Set<ShotView>();
 
   // While listr2 owns the screen, out.write is captured and replayed under the final frame.
   const writeLine = (line: string) => {
@@ -160,32 +101,15 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
   };
   const label = (id: string) => id.padEnd(idWidth);
 
-  const counts = () => {
-    let done = 0;
-    let failed = 0;
-    let pending = 0;
-    let queued = 0;
-    let active = 0;
-    for (const view of views.values()) {
-      const state = view.event?.state ?? 'queued';
-      if (state === 'completed') done += 1;
-      else if (state === 'failed') failed += 1;
-      else if (state === 'pending') pending += 1;
-      else if (state === 'queued') queued += 1;
-      else active += 1;
-    }
-    return { done, failed, pending, queued, active };
-  };
-
   const headerTitle = () => {
-    const c = counts();
-    const parts = [`${c.done}/${views.size} done`];
-    if (c.active > 0) parts.push(`${c.active} active`);
+    const c = tally.counts;
+    const parts = [`${c.done}/${tally.total} done`];
+    if (c.active > 0) parts.push(compact && c.active > lanes.length ? `${c.active} active (${lanes.length} shown)` : `${c.active} active`);
     if (c.queued > 0) parts.push(`${c.queued} queued`);
     if (c.failed > 0) parts.push(paint.red(`${c.failed} failed`));
     if (c.pending > 0) parts.push(paint.yellow(`${c.pending} pending`));
     parts.push(liveElapsed(Date.now() - startedAtMs));
-    return `Applying ${views.size} ${views.size === 1 ? 'shot' : 'shots'}: ${parts.join(' · ')}`;
+    return `Applying ${tally.total} ${tally.total === 1 ? 'shot' : 'shots'}: ${parts.join(' · ')}`;
   };
 
   const activeTitle = (view: ShotView): string => {
@@ -221,38 +145,61 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
     }
   };
 
-  const settleShot = (view: ShotView, outcome: Outcome) => {
-    if (view.settled) return;
-    view.settled = true;
-    // Compact view: failures and leftovers go under the final frame instead of into the live list.
-    if (compact && outcome.kind !== 'completed' && outcome.title) {
-      writeLine(`${outcome.kind === 'failed' ? '✖' : '↓'} ${outcome.title}`);
-      outcome = { ...outcome, title: '' };
-    }
+  /** Large runs: failures and leftovers go under the final frame instead of into the live list. */
+  const writeOutcome = (outcome: Outcome) => {
+    if (outcome.kind !== 'completed' && outcome.title) writeLine(`${outcome.kind === 'failed' ? '✖' : '↓'} ${outcome.title}`);
+  };
+
+  const settleRow = (row: Row, outcome: Outcome) => {
+    if (row.settled) return;
+    row.settled = true;
     // The task function resumes a microtask later; until then the list must not show the old title.
-    if (view.task) setTitle(view.task, outcome.title);
-    view.settle(outcome);
+    if (row.task) setTitle(row.task, outcome.title);
+    row.done.resolve(outcome);
+  };
+
+  const showInLane = (view: ShotView) => {
+    const lane = lanes.find((candidate) => candidate.view === undefined);
+    if (!lane) {
+      laneless.add(view);
+      return;
+    }
+    lane.view = view;
+    if (lane.row.task) setTitle(lane.row.task, activeTitle(view));
+  };
+
+  const leaveLane = (view: ShotView) => {
+    laneless.delete(view);
+    const lane = lanes.find((candidate) => candidate.view === view);
+    if (!lane) return;
+    lane.view = undefined;
+    if (lane.row.task) setTitle(lane.row.task, '');
+    const next = laneless.values().next();
+    if (!next.done) {
+      laneless.delete(next.value);
+      showInLane(next.value);
+    }
   };
 
   const retitle = () => {
-    if (headerTask && !headerSettled) setTitle(headerTask, headerTitle());
-    for (const view of views.values()) {
-      if (view.task && !view.settled) setTitle(view.task, activeTitle(view));
+    if (header.task && !header.settled) setTitle(header.task, headerTitle());
+    if (compact) {
+      for (const lane of lanes) if (lane.row.task && lane.view) setTitle(lane.row.task, activeTitle(lane.view));
+      return;
     }
-  };
-
-  const settleHeader = (outcome: Outcome) => {
-    if (headerSettled) return;
-    headerSettled = true;
-    header.resolve(outcome);
+    for (const view of views.values()) {
+      const row = rows.get(view.id);
+      if (row?.task && !row.settled) setTitle(row.task, activeTitle(view));
+    }
   };
 
   const start = (plan: Plan) => {
     const work = plan.actions.filter((action) => action.action !== 'keep' && action.action !== 'orphan');
     if (work.length === 0) return;
     startedAtMs = Date.now();
-    const rows = out.rows || 24;
-    compact = work.length > COMPACT_ABOVE || work.length + 4 > rows;
+    tally = new ShotTally(work.length);
+    const screenRows = out.rows || 24;
+    compact = work.length > COMPACT_ABOVE || work.length + 4 > screenRows;
     idWidth = Math.min(MAX_ID_WIDTH, work.reduce((width, action) => Math.max(width, action.id.length), 0));
 
     const tasks: ListrTask<unknown, Renderer, Renderer>[] = [
@@ -261,30 +208,29 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
         // Live messages sit in the bottom bar under the list; they are printed in full after the run.
         rendererOptions: { bottomBar: MESSAGE_LINES, persistentOutput: false },
         task: async (_ctx, task) => {
-          headerTask = task;
+          header.task = task;
           setTitle(task, headerTitle());
-          const outcome = await header.promise;
+          const outcome = await header.done.promise;
           setTitle(task, outcome.title);
           if (outcome.kind === 'failed') throw new Error(outcome.title);
         },
       },
     ];
-    for (const action of work) {
-      const view = newView(action.id, action.action);
-      views.set(view.id, view);
-      tasks.push({
-        title: activeTitle(view),
-        task: async (_ctx, task) => {
-          view.task = task;
-          // Events may have run ahead of listr2 starting this task; a settled shot goes straight to its outcome.
-          if (!view.settled) setTitle(task, activeTitle(view));
-          const outcome = await view.outcome;
-          setTitle(task, outcome.title);
-          if (!outcome.title) return;
-          if (outcome.kind === 'failed') throw new Error(outcome.title);
-          if (outcome.kind === 'pending' || outcome.kind === 'stopped') task.skip(outcome.title);
-        },
-      });
+    if (compact) {
+      const laneCount = Math.max(1, Math.min(MAX_LANES, screenRows - RESERVED_ROWS, work.length));
+      for (let index = 0; index < laneCount; index += 1) {
+        const lane = { row: newRow(), view: undefined };
+        lanes.push(lane);
+        tasks.push(rowTask(lane.row, () => (lane.view ? activeTitle(lane.view) : '')));
+      }
+    } else {
+      for (const action of work) {
+        const view = newView(action.id, action.action);
+        const row = newRow();
+        views.set(view.id, view);
+        rows.set(view.id, row);
+        tasks.push(rowTask(row, () => activeTitle(view)));
+      }
     }
 
     const listr = new Listr<unknown, Renderer, Renderer>(tasks, {
@@ -320,32 +266,67 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
     processOutput.release();
   };
 
+  const onCompactShot = (event: ShotEvent) => {
+    let view = views.get(event.id);
+    if (tally.record(event)) {
+      if (view) {
+        views.delete(event.id);
+        leaveLane(view);
+      }
+      const outcome = outcomeOf(view ?? newView(event.id, event.action, event), event);
+      if (outcome) writeOutcome(outcome);
+      return;
+    }
+    if (event.state === 'queued' && !view) return;
+    if (!view) {
+      view = newView(event.id, event.action);
+      views.set(event.id, view);
+      follow(view, event);
+      showInLane(view);
+      return;
+    }
+    follow(view, event);
+    const lane = lanes.find((candidate) => candidate.view === view);
+    if (lane?.row.task) setTitle(lane.row.task, activeTitle(view));
+  };
+
+  const onListedShot = (event: ShotEvent) => {
+    const view = views.get(event.id);
+    const row = rows.get(event.id);
+    if (!view || !row) {
+      // A shot the plan did not announce: no task to show it in, so a plain line.
+      const outcome = outcomeOf(newView(event.id, event.action, event), event);
+      if (outcome) writeLine(outcome.title || `${event.id}  done`);
+      return;
+    }
+    if (row.settled) return;
+    tally.record(event);
+    follow(view, event);
+    const outcome = outcomeOf(view, event);
+    if (outcome) settleRow(row, outcome);
+    else if (row.task) setTitle(row.task, activeTitle(view));
+  };
+
   return {
     onPlan(plan: Plan) {
       if (run === undefined) start(plan);
     },
 
     onShot(event: ShotEvent) {
-      const view = views.get(event.id);
-      if (!view) {
-        reportUnplanned(event);
+      if (run === undefined) {
+        const outcome = outcomeOf(newView(event.id, event.action, event), event);
+        if (outcome) writeLine(outcome.title || `${event.id}  done`);
         return;
       }
-      if (view.settled) return;
-      if (event.state !== 'queued') view.startedAtMs ??= Date.now();
-      if (event.jobId !== undefined) view.jobId = event.jobId;
-      if (event.bytes !== undefined) view.bytes = event.bytes;
-      view.event = event;
-      const outcome = outcomeOf(view, event);
-      if (outcome) settleShot(view, outcome);
-      else if (view.task) setTitle(view.task, activeTitle(view));
-      if (headerTask && !headerSettled) setTitle(headerTask, headerTitle());
+      if (compact) onCompactShot(event);
+      else onListedShot(event);
+      if (header.task && !header.settled) setTitle(header.task, headerTitle());
     },
 
     onMessage(message: RunMessage) {
       const line = messageLine(message, paint);
       writeLine(line);
-      if (live && headerTask) headerTask.output = line;
+      if (live && header.task) header.task.output = line;
     },
 
     onSummary(summary: RunSummary) {
@@ -354,16 +335,23 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
         writeLine(line);
         return;
       }
-      settleHeader({ kind: summary.failed > 0 || summary.interrupted ? 'failed' : 'completed', title: line });
+      settleRow(header, { kind: summary.failed > 0 || summary.interrupted ? 'failed' : 'completed', title: line });
     },
 
     async close() {
       if (run === undefined) return drained(out);
-      settleHeader({ kind: 'stopped', title: headerTitle() });
-      for (const view of views.values()) {
-        const state = view.event?.state ?? 'queued';
-        if (state === 'queued') settleShot(view, { kind: 'completed', title: '' });
-        else settleShot(view, { kind: 'stopped', title: `${label(view.id)}  stopped while ${state}` });
+      settleRow(header, { kind: 'stopped', title: headerTitle() });
+      if (compact) {
+        for (const view of views.values()) writeLine(`↓ ${label(view.id)}  stopped while ${view.event?.state ?? 'queued'}`);
+        for (const lane of lanes) settleRow(lane.row, { kind: 'completed', title: '' });
+      } else {
+        for (const view of views.values()) {
+          const row = rows.get(view.id);
+          const state = view.event?.state ?? 'queued';
+          if (!row) continue;
+          if (state === 'queued') settleRow(row, { kind: 'completed', title: '' });
+          else settleRow(row, { kind: 'stopped', title: `${label(view.id)}  stopped while ${state}` });
+        }
       }
       await run;
       live = false;
@@ -373,29 +361,38 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
     },
   };
 
-  function reportUnplanned(event: ShotEvent) {
-    const view = newView(event.id, event.action);
-    view.jobId = event.jobId;
-    view.bytes = event.bytes;
-    const outcome = outcomeOf(view, event);
-    if (outcome) writeLine(outcome.title || `${event.id}  done`);
+  /** A listr2 task that shows `title()` until its row settles, then the outcome. */
+  function rowTask(row: Row, title: () => string): ListrTask<unknown, Renderer, Renderer> {
+    return {
+      title: title(),
+      task: async (_ctx, task) => {
+        row.task = task;
+        // Events may have run ahead of listr2 starting this task; a settled row goes straight to its outcome.
+        if (!row.settled) setTitle(task, title());
+        const outcome = await row.done.promise;
+        setTitle(task, outcome.title);
+        if (!outcome.title) return;
+        if (outcome.kind === 'failed') throw new Error(outcome.title);
+        if (outcome.kind === 'pending' || outcome.kind === 'stopped') task.skip(outcome.title);
+      },
+    };
   }
 }
 
-function newView(id: string, action: ActionKind): ShotView {
-  const { promise, resolve } = deferred<Outcome>();
-  return {
-    id,
-    action,
-    event: undefined,
-    startedAtMs: undefined,
-    jobId: undefined,
-    bytes: undefined,
-    task: undefined,
-    settle: resolve,
-    outcome: promise,
-    settled: false,
-  };
+function newView(id: string, action: ActionKind, event?: ShotEvent): ShotView {
+  return { id, action, event, startedAtMs: undefined, jobId: event?.jobId, bytes: event?.bytes };
+}
+
+/** What a shot's line shows, updated from its latest event. */
+function follow(view: ShotView, event: ShotEvent): void {
+  if (event.state !== 'queued') view.startedAtMs ??= Date.now();
+  if (event.jobId !== undefined) view.jobId = event.jobId;
+  if (event.bytes !== undefined) view.bytes = event.bytes;
+  view.event = event;
+}
+
+function newRow(): Row {
+  return { task: undefined, done: deferred<Outcome>(), settled: false };
 }
 
 /** Whole seconds: a live `83ms` that changes every redraw is noise. */
@@ -413,13 +410,12 @@ function setTitle(task: TaskWrapper, title: string): void {
   task.task.title = title === '' ? undefined : title;
 }
 
-/** listr2 colours its icons through colorette, which only reads the environment; `color: false` must win too. */
-function colorless(): Partial<Record<ListrDefaultRendererLogLevels, (text?: string) => string>> {
-  const plain = (text?: string) => text ?? '';
-  return Object.fromEntries(Object.values(ListrDefaultRendererLogLevels).map((level) => [level, plain]));
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => {
     resolve = r;

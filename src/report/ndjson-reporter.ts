@@ -42,7 +42,9 @@ export function createNdjsonReporter(out: NodeJS.WritableStream): Reporter {
         previous.note === event.note &&
         event.error === undefined;
       if (sameAsBefore && atMs - previous.atMs < PROGRESS_THROTTLE_MS) return;
-      last.set(event.id, { state: event.state, note: event.note, atMs });
+      // A finished shot sends no more ticks to throttle: forget it, so memory follows the shots in flight.
+      if (event.state === 'completed' || event.state === 'failed' || event.state === 'pending') last.delete(event.id);
+      else last.set(event.id, { state: event.state, note: event.note, atMs });
 
       const { id, action, state, ts, ...rest } = event;
       emit({ type: 'shot', id, action, state, ts, ...rest });

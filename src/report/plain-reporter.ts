@@ -25,6 +25,8 @@ interface ShotLog {
   jobId: string | undefined;
 }
 
+const FINISHED: ReadonlySet<ShotState> = new Set(['completed', 'failed', 'pending']);
+
 /** Ids longer than this are not padded to: one long id must not push every line right. */
 const MAX_ID_WIDTH = 24;
 
@@ -52,6 +54,8 @@ export function createPlainReporter(out: NodeJS.WritableStream, options: { color
     onShot(event: ShotEvent) {
       const line = transitionLine(shots, event, paint);
       if (line !== undefined) write(`${label(event.id)}  ${line}`);
+      // A finished shot prints nothing more: forget it, so 100,000 shots cost no more memory than the ones in flight.
+      if (FINISHED.has(event.state)) shots.delete(event.id);
     },
 
     onMessage(message: RunMessage) {
