@@ -54,6 +54,17 @@ describe('renderPlan', () => {
     );
   });
 
+  it('opens a long plan with its counts by action, then lists every shot', () => {
+    const actions = Array.from({ length: 100 }, (_, i) => ({ id: `shot-${i}`, provider: 'hg', action: 'create' as const, reason: 'not in the lock' }));
+    actions[3] = { ...actions[3]!, action: 'resume' as never, reason: 'job j was submitted' };
+    const text = renderPlan({ version: 1, actions, summary: summary({ create: 99, resume: 1, keep: 12_500 }) }, { color: false, manifestLabel: 'shots.yaml' });
+    const lines = text.split('\n');
+    expect(lines.slice(0, 6)).toEqual(['Plan for shots.yaml:', '', '  + 99 to create', '  > 1 to resume', '  = 12500 unchanged', '']);
+    expect(lines[6]).toBe('  + shot-0 (hg): not in the lock');
+    expect(lines.filter((line) => line.startsWith('  + shot-'))).toHaveLength(99);
+    expect(lines.at(-2)).toBe('Plan: 99 to create, 0 to replace, 1 to resume, 0 to retry, 0 to fetch, 12500 unchanged, 0 orphaned.');
+  });
+
   it('lists kept shots only when asked', () => {
     expect(renderPlan(PLAN, { color: false })).not.toContain('= kept');
     expect(renderPlan(PLAN, { color: false, showKept: true })).toContain('  = kept (heygen): up to date\n');

@@ -1,7 +1,8 @@
 /**
  * The plan as text, Terraform style: one line per action that does something, the field
  * diffs of replaced shots under them, and a summary line. Unchanged shots are only counted
- * (10,000 "=" lines would hide the three that matter) unless showKept asks for them.
+ * (10,000 "=" lines would hide the three that matter) unless showKept asks for them. A long
+ * plan opens with its counts by action, so the gist of 100,000 lines is on the first screen.
  * `--json` prints the same Plan object through planToJson.
  */
 import { ACTION_SYMBOL, type ActionKind, type FieldChange, type Plan, type PlanAction } from './types.js';
@@ -27,6 +28,9 @@ const ACTION_STYLE: Record<ActionKind, Style | undefined> = {
   keep: 'dim',
 };
 
+/** More listed actions than this and the counts by action come first. */
+export const COUNTS_FIRST_ABOVE = 40;
+
 /** Longest value shown in a diff line before the middle is elided. */
 const MAX_VALUE_CHARS = 80;
 /** Characters kept either side of where two long strings start to differ. */
@@ -39,6 +43,7 @@ export function renderPlan(plan: Plan, options: RenderPlanOptions): string {
   const lines: string[] = [];
   if (listed.length > 0) {
     lines.push(options.manifestLabel ? `Plan for ${options.manifestLabel}:` : 'Plan:', '');
+    if (listed.length > COUNTS_FIRST_ABOVE) lines.push(...countsByAction(plan).map((line) => `  ${line}`), '');
     for (const action of listed) {
       lines.push(`  ${paint(ACTION_STYLE[action.action], `${ACTION_SYMBOL[action.action]} ${action.id}`)}${describe(action)}`);
       for (const change of action.changes ?? []) lines.push(`      ${formatChange(change)}`);
@@ -52,6 +57,22 @@ export function renderPlan(plan: Plan, options: RenderPlanOptions): string {
 /** The same object the text shows, for `--json`. */
 export function planToJson(plan: Plan): string {
   return JSON.stringify(plan);
+}
+
+const COUNT_WORDS: Record<ActionKind, string> = {
+  create: 'to create',
+  replace: 'to replace',
+  resume: 'to resume',
+  retry: 'to retry',
+  fetch: 'to fetch',
+  keep: 'unchanged',
+  orphan: 'orphaned',
+};
+
+/** `+ 99998 to create`, one line per kind of action the plan has. */
+function countsByAction(plan: Plan): string[] {
+  const kinds = Object.keys(COUNT_WORDS) as ActionKind[];
+  return kinds.filter((kind) => plan.summary[kind] > 0).map((kind) => `${ACTION_SYMBOL[kind]} ${plan.summary[kind]} ${COUNT_WORDS[kind]}`);
 }
 
 function describe(action: PlanAction): string {
