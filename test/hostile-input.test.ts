@@ -260,7 +260,7 @@ const fileCases: HostileCase[] = [
     name: 'a 50 MB sparse manifest',
     code: `${M}TOO_LARGE`,
     args: ['plan', '--json'],
-    message: /50\.0 MB; the limit is 10 MB/,
+    message: /50\.0 MB; the limit is 32 MB/,
     setup: async (ws) => void (await sparse(ws, 'shots.yaml', 50 * MB)),
   },
   {

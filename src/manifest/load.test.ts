@@ -174,7 +174,7 @@ describe('reading the file', () => {
     await expect(loadManifest(dir)).rejects.toMatchObject({ code: 'VIDEOGEN_MANIFEST_NOT_FOUND' });
   });
 
-  it('refuses a manifest over 10 MB without parsing it', async () => {
+  it('refuses a manifest over 32 MB without parsing it', async () => {
     const big = path.join(dir, 'big.yaml');
     writeFileSync(big, '');
     truncateSync(big, MAX_MANIFEST_BYTES + 1);

@@ -1,6 +1,6 @@
 /**
  * Reading the manifest file: bytes to text, with a clear error for a missing, oversized,
- * binary or non-UTF-8 file (never a crash, never a parse of 10 MB of garbage, never a hang
+ * binary or non-UTF-8 file (never a crash, never a parse of 32 MB of garbage, never a hang
  * on a FIFO or a device such as /dev/zero).
  */
 import { open, stat } from 'node:fs/promises';
@@ -9,8 +9,11 @@ import { ExitCode, InvalidInputError, UsageError, VideogenError, type Diagnostic
 import { positionOfOffset } from './positions.js';
 import { ManifestCode } from './problems.js';
 
-/** Beyond this a "manifest" is a mistake or an attack; 10,000 shots take about 1.5 MB. */
-export const MAX_MANIFEST_BYTES = 10 * 1024 * 1024;
+/**
+ * Beyond this a "manifest" is a mistake or an attack. 10,000 shots take about 1.5 MB; the
+ * limit leaves room for 100,000 shots with prompts of a couple of hundred characters.
+ */
+export const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
 
 /** The file's text, or a clear error for a missing, oversized, binary or non-UTF-8 file. */
 export async function readManifestText(file: string, absolute: string): Promise<string> {
