@@ -70,12 +70,34 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   const work = options.plan.actions.filter((action) => WORK_ACTIONS.has(action.action));
   for (const action of work) emit(ctx, { id: action.id, action: action.action, state: 'queued', ...providerOf(action) });
 
-  const outcomes = await Promise.all(
-    work.map(async (action) => ({ action, outcome: await runSafely(ctx, action, shotsById.get(action.id)) })),
+  const summary = emptySummary(options.plan);
+  const queues = new Map<string, PlanAction[]>();
+  for (const action of work) {
+    const provider = shotsById.get(action.id)?.providerName ?? action.provider ?? '';
+    const queue = queues.get(provider);
+    if (queue) queue.push(action);
+    else queues.set(provider, [action]);
+  }
+  // Shots start a provider's window at a time, not all at once: a campaign of 100,000 shots
+  // holds a few thousand in memory, not 100,000 runners waiting for a slot. The window is the
+  // provider's slots plus the downloads, so a job finishing its download never leaves a slot idle.
+  await Promise.all(
+    [...queues].map(([provider, actions]) =>
+      inWindow(actions, (providerLimits.get(provider) ?? concurrency) + concurrency, async (action) => {
+        count(summary, action, await runSafely(ctx, action, shotsById.get(action.id)));
+      }),
+    ),
   );
+  return { summary: { ...summary, interrupted: options.stop.aborted, wallMs: now() - started }, peakInFlight: ctx.slots.peak };
+}
 
-  const summary = summarise(options.plan, outcomes, options.stop.aborted, now() - started);
-  return { summary, peakInFlight: ctx.slots.peak };
+/** Runs `each` over `items` in order, at most `size` at a time. */
+async function inWindow<T>(items: readonly T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await each(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 /** One limiter per provider with a `rate:`. */
@@ -104,25 +126,16 @@ async function runSafely(ctx: RunContext, action: PlanAction, shot: Shot | undef
   }
 }
 
-function summarise(
-  plan: Plan,
-  outcomes: { action: PlanAction; outcome: ShotOutcome }[],
-  interrupted: boolean,
-  wallMs: number,
-): RunSummary {
-  const summary = { ...emptySummary(plan), wallMs, interrupted };
-  for (const { action, outcome } of outcomes) {
-    if (outcome.kind === 'completed') {
-      const field = SUMMARY_FIELD[action.action];
-      if (field) (summary[field] as number) += 1;
-      summary.videoSeconds += outcome.videoSeconds;
-    } else if (outcome.kind === 'failed') {
-      summary.failed += 1;
-    } else if (outcome.kind === 'pending') {
-      summary.pending += 1;
-    }
+function count(summary: RunSummary, action: PlanAction, outcome: ShotOutcome): void {
+  if (outcome.kind === 'completed') {
+    const field = SUMMARY_FIELD[action.action];
+    if (field) (summary[field] as number) += 1;
+    summary.videoSeconds += outcome.videoSeconds;
+  } else if (outcome.kind === 'failed') {
+    summary.failed += 1;
+  } else if (outcome.kind === 'pending') {
+    summary.pending += 1;
   }
-  return summary;
 }
 
 /** A summary of a run that has done nothing yet: only the kept shots count. */
