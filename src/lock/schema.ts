@@ -11,7 +11,7 @@ import { SHOT_ID_MAX_LENGTH, SHOT_ID_PATTERN } from '../manifest/schema.js';
 const SHOT_ID_MESSAGE =
   'a shot id is lowercase letters, digits, ".", "_" and "-", starts with a letter or digit, and never contains ".."';
 
-const ShotIdSchema = z.string().max(SHOT_ID_MAX_LENGTH).regex(SHOT_ID_PATTERN, SHOT_ID_MESSAGE).describe('Shot id, as in the manifest.');
+export const ShotIdSchema = z.string().max(SHOT_ID_MAX_LENGTH).regex(SHOT_ID_PATTERN, SHOT_ID_MESSAGE).describe('Shot id, as in the manifest.');
 
 const SpecHashSchema = z
   .string()
