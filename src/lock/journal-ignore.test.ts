@@ -34,6 +34,14 @@ describe('ensureJournalIgnored', () => {
     }
   });
 
+  it('counts a rule in a .gitignore higher up in the work tree', async () => {
+    await mkdir(join(dir, '.git'));
+    await mkdir(join(dir, 'examples'));
+    await writeFile(join(dir, '.gitignore'), 'node_modules/\n*.lock.journal\n');
+    await ensureJournalIgnored(join(dir, 'examples', 'quickstart.lock.journal'));
+    await expect(readFile(join(dir, 'examples', '.gitignore'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('writes nothing outside a git work tree', async () => {
     await ensureJournalIgnored(join(dir, 'shots.lock.journal'));
     await expect(readFile(join(dir, '.gitignore'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });

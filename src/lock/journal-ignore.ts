@@ -1,7 +1,7 @@
 /**
  * Keeps the lock journal out of git. apply adds one rule, `*.lock.journal`, to the
  * `.gitignore` beside the manifest, and only when the manifest is inside a git work tree and
- * no line of that file already ignores the journal.
+ * no `.gitignore` between the manifest and the top of the work tree already ignores it.
  *
  * Why this way: the journal sits beside the lock (DESIGN.md "Lockfile and journal"), not in
  * `.videogen/`, which ignores itself with its own `.gitignore` (src/plan/hash-cache.ts). A
@@ -20,10 +20,11 @@ export const JOURNAL_IGNORE_RULE = '*.lock.journal';
 /** Best effort: a `.gitignore` that cannot be written (a read-only checkout) never stops apply. */
 export async function ensureJournalIgnored(journalFile: string): Promise<void> {
   const dir = dirname(journalFile);
-  if (!(await insideGitWorkTree(dir))) return;
+  const top = await gitWorkTreeTop(dir);
+  if (top === undefined || (await ignoredAbove(dir, top, basename(journalFile)))) return;
   const file = join(dir, '.gitignore');
   const current = await readFile(file, 'utf8').catch(() => undefined);
-  if (current !== undefined && ignoresJournal(current, basename(journalFile))) return;
+  if (current !== undefined && ignoresJournal(current, basename(journalFile), true)) return;
   const separator = current === undefined || current === '' || current.endsWith('\n') ? '' : '\n';
   const addition = `${separator}# videogen: apply's journal, folded into the lock when apply ends\n${JOURNAL_IGNORE_RULE}\n`;
   try {
@@ -40,15 +41,30 @@ export async function ensureJournalIgnored(journalFile: string): Promise<void> {
   }
 }
 
-/** A line that already ignores the journal: our rule, `*.journal`, or its own name. */
-function ignoresJournal(gitignore: string, name: string): boolean {
-  const accepted = new Set([JOURNAL_IGNORE_RULE, `/${JOURNAL_IGNORE_RULE}`, '*.journal', '/*.journal', name, `/${name}`]);
+/**
+ * A line that already ignores the journal: our rule, `*.journal`, or its own name. A rule with
+ * a leading slash only counts in the manifest's own directory (`beside`).
+ */
+function ignoresJournal(gitignore: string, name: string, beside: boolean): boolean {
+  const anywhere = [JOURNAL_IGNORE_RULE, '*.journal', name];
+  const accepted = new Set(beside ? [...anywhere, ...anywhere.map((rule) => `/${rule}`)] : anywhere);
   return gitignore.split(/\r?\n/).some((line) => accepted.has(line.trim()));
 }
 
-async function insideGitWorkTree(start: string): Promise<boolean> {
+/** Whether a `.gitignore` above the manifest's directory, up to the work tree's top, ignores the journal. */
+async function ignoredAbove(dir: string, top: string, name: string): Promise<boolean> {
+  for (let current = dir; current !== top; ) {
+    current = dirname(current);
+    const gitignore = await readFile(join(current, '.gitignore'), 'utf8').catch(() => '');
+    if (ignoresJournal(gitignore, name, false)) return true;
+  }
+  return false;
+}
+
+/** The top of the git work tree holding `start`, or undefined outside one. */
+async function gitWorkTreeTop(start: string): Promise<string | undefined> {
   for (let dir = start; ; dir = dirname(dir)) {
-    if (await stat(join(dir, '.git')).then(() => true, () => false)) return true;
-    if (dirname(dir) === dir) return false;
+    if (await stat(join(dir, '.git')).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
