@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, timeCli } from './lib.mjs';
+import { BIN, openaiBenchManifest, timeCli } from './lib.mjs';
 
 const LATENCY = '1s';
 const LATENCY_MS = 1000;
@@ -16,7 +16,8 @@ export async function benchApplyScale({ shots, concurrency }) {
   const emulator = await startEmulatorProcess(['--latency', LATENCY, '--max-concurrent', String(concurrency * 2), '--seed', '1']);
   const dir = mkdtempSync(join(tmpdir(), `videogen-bench-apply-${shots}-`));
   try {
-    writeFileSync(join(dir, 'shots.yaml'), manifest(shots, concurrency, emulator.url));
+    // Poll settings of a user who knows the jobs take about 1 s; the emulator's hint decides after the first poll.
+    writeFileSync(join(dir, 'shots.yaml'), openaiBenchManifest({ url: emulator.url, shots, concurrency, poll: '{ initial: 1s, max: 5s }' }));
     const result = await timeCli(['apply', 'shots.yaml', '--yes', '--json', '--concurrency', String(concurrency)], {
       cwd: dir,
       env: { BENCH_API_KEY: 'bench-key' },
@@ -53,27 +54,6 @@ export async function benchApplyScale({ shots, concurrency }) {
     if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function manifest(shots, concurrency, url) {
-  const lines = [
-    'version: 1',
-    'output_dir: out',
-    'providers:',
-    '  bench:',
-    '    type: openai-videos',
-    `    base_url: ${url}/v1`,
-    '    api_key_env: BENCH_API_KEY',
-    `    concurrency: ${concurrency}`,
-    // What a user who knows the jobs take about 1 s would write; the emulator's poll hint decides after the first poll.
-    '    poll: { initial: 1s, max: 5s }',
-    'defaults:',
-    '  provider: bench',
-    '  model: sora-2',
-    'shots:',
-  ];
-  for (let i = 0; i < shots; i++) lines.push(`  - id: shot-${i}`, `    prompt: "Shot ${i}: a lighthouse at dusk, waves"`);
-  return `${lines.join('\n')}\n`;
 }
 
 function outputBytes(lockFile) {

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, timeCli, timeNode } from './lib.mjs';
+import { openaiBenchManifest, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 export const DOWNLOAD_DEFAULTS = { files: 8, bytes: 256 * MiB, smallBytes: 32 * MiB };
@@ -82,21 +82,8 @@ async function withEmulator(videoBytes, files, use) {
 async function applyRun(dir, emulator, files) {
   const runDir = mkdtempSync(join(dir, 'apply-'));
   try {
-    const lines = [
-      'version: 1',
-      'output_dir: out',
-      'providers:',
-      '  bench:',
-      '    type: openai-videos',
-      `    base_url: ${emulator.url}/v1`,
-      '    api_key_env: BENCH_API_KEY',
-      `    concurrency: ${files}`,
-      '    poll: { initial: 100ms, max: 1s }',
-      'defaults: { provider: bench, model: sora-2 }',
-      'shots:',
-    ];
-    for (let i = 0; i < files; i++) lines.push(`  - id: big-${i}`, `    prompt: "Big video ${i}"`);
-    writeFileSync(join(runDir, 'shots.yaml'), `${lines.join('\n')}\n`);
+    const manifest = openaiBenchManifest({ url: emulator.url, shots: files, concurrency: files, poll: '{ initial: 100ms, max: 1s }', id: (i) => `big-${i}`, prompt: (i) => `Big video ${i}` });
+    writeFileSync(join(runDir, 'shots.yaml'), manifest);
     const result = await timeCli(['apply', 'shots.yaml', '--yes', '--json', '--concurrency', String(files)], {
       cwd: runDir,
       env: { BENCH_API_KEY: KEY },

@@ -71,3 +71,25 @@ export function printTable(rows) {
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => String(row[i] ?? '').length)));
   for (const row of rows) console.log(row.map((cell, i) => String(cell ?? '').padEnd(widths[i])).join('  '));
 }
+
+/**
+ * A manifest of `shots` openai-videos shots against an emulator at `url` (one provider,
+ * `bench`, key in $BENCH_API_KEY), as the apply benchmarks write it.
+ */
+export function openaiBenchManifest({ url, shots, concurrency, poll, prompt = (i) => `Shot ${i}: a lighthouse at dusk, waves`, id = (i) => `shot-${i}` }) {
+  const lines = [
+    'version: 1',
+    'output_dir: out',
+    'providers:',
+    '  bench:',
+    '    type: openai-videos',
+    `    base_url: ${url}/v1`,
+    '    api_key_env: BENCH_API_KEY',
+    `    concurrency: ${concurrency}`,
+    `    poll: ${poll}`,
+    'defaults: { provider: bench, model: sora-2 }',
+    'shots:',
+  ];
+  for (let i = 0; i < shots; i++) lines.push(`  - id: ${id(i)}`, `    prompt: "${prompt(i)}"`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,16 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ensureJournalIgnored } from './journal-ignore.js';
+import { useScratch } from '../../test/helpers/scratch.js';
 
 describe('ensureJournalIgnored', () => {
+  const scratch = useScratch('videogen-ignore-');
   let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'videogen-ignore-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    dir = scratch.dir;
   });
 
   it('adds the rule to the .gitignore beside the manifest of a git work tree, once', async () => {

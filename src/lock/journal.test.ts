@@ -1,13 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
 import { JOURNAL_HEADER, journalFileFor, journalRecord, parseJournalText, replayJournal } from './journal.js';
 import { readLock } from './read.js';
 import type { Lock, LockEntry } from './types.js';
 import { writeLock } from './write.js';
 import { completedEntryFor, makeShot, submittedEntryFor } from '../../test/lock-helpers.js';
+import { useScratch } from '../../test/helpers/scratch.js';
 
 const submitted = (id: string): LockEntry => submittedEntryFor(makeShot(id), `job-${id}`);
 
@@ -75,12 +75,10 @@ describe('lock journal', () => {
   });
 
   describe('readLock', () => {
+    const scratch = useScratch('videogen-journal-');
     let dir: string;
-    beforeEach(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'videogen-journal-'));
-    });
-    afterEach(async () => {
-      await rm(dir, { recursive: true, force: true });
+    beforeEach(() => {
+      dir = scratch.dir;
     });
 
     it('replays the journal beside the lock, and a lock without one reads alone', async () => {

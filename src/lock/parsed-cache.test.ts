@@ -1,24 +1,22 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { lockDigest, readCachedLock, saveCachedLock } from './parsed-cache.js';
 import { readLock, readLockAndCache } from './read.js';
 import { serializeLock } from './serialize.js';
 import type { Lock } from './types.js';
 import { makeShot, submittedEntryFor } from '../../test/lock-helpers.js';
+import { useScratch } from '../../test/helpers/scratch.js';
 
 const lockOf = (...ids: string[]): Lock => ({ version: 1, shots: Object.fromEntries(ids.map((id) => [id, submittedEntryFor(makeShot(id))])) });
 
 describe('parsed lock cache', () => {
+  const scratch = useScratch('videogen-parsed-');
   let dir: string;
   let file: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'videogen-parsed-'));
+  beforeEach(() => {
+    dir = scratch.dir;
     file = join(dir, 'shots.lock.yaml');
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('is written once a command that parsed the lock succeeds, and used while the bytes are the same', async () => {
