@@ -25,13 +25,16 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** Absent for errors; warnings are printed but change nothing (a retired model, say). */
+  severity?: 'warning';
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
   const field = d.path ? ` ${d.path}:` : '';
   const hint = d.hint ? ` (${d.hint})` : '';
-  return `${where}: ${d.code}${field} ${d.message}${hint}`;
+  const level = d.severity === 'warning' ? 'warning ' : '';
+  return `${where}: ${level}${d.code}${field} ${d.message}${hint}`;
 }
 
 export class VideogenError extends Error {

@@ -7,8 +7,8 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
-import { createHeygenProvider } from '../src/providers/heygen.js';
-import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
+import { createHeygenProvider } from '../src/providers/heygen/client.js';
+import { createOpenAiVideosProvider } from '../src/providers/openai-videos/client.js';
 import { BAD_RESPONSE } from '../src/providers/response.js';
 import { providerConfig, shot } from './providers-helpers.js';
 

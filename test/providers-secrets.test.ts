@@ -19,7 +19,7 @@ const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
 const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
-const MODEL: Record<ProviderType, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -73,11 +73,11 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     const emu = await startEmulator({ latencyMs: 100, apiKey: 'the-key-the-emulator-wants' });
     const http = new HttpClient({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, capDelayMs: 5 } });
     try {
-      const provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type] }), { signal }), errors);
-      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type] }, { referenceImage: image }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
+      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
       const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
@@ -104,12 +104,12 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     // One try only, so the faults surface as errors instead of being retried away.
     const http = new HttpClient({ retryPolicy: { maxAttempts: 1 } });
     try {
-      const provider: Provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider: Provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-faults.png`);
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const s = shot(`f${i}`, { provider: type, model: MODEL[type] }, i % 3 === 0 ? { referenceImage: image } : {});
+        const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
         const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {

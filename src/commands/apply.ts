@@ -17,7 +17,7 @@ import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
-import { loadDotEnv, observeProjectOutputs } from './project.js';
+import { loadDotEnv, observeProjectOutputs, printWarnings } from './project.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
@@ -32,6 +32,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
   const selectors = selectorsFromFlags(flags);
   loadDotEnv(manifestPath, io.env);
   const manifest = await loadManifest(manifestPath);
+  printWarnings(manifest, io);
   const color = colorEnabled(io.stdout, io.env);
 
   const mutex = await acquireApplyMutex(manifest.lockFile);

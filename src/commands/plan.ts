@@ -1,5 +1,5 @@
 import type { CommandIO } from './options.js';
-import { loadProjectWithOutputs } from './project.js';
+import { loadProjectWithOutputs, printWarnings } from './project.js';
 import { planShots } from '../plan/plan.js';
 import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
@@ -41,6 +41,7 @@ export async function runPlan(
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
+  printWarnings(manifest, io);
   const plan = planShots(manifest.shots, lock, observed, selectors);
   refuseUnmatchedSelectors(plan);
   if (options.json) {

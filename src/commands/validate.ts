@@ -1,5 +1,5 @@
 import type { CommandIO } from './options.js';
-import { loadProject } from './project.js';
+import { loadProject, printWarnings } from './project.js';
 import { ExitCode } from '../errors.js';
 
 export async function runValidate(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
@@ -8,8 +8,10 @@ export async function runValidate(manifestPath: string, options: { json?: boolea
   const shots = manifest.shots.length;
   const locked = Object.keys(lock.shots).length;
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ valid: true, manifest: manifestPath, shots, providers: manifest.providers.size, locked })}\n`);
+    const warnings = manifest.warnings;
+    io.stdout.write(`${JSON.stringify({ valid: true, manifest: manifestPath, shots, providers: manifest.providers.size, locked, warnings })}\n`);
   } else {
+    printWarnings(manifest, io);
     io.stdout.write(`${manifestPath}: valid (${shots} shot${shots === 1 ? '' : 's'}, ${manifest.providers.size} provider${manifest.providers.size === 1 ? '' : 's'}, ${locked} in the lockfile)\n`);
   }
   return ExitCode.ok;

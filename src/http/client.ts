@@ -8,7 +8,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
-import { redact, scrubSecrets, secretsInHeaders } from './redact.js';
+import { redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
 import {
   DEFAULT_RETRY_POLICY,
   retryDelay,
@@ -90,7 +90,7 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     const clean = (text: string): string => this.redact(text);
     for (let attempt = 1; ; attempt++) {
       if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
@@ -137,7 +137,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
-    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries({ ...req.headers, ...req.auth })) headers[name.toLowerCase()] = value;
 
     const res = await undiciRequest(req.url, {
       dispatcher: this.agent,
@@ -198,7 +198,7 @@ export class HttpClient {
   }
 
   async download(req: DownloadRequest): Promise<DownloadedFile> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     return downloadFile(req, {
       dispatcher: this.agent,
       policy: this.policy,

@@ -13,9 +13,14 @@ export type RetryMode =
   | 'none';
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT';
   url: string;
   headers?: Record<string, string>;
+  /**
+   * The credential headers, whatever the API calls them (the provider module's auth
+   * scheme): sent with `headers`, their values redacted from every message.
+   */
+  auth?: Record<string, string>;
   /** A JSON value (sent as application/json) or a FormData (multipart). */
   json?: unknown;
   form?: FormData;
@@ -43,6 +48,8 @@ export interface HttpResponse<T = unknown> {
 export interface DownloadRequest {
   url: string;
   headers?: Record<string, string>;
+  /** Credential headers: sent to the URL's own origin only, never after a redirect to another. */
+  auth?: Record<string, string>;
   /** Final path; bytes go to `<dest>.part` first and are renamed only when verified. */
   dest: string;
   maxBytes: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ManifestSchema } from './schema.js';
+import { manifestSchema } from './schema.js';
 
 type JsonSchema = { [key: string]: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: JsonSchema; description?: string };
 
@@ -18,7 +18,7 @@ function properties(schema: JsonSchema, at = '$'): Array<[string, JsonSchema]> {
 }
 
 describe('ManifestSchema as JSON Schema', () => {
-  const json = z.toJSONSchema(ManifestSchema) as JsonSchema;
+  const json = z.toJSONSchema(manifestSchema()) as JsonSchema;
 
   it('describes every field', () => {
     const all = properties(json);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { VideogenError } from '../errors.js';
-import { HttpError } from '../http/errors.js';
-import type { HttpRequest } from '../http/types.js';
-import { openAiSizeFor } from '../manifest/capabilities.js';
-import type { ReferenceFormat, Shot } from '../manifest/types.js';
-import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from './images.js';
-import { findSubmittedVideo } from './openai-reconcile.js';
-import { parseAnswer, positiveIntHeader, progressFrom } from './response.js';
-import type { Provider, ProviderFactory, PollResult } from './types.js';
+import { VideogenError } from '../../errors.js';
+import { HttpError } from '../../http/errors.js';
+import type { HttpRequest } from '../../http/types.js';
+import type { Shot } from '../../manifest/types.js';
+import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
+import { authHeaders } from '../module.js';
+import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
+import type { Provider, ProviderFactory, PollResult } from '../types.js';
+import { openAiSizeFor, openAiVideosModule, referenceFormatOf, type ReferenceFormat } from './index.js';
+import { findSubmittedVideo } from './reconcile.js';
 
 /**
  * Any OpenAI-compatible `/v1/videos` endpoint (OpenAI, Huixingyun, other resellers): see
@@ -99,7 +100,7 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
   const { http, apiKey } = deps;
   http.addSecret(apiKey);
   const secrets = [apiKey];
-  const authHeaders = { Authorization: `Bearer ${apiKey}` };
+  const auth = authHeaders(openAiVideosModule.auth, apiKey);
   const videoUrl = (id: string): string => `${config.baseUrl}/videos/${encodeURIComponent(id)}`;
 
   function pollResultFrom(body: unknown, headers: Record<string, string>, jobId: string, purpose: string): PollResult {
@@ -143,12 +144,12 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
           hint: 'remove tail_image or use a heygen provider',
         });
       }
-      const body = await createBody(shot, config.referenceFormat);
+      const body = await createBody(shot, referenceFormatOf(config));
       const purpose = `submit ${shot.id}`;
       const request: HttpRequest = {
         method: 'POST',
         url: `${config.baseUrl}/videos`,
-        headers: authHeaders,
+        auth,
         retry: 'submit',
         signal: ctx.signal,
         ...(ctx.retryWaitSignal ? { retryWaitSignal: ctx.retryWaitSignal } : {}),
@@ -166,7 +167,7 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
         const response = await http.request<unknown>({
           method: 'GET',
           url: videoUrl(jobId),
-          headers: authHeaders,
+          auth,
           retry: 'idempotent',
           signal: ctx.signal,
           purpose,
@@ -188,7 +189,7 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
         ...(typeof fields.size === 'string' ? { size: fields.size } : {}),
         ...(typeof fields.seconds === 'string' ? { seconds: fields.seconds } : {}),
       };
-      return findSubmittedVideo(http, config, authHeaders, expected, shot, since, claimed, ctx);
+      return findSubmittedVideo(http, config, auth, expected, shot, since, claimed, ctx);
     },
 
     async download(job, dest, ctx) {
@@ -196,7 +197,7 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
         url: job.url,
         // The content URL is on the provider's own host, which needs the key; any other
         // host (a job recorded elsewhere, say) never sees it.
-        headers: sameOrigin(job.url, config.baseUrl) ? authHeaders : {},
+        ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
         dest,
         maxBytes: ctx.maxBytes,
         timeoutMs: config.downloadTimeoutMs,

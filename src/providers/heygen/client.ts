@@ -1,19 +1,18 @@
 import { z } from 'zod';
-import { VideogenError } from '../errors.js';
-import { HttpError } from '../http/errors.js';
-import type { LockRemote } from '../lock/types.js';
-import type { ImageSource, Shot } from '../manifest/types.js';
-import { imageBlob, readLocalImage } from './images.js';
-import { badResponse, parseAnswer, progressFrom } from './response.js';
-import type { CallContext, Provider, ProviderFactory, PollResult } from './types.js';
+import { VideogenError } from '../../errors.js';
+import { HttpError } from '../../http/errors.js';
+import type { LockRemote } from '../../lock/types.js';
+import type { ImageSource, Shot } from '../../manifest/types.js';
+import { imageBlob, readLocalImage } from '../images.js';
+import { authHeaders } from '../module.js';
+import { badResponse, parseAnswer, progressFrom } from '../response.js';
+import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
+import { HEYGEN_MAX_IMAGE_BYTES, heygenModule } from './index.js';
 
 /**
  * HeyGen's workflow API (`GenerateVideoNode`): see reference/README.md. Submit a workflow
  * execution, poll it, download the temporary video URL it hands back.
  */
-
-/** HeyGen rejects larger assets; failing before the upload says why. */
-const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 
 // Unknown keys are ignored and optional fields that come back in an unexpected shape are
 // treated as absent (`.catch`), so only a missing essential (an id, a status) is an error.
@@ -48,13 +47,13 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
   const { http, apiKey } = deps;
   http.addSecret(apiKey);
   const secrets = [apiKey];
-  const authHeaders = { 'X-Api-Key': apiKey };
+  const auth = authHeaders(heygenModule.auth, apiKey);
   /** Keyed by the image's sha256, so shots sharing an image upload it once even when submitted concurrently. */
   const uploads = new Map<string, Promise<string>>();
 
   async function uploadAsset(image: Extract<ImageSource, { kind: 'file' }>, shotId: string, ctx: CallContext): Promise<string> {
     const local = await readLocalImage(image);
-    if (local.bytes.length > MAX_ASSET_BYTES) {
+    if (local.bytes.length > HEYGEN_MAX_IMAGE_BYTES) {
       throw new VideogenError('VIDEOGEN_IMAGE_TOO_LARGE', `image ${image.path} is larger than HeyGen's 32 MB limit`, {
         hint: 'resize or recompress it',
       });
@@ -65,7 +64,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
     const response = await http.request<unknown>({
       method: 'POST',
       url: `${config.baseUrl}/v3/assets`,
-      headers: authHeaders,
+      auth,
       form,
       // An asset upload creates nothing billable, so repeating it after an ambiguous
       // failure costs at most a duplicate asset: safe to retry like a GET.
@@ -167,7 +166,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
       const response = await http.request<unknown>({
         method: 'POST',
         url: `${config.baseUrl}/v1/workflows/executions`,
-        headers: authHeaders,
+        auth,
         json: { workflow_type: 'GenerateVideoNode', input },
         retry: 'submit',
         signal: ctx.signal,
@@ -183,7 +182,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
       const response = await http.request<unknown>({
         method: 'GET',
         url: `${config.baseUrl}/v1/workflows/executions/${encodeURIComponent(jobId)}`,
-        headers: authHeaders,
+        auth,
         retry: 'idempotent',
         signal: ctx.signal,
         purpose,
@@ -197,7 +196,6 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
       return http.download({
         url: job.url,
         // The temporary URL is pre-signed and usually on another host: never send it the key.
-        headers: {},
         dest,
         maxBytes: ctx.maxBytes,
         timeoutMs: config.downloadTimeoutMs,

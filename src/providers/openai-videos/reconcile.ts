@@ -11,9 +11,9 @@
  * video as this one's, so then the answer is `unknown` and the caller decides.
  */
 import { z } from 'zod';
-import type { HttpClient } from '../http/client.js';
-import type { ProviderConfig, Shot } from '../manifest/types.js';
-import type { CallContext, FindAnswer } from './types.js';
+import type { HttpClient } from '../../http/client.js';
+import type { ProviderConfig, Shot } from '../../manifest/types.js';
+import type { CallContext, FindAnswer } from '../types.js';
 
 /** Servers' clocks are not ours; a job may look this much older than our intent. */
 const CLOCK_SKEW_SECONDS = 300;
@@ -44,7 +44,7 @@ export interface ExpectedVideo {
 export async function findSubmittedVideo(
   http: HttpClient,
   config: ProviderConfig,
-  headers: Record<string, string>,
+  auth: Record<string, string>,
   expected: ExpectedVideo,
   shot: Shot,
   since: string,
@@ -61,7 +61,7 @@ export async function findSubmittedVideo(
     const response = await http.request<unknown>({
       method: 'GET',
       url: `${config.baseUrl}/videos?${query}`,
-      headers,
+      auth,
       retry: 'idempotent',
       signal: ctx.signal,
       purpose: `look for the interrupted submission of ${shot.id}`,
