@@ -73,7 +73,7 @@ describe('stats and reset', () => {
     }
     // Recompute from the ids (which carry creation time and latency): at each creation,
     // how many of the jobs created so far were still running.
-    const facts = ids.map((id) => decodeJobId(id, 'openai')!);
+    const facts = ids.map((id) => decodeJobId(id, { api: 'openai', prefix: 'video_' })!);
     const expected = Math.max(
       ...facts.map((job, i) => facts.slice(0, i + 1).filter((other) => other.createdAt + other.latencyMs > job.createdAt || other === job).length),
     );

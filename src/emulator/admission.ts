@@ -1,4 +1,3 @@
-import type { JobApi } from './job-id.js';
 import type { RouteContext } from './router.js';
 
 /**
@@ -6,7 +5,7 @@ import type { RouteContext } from './router.js';
  * happen to be equal (say, the dummy key of an emulated quickstart) are still two
  * accounts with a limit each, as they would be at two real providers.
  */
-export function accountOf(ctx: RouteContext, api: JobApi): string {
+export function accountOf(ctx: RouteContext, api: string): string {
   return `${api}:${ctx.apiKey}`;
 }
 
@@ -15,7 +14,7 @@ export function accountOf(ctx: RouteContext, api: JobApi): string {
  * (HeyGen: 10 on pay-as-you-go) and refuse the excess with a 429, creating nothing.
  * When refused, Retry-After says when the caller's next job ends, at least 1 s.
  */
-export function admitJob(ctx: RouteContext, api: JobApi): { ok: true } | { ok: false; retryAfterSeconds: number } {
+export function admitJob(ctx: RouteContext, api: string): { ok: true } | { ok: false; retryAfterSeconds: number } {
   const { jobs, options, stats } = ctx.env;
   const account = accountOf(ctx, api);
   if (jobs.inFlightFor(account, ctx.now) < options.maxConcurrent) return { ok: true };

@@ -1,8 +1,8 @@
-import { sniffImageMime } from '../util/image-type.js';
+import { sniffImageMime } from '../../util/image-type.js';
+import type { EmulatorResponse } from '../http-io.js';
+import { VIDEO_SECONDS, VIDEO_SIZES, isVideoSeconds, isVideoSize, type VideoSeconds, type VideoSize } from '../ratios.js';
+import type { RequestFields } from './body.js';
 import { openaiInvalid } from './errors.js';
-import type { EmulatorResponse } from './http-io.js';
-import type { RequestFields } from './openai-body.js';
-import { VIDEO_SECONDS, VIDEO_SIZES, isVideoSeconds, isVideoSize, type VideoSeconds, type VideoSize } from './ratios.js';
 
 /**
  * Validation of `POST /videos` as the real service does it (see

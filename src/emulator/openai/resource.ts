@@ -1,4 +1,4 @@
-import { jobStatusAt, type JobRecord, type JobStatus } from './jobs.js';
+import { jobStatusAt, type JobRecord, type JobStatus } from '../jobs.js';
 
 /** How long OpenAI keeps a finished video downloadable. */
 export const CONTENT_TTL_SECONDS = 3600;

@@ -1,14 +1,15 @@
-import { accountOf, admitJob, drawJobFate } from './admission.js';
-import { openaiError, openaiInvalid } from './errors.js';
-import { jsonResponse, type EmulatorResponse } from './http-io.js';
-import { decodeJobId } from './job-id.js';
-import { jobStatusAt, type JobRecord } from './jobs.js';
-import { emulatorVideoFor, previewImageFor } from './mp4.js';
-import { readOpenAiFields } from './openai-body.js';
-import { contentExpired, videoResource, videoStatus } from './openai-resource.js';
-import { checkPrompt, validateCreateVideo } from './openai-validation.js';
-import { nearestAspectRatio, type VideoSeconds, type VideoSize } from './ratios.js';
-import type { Route, RouteContext } from './router.js';
+import { accountOf, admitJob, drawJobFate } from '../admission.js';
+import { jsonResponse, type EmulatorResponse } from '../http-io.js';
+import { decodeJobId, type JobKind } from '../job-id.js';
+import { jobStatusAt, type JobRecord } from '../jobs.js';
+import { previewImageFor } from '../mp4.js';
+import { nearestAspectRatio, type VideoSeconds, type VideoSize } from '../ratios.js';
+import type { EmulatedApi, Route, RouteContext } from '../router.js';
+import { videoResponse } from '../storage/api.js';
+import { readOpenAiFields } from './body.js';
+import { openaiError, openaiErrors, openaiInvalid, openaiRequestId } from './errors.js';
+import { contentExpired, videoResource, videoStatus } from './resource.js';
+import { checkPrompt, validateCreateVideo } from './validation.js';
 
 /** The OpenAI Videos API (and its resellers' dialects) under /v1. Auth: Bearer. */
 
@@ -16,16 +17,26 @@ const POLL_AFTER_MIN_MS = 100;
 const POLL_AFTER_MAX_MS = 2000;
 const DEFAULT_LIST_LIMIT = 20;
 
-const openai = { dialect: 'openai', auth: 'bearer', faults: 'api' } as const;
+export const OPENAI_JOBS: JobKind = { api: 'openai', prefix: 'video_' };
 
-export const openaiRoutes: Route[] = [
-  { ...openai, method: 'POST', pattern: '/v1/videos', creates: true, handle: createVideo },
-  { ...openai, method: 'GET', pattern: '/v1/videos', handle: listVideos },
-  { ...openai, method: 'GET', pattern: '/v1/videos/:id', handle: retrieveVideo },
-  { ...openai, method: 'DELETE', pattern: '/v1/videos/:id', handle: deleteVideo },
-  { ...openai, method: 'GET', pattern: '/v1/videos/:id/content', handle: videoContent },
-  { ...openai, method: 'POST', pattern: '/v1/videos/:id/remix', creates: true, handle: remixVideo },
+const routes: Route[] = [
+  { method: 'POST', pattern: '/v1/videos', faults: 'api', creates: true, handle: createVideo },
+  { method: 'GET', pattern: '/v1/videos', faults: 'api', handle: listVideos },
+  { method: 'GET', pattern: '/v1/videos/:id', faults: 'api', handle: retrieveVideo },
+  { method: 'DELETE', pattern: '/v1/videos/:id', faults: 'api', handle: deleteVideo },
+  { method: 'GET', pattern: '/v1/videos/:id/content', faults: 'api', handle: videoContent },
+  { method: 'POST', pattern: '/v1/videos/:id/remix', faults: 'api', creates: true, handle: remixVideo },
 ];
+
+export const openaiApi: EmulatedApi = {
+  name: 'openai',
+  jobs: OPENAI_JOBS,
+  pathPrefix: '/v1/videos',
+  key: { header: 'authorization', scheme: 'Bearer' },
+  errors: openaiErrors,
+  requestId: openaiRequestId,
+  routes,
+};
 
 async function createVideo(ctx: RouteContext): Promise<EmulatorResponse> {
   const read = await readOpenAiFields(ctx);
@@ -59,7 +70,7 @@ function startJob(
   ctx: RouteContext,
   spec: { prompt: string; model: string; seconds: VideoSeconds; size: VideoSize; remixedFrom?: string },
 ): EmulatorResponse {
-  const admission = admitJob(ctx, 'openai');
+  const admission = admitJob(ctx, OPENAI_JOBS.api);
   if (!admission.ok) {
     return openaiError(
       429,
@@ -69,10 +80,10 @@ function startJob(
   }
   const job = ctx.env.jobs.create(
     {
-      api: 'openai',
+      kind: OPENAI_JOBS,
       ...drawJobFate(ctx),
       aspectRatio: nearestAspectRatio(spec.size),
-      ownerKey: accountOf(ctx, 'openai'),
+      ownerKey: accountOf(ctx, OPENAI_JOBS.api),
       ...spec,
     },
     ctx.now,
@@ -131,13 +142,7 @@ function videoContent(ctx: RouteContext): EmulatorResponse {
     const image = previewImageFor(job.facts.aspectRatio, variant);
     return { status: 200, headers: { 'content-type': image.contentType }, body: image.bytes };
   }
-  const video = emulatorVideoFor(job.facts.aspectRatio, job.id, ctx.env.options.videoBytes);
-  return {
-    status: 200,
-    headers: { 'content-type': 'video/mp4' },
-    body: { size: video.size, open: () => video.stream() },
-    video: true,
-  };
+  return videoResponse(ctx.env, job.id, job.facts.aspectRatio);
 }
 
 function listVideos(ctx: RouteContext): EmulatorResponse {
@@ -151,13 +156,13 @@ function listVideos(ctx: RouteContext): EmulatorResponse {
   if (order !== 'asc' && order !== 'desc') {
     return openaiInvalid(`Invalid value: '${order}'. Supported values are: 'asc' and 'desc'.`, 'order', 'invalid_value');
   }
-  const sorted = ctx.env.jobs.list('openai', accountOf(ctx, 'openai')).sort(order === 'asc' ? byCreation : (a, b) => byCreation(b, a));
+  const sorted = ctx.env.jobs.list(OPENAI_JOBS.api, accountOf(ctx, OPENAI_JOBS.api)).sort(order === 'asc' ? byCreation : (a, b) => byCreation(b, a));
 
   let start = 0;
   const after = query.get('after');
   if (after !== null) {
     // The cursor is compared by position, so it works even for an id this process never saw.
-    const facts = decodeJobId(after, 'openai');
+    const facts = decodeJobId(after, OPENAI_JOBS);
     if (!facts) return openaiInvalid(`Invalid 'after': '${after}' is not a video id.`, 'after', 'invalid_value');
     const cursor = { id: after, facts };
     start = sorted.findIndex((job) => (order === 'asc' ? byCreation(job, cursor) : byCreation(cursor, job)) > 0);
@@ -179,7 +184,7 @@ function byCreation(a: Pick<JobRecord, 'id' | 'facts'>, b: Pick<JobRecord, 'id' 
 }
 
 function findVideo(ctx: RouteContext): JobRecord | undefined {
-  return ctx.env.jobs.find(ctx.params.id ?? '', 'openai');
+  return ctx.env.jobs.find(ctx.params.id ?? '', OPENAI_JOBS);
 }
 
 function notFound(ctx: RouteContext): EmulatorResponse {

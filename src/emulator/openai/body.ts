@@ -1,6 +1,6 @@
+import { readBody, type EmulatorResponse } from '../http-io.js';
+import type { RouteContext } from '../router.js';
 import { openaiInvalid } from './errors.js';
-import { readBody, type EmulatorResponse } from './http-io.js';
-import type { RouteContext } from './router.js';
 
 /**
  * A create request's fields, from JSON or from a form. Form values are strings or

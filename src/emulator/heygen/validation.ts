@@ -6,7 +6,7 @@
  */
 
 // The server's own copy of the documented list, kept apart from the client's
-// (manifest/capabilities.ts) on purpose: a stand-in that shares the client's assumptions
+// (providers/heygen/index.ts) on purpose: a stand-in that shares the client's assumptions
 // cannot catch them being wrong.
 export const HEYGEN_MODELS = [
   'veo_3_1',
