@@ -129,6 +129,14 @@ export interface ProviderModule {
   readonly models: readonly ModelInfo[];
   /** Image types the API takes for local reference images. */
   readonly imageTypes: readonly ImageMime[];
+  /**
+   * The API takes an idempotency key on submissions (HeyGen v3): the executor derives one per
+   * shot and attempt, records it with the intent before the POST, passes it as
+   * CallContext.idempotencyKey, and after a crash replays it within `windowMs` instead of
+   * risking a second job. Without it, a submission whose answer was lost is found again only
+   * through Provider.findSubmitted, else resubmitted with a "may bill twice" warning.
+   */
+  readonly idempotency?: { windowMs: number };
   /** The largest local image an entry can send, and why (for the message), or undefined when none is documented. */
   imageLimit(config: ProviderConfig): { bytes: number; why: string; hint: string } | undefined;
   /** The API itself is switched off at this endpoint (HeyGen v1 at api.heygen.com): a warning. */

@@ -70,11 +70,17 @@ export interface PollResult {
   remote?: LockRemote;
   /** The provider asked for this delay before the next poll (openai-poll-after-ms). */
   pollAfterMs?: number;
+  /** What the provider says the job cost, in USD (OpenRouter's usage.cost): recorded as cost.reported. */
+  reportedCost?: number;
 }
 
 export interface CompletedJob {
   jobId: string;
-  /** Where the bytes are; for HeyGen a temporary URL on another host (never sent the key). */
+  /**
+   * Where the bytes are; for HeyGen a temporary URL on another host (never sent the key).
+   * A module whose API returns the video inline (Vertex's base64) keeps what its download()
+   * needs in `remote` or its own closure and may leave this empty.
+   */
   url: string;
   remote?: LockRemote;
 }
