@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   latencyMs?: number | [number, number];
   /** Share of jobs that end `failed` (decided at creation), 0..1. */
   failRate?: number;
+  /** Share of jobs refused by content moderation, reported as the API reports such refusals (decided at creation), 0..1. */
+  moderationRate?: number;
   /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
   rateLimitRate?: number;
   /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
@@ -20,6 +22,12 @@ export interface EmulatorOptions {
   maxConcurrent?: number;
   /** Lifetime of HeyGen's temporary video URLs; default 10 minutes. */
   urlTtlMs?: number;
+  /**
+   * How long HeyGen v3's `POST /v3/models/videos` takes to answer once it has created the
+   * job (default 0): meanwhile a repeat with the same Idempotency-Key is answered 409
+   * `request_in_progress`, and a client killed then has a job it never heard of.
+   */
+  createDelayMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
   /** Makes every random decision (faults, failures, latencies) reproducible. */
@@ -34,12 +42,14 @@ export interface ResolvedEmulatorOptions {
   port: number;
   latencyMs: [number, number];
   failRate: number;
+  moderationRate: number;
   rateLimitRate: number;
   errorRate: number;
   dropRate: number;
   truncateRate: number;
   maxConcurrent: number;
   urlTtlMs: number;
+  createDelayMs: number;
   apiKey: string | undefined;
   seed: number | undefined;
   videoBytes: number;
@@ -69,6 +79,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   const urlTtlMs = options.urlTtlMs ?? EMULATOR_DEFAULTS.urlTtlMs;
   requireNonNegative('urlTtlMs', urlTtlMs);
+  const createDelayMs = options.createDelayMs ?? 0;
+  requireNonNegative('createDelayMs', createDelayMs);
   const videoBytes = options.videoBytes ?? 0;
   requireNonNegative('videoBytes', videoBytes);
   if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
@@ -79,12 +91,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     port,
     latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
     failRate: rate('failRate', options.failRate),
+    moderationRate: rate('moderationRate', options.moderationRate),
     rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
     errorRate: rate('errorRate', options.errorRate),
     dropRate: rate('dropRate', options.dropRate),
     truncateRate: rate('truncateRate', options.truncateRate),
     maxConcurrent,
     urlTtlMs,
+    createDelayMs: Math.round(createDelayMs),
     apiKey: options.apiKey,
     seed: options.seed,
     videoBytes: Math.floor(videoBytes),
