@@ -116,7 +116,8 @@ async function execute(
     await lockWriter.flush();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
-    return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one.
+    return summary.failed > 0 || summary.skipped > 0 ? ExitCode.failure : ExitCode.ok;
   } finally {
     await reporter.close?.();
     interrupts.dispose();

@@ -85,6 +85,11 @@ function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutp
   }
   if (entry.state === 'failed') {
     const code = entry.error?.code ? ` (${entry.error.code})` : '';
+    // Asking again for what the provider's content policy refused gets the same refusal (and
+    // some providers bill it): only a changed spec, or --replace naming the shot, tries again.
+    if (entry.error?.class === 'moderation') {
+      return { ...base, action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` };
+    }
     return { ...base, action: 'retry', reason: `last attempt failed${code}` };
   }
 

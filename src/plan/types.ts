@@ -35,6 +35,8 @@ export interface PlanAction {
   job_id?: string;
   /** Provider entry name; absent for orphans. */
   provider?: string;
+  /** A keep that is not a success: the last attempt was refused by the content policy and is not retried. */
+  held?: 'moderation';
 }
 
 export interface PlanSummary {
