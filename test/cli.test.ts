@@ -32,9 +32,6 @@ describe('videogen CLI', () => {
     expect(unknown.code).toBe(3);
     const badConcurrency = await runCli(['apply', 'examples/quickstart.yaml', '--concurrency', 'zero']);
     expect(badConcurrency.code).toBe(3);
-    const conflict = await runCli(['plan', 'examples/quickstart.yaml', '--force', '--replace', 'coastal-city']);
-    expect(conflict.code).toBe(3);
-    expect(conflict.stderr).toContain('VIDEOGEN_USAGE');
     const noMatch = await runCli(['plan', 'examples/quickstart.yaml', '--only', 'no-such-shot']);
     expect(noMatch.code).toBe(3);
     const missing = await runCli(['validate', 'does-not-exist.yaml']);

@@ -631,7 +631,6 @@ const lockCases: HostileCase[] = [
 
 // --- command-line arguments ---
 const cliCases: HostileCase[] = [
-  usageCase('--force with --replace', ['plan', '--json', '--force', '--replace', 'a'], /--force and --replace/),
   usageCase('--concurrency 0', ['apply', '--yes', '--json', '--concurrency', '0'], /at least 1/),
   usageCase('--concurrency abc', ['apply', '--yes', '--json', '--concurrency', 'abc'], /at least 1/),
   usageCase('--concurrency -1', ['apply', '--yes', '--json', '--concurrency=-1'], /at least 1/),

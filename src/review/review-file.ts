@@ -147,6 +147,11 @@ export function verdictsBySha(review: Review): Map<string, Verdict> {
   return new Map(Object.entries(review.verdicts).map(([sha, record]) => [sha, record.verdict]));
 }
 
+/** The verdicts of the review file beside a lock, for `plan` and `apply`. */
+export async function readVerdicts(lockFile: string): Promise<Map<string, Verdict>> {
+  return verdictsBySha(await readReview(reviewFileFor(lockFile)));
+}
+
 function diagnostic(file: string, code: string, line: number, col: number, path: PathSegment[], message: string, hint?: string): Diagnostic {
   return {
     code,
