@@ -139,7 +139,15 @@
     var ratio = aspectRatio(card);
     if (ratio) frame.style.aspectRatio = ratio;
     if (url) {
+      // Shown until the first frame arrives: a video further down loads when scrolled to.
+      var waiting = frame.appendChild(el('span', 'no-video', 'loads when scrolled into view'));
       var video = el('video');
+      video.addEventListener('loadeddata', function () {
+        waiting.remove();
+      });
+      video.addEventListener('error', function () {
+        waiting.textContent = 'this video cannot be played here';
+      });
       video.muted = true;
       video.loop = true;
       video.playsInline = true;

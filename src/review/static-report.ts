@@ -3,6 +3,7 @@
  * artifacts. Style, script and data are inline; videos are linked relative to the HTML file's
  * own folder, so the report plays wherever it travels together with the outputs.
  */
+import { mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { renderPage } from './page.js';
@@ -17,6 +18,8 @@ export async function writeStaticReport(htmlFile: string, snapshot: SheetSnapsho
       return media ? relativeUrl(dirname(target), media.file) : undefined;
     },
   });
+  // CI writes reports into artifact folders that may not exist yet.
+  await mkdir(dirname(target), { recursive: true });
   await writeFileAtomic(target, html);
 }
 
