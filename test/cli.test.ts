@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { createWorkspace } from './helpers/workspace.js';
 import { lockJsonSchema, manifestJsonSchema, serializeSchema } from '../src/schemas.js';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'emulate', 'schema', 'init'];
+const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'review', 'emulate', 'schema', 'init'];
 
 describe('videogen CLI', () => {
   it('prints help for the program and every command, exit 0', async () => {
@@ -40,7 +40,7 @@ describe('videogen CLI', () => {
   });
 
   it('validates every example', async () => {
-    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.'));
+    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.') && !file.includes('.review.'));
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const example of examples) {
       const result = await runCli(['validate', `examples/${example}`]);
