@@ -89,6 +89,8 @@ describe.skipIf(skipWithoutChromium())('videogen review in Chromium', () => {
     expect(first).toContain('$0.50 reported · $0.48 estimated');
     expect(first).toContain('even');
     expect(await card('shot-001').innerText()).toContain('cost unknown');
+    await card('shot-000').locator('.spec summary').click();
+    expect(JSON.parse(await card('shot-000').locator('.spec pre').innerText())).toMatchObject({ provider: 'heygen', model: 'veo_3_1', aspect_ratio: '9:16' });
     expect(await page.locator('#counts').innerText()).toContain('6 shots · 0 approved · 0 rejected · 6 to review');
     await videosPlayable(page, '.card[data-id="shot-000"] video');
     expect(pageErrors).toEqual([]);

@@ -99,10 +99,15 @@
     }
     root.appendChild(takes);
 
-    var prompt = el('p', 'prompt', card.prompt);
-    prompt.title = card.prompt;
+    var prompt = el('p', 'prompt', card.spec.prompt);
+    prompt.title = card.spec.prompt;
     root.appendChild(prompt);
     root.appendChild(meta(card));
+    // Everything that made this video (options, seed, reference image hash, take, …).
+    var spec = el('details', 'spec');
+    spec.appendChild(el('summary', '', 'spec'));
+    spec.appendChild(el('pre', '', JSON.stringify(card.spec, null, 2)));
+    root.appendChild(spec);
     if (card.error) root.appendChild(el('p', 'error', card.error.code + ': ' + card.error.message));
     if (card.tags.length > 0) {
       var tags = el('ul', 'tags');
@@ -163,12 +168,13 @@
   }
 
   function aspectRatio(card) {
-    var match = /^(\d+)[:x](\d+)$/.exec(card.size || card.aspect_ratio || '');
+    var match = /^(\d+)[:x](\d+)$/.exec(String(card.spec.size || card.spec.aspect_ratio || ''));
     return match ? match[1] + ' / ' + match[2] : '';
   }
 
   function meta(card) {
-    var parts = [card.provider, card.type, card.model, card.aspect_ratio || card.size, card.duration ? card.duration + ' s' : '']
+    var spec = card.spec;
+    var parts = [card.provider, spec.provider, spec.model, spec.aspect_ratio || spec.size, spec.duration ? spec.duration + ' s' : '']
       .filter(Boolean)
       .join(' · ');
     var line = el('p', 'meta', parts + ' · ');

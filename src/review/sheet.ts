@@ -19,14 +19,9 @@ export interface SheetCard {
   current: boolean;
   output: OutputStatus;
   /** From the lock entry when there is one (what made the video), else from the manifest. */
-  prompt: string;
-  /** Provider entry name (`oa`), type (`openai-videos`) and model. */
+  spec: Spec;
+  /** Provider entry name (`oa`); the type is `spec.provider`. */
   provider?: string;
-  type: string;
-  model: string;
-  aspect_ratio?: string;
-  size?: string;
-  duration?: number;
   tags: string[];
   cost?: LockCost;
   error?: { code: string; message: string };
@@ -72,11 +67,8 @@ export async function buildContactSheet(inputs: SheetInputs): Promise<{ sheet: C
         state: row.state,
         current: row.current,
         output: row.output,
-        prompt: spec.prompt,
+        spec,
         ...(provider ? { provider } : {}),
-        type: spec.provider,
-        model: spec.model,
-        ...pick(spec, ['aspect_ratio', 'size', 'duration']),
         tags: shot?.tags ?? [],
         ...(entry?.cost ? { cost: entry.cost } : {}),
         ...(row.error ? { error: row.error } : {}),
@@ -128,10 +120,4 @@ async function previousOutput(
     return { media: { sha256: sha, file, root: cacheRoot(manifestDir), bytes: size }, verdict };
   }
   return undefined;
-}
-
-function pick<K extends keyof Spec>(spec: Spec, keys: readonly K[]): Partial<Pick<Spec, K>> {
-  const out: Partial<Pick<Spec, K>> = {};
-  for (const key of keys) if (spec[key] !== undefined) out[key] = spec[key];
-  return out;
 }
