@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
-import { collect, parsePositiveInt } from './commands/options.js';
+import { collect, parsePort, parsePositiveInt } from './commands/options.js';
 
 const DEFAULT_MANIFEST = 'shots.yaml';
 
@@ -82,6 +82,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (manifest: string, options) => {
       const { runPrune } = await import('./commands/prune.js');
       setExitCode(await runPrune(manifest, options, io()));
+    });
+
+  program
+    .command('review')
+    .description('serve a contact sheet of every shot on 127.0.0.1 to approve or reject outputs (until Ctrl-C), or write a static page')
+    .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+    .option('--port <n>', 'port to listen on (default: any free port)', parsePort)
+    .option('--static <file>', 'write a self-contained read-only page to this .html file instead, and exit')
+    .action(async (manifest: string, options) => {
+      const { runReview } = await import('./commands/review.js');
+      setExitCode(await runReview(manifest, options, io()));
     });
 
   program
