@@ -32,7 +32,7 @@ describe('a provider out of credit', () => {
   it.each([
     ['heygen', 'HTTP 402 insufficient_credit'],
     ['openai-videos', 'HTTP 429 insufficient_quota, which is not a rate limit to wait out'],
-  ] as const)('on %s (%s): stops submitting to it at once, says so once, and leaves the rest for the next apply', async (type) => {
+  ] as const)('on %s (%s): stops submitting to it at once, says so once, and leaves the rest for the next apply', async (type, _answer) => {
     const { emulator, ws } = await campaign({ latencyMs: 100, creditLimit: 2 }, { shots: 6, types: [type], concurrency: 1 });
     const result = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(result.code, result.stderr).toBe(1);
