@@ -96,6 +96,7 @@ describe('resolveEmulatorOptions', () => {
       truncateRate: 0,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      contentTtlMs: 3_600_000,
       createDelayMs: 0,
       apiKey: undefined,
       seed: undefined,

@@ -90,6 +90,7 @@ async function create(ctx: RouteContext, bytes: Buffer): Promise<EmulatorRespons
 
   const admission = admitJob(ctx, HEYGEN_V3_JOBS.api);
   if (!admission.ok) {
+    if (admission.outOfCredit) return admission.outOfCredit;
     return heygenError(429, 'rate_limit_exceeded', 'Too many videos in progress; wait for one to finish.', {
       headers: { 'retry-after': String(admission.retryAfterSeconds) },
     });
@@ -102,17 +103,14 @@ async function create(ctx: RouteContext, bytes: Buffer): Promise<EmulatorRespons
 
 function startJob(ctx: RouteContext, request: ClipRequest): JobRecord {
   const fate = drawJobFate(ctx);
-  const moderated = ctx.env.dice.jobModerated();
   const failing = ctx.env.jobs.createdCounts(HEYGEN_V3_JOBS.api).failing;
   const extra: JobExtra = { mode: request.mode, duration: request.duration, resolution: request.resolution };
   if (request.seed !== undefined) extra.seed = request.seed;
-  if (moderated) extra.moderated = true;
-  else if (fate.fails && failing % CANCELLED_EVERY === CANCELLED_EVERY - 1) extra.cancelled = true;
+  if (fate.fails && !fate.moderated && failing % CANCELLED_EVERY === CANCELLED_EVERY - 1) extra.cancelled = true;
   return ctx.env.jobs.create(
     {
       kind: HEYGEN_V3_JOBS,
-      latencyMs: fate.latencyMs,
-      fails: fate.fails || moderated,
+      ...fate,
       extra,
       aspectRatio: nearestAspectRatio(request.aspectRatio === 'adaptive' ? undefined : (request.aspectRatio ?? pngRatio(request.imageBytes))),
       model: V3_MODEL,
@@ -151,7 +149,7 @@ function getClip(ctx: RouteContext): EmulatorResponse {
       data.timings = { inference: Math.round(facts.latencyMs / 1000) };
       break;
     case 'failed':
-      Object.assign(data, failure(extra));
+      Object.assign(data, failure(facts.moderated === true, extra.cancelled === true));
       break;
   }
   return jsonResponse(200, { data });
@@ -161,11 +159,11 @@ function getClip(ctx: RouteContext): EmulatorResponse {
  * How a failed job reads. The reference names `generation_failed` and
  * `generation_cancelled` and no moderation code; a refusal is told by its message.
  */
-function failure(extra: Record<string, unknown>): Record<string, string> {
-  if (extra.cancelled === true) {
+function failure(moderated: boolean, cancelled: boolean): Record<string, string> {
+  if (cancelled) {
     return { status: 'cancelled', failure_code: 'generation_cancelled', failure_message: 'The generation was cancelled (emulated).' };
   }
-  if (extra.moderated === true) {
+  if (moderated) {
     return {
       status: 'failed',
       failure_code: 'generation_failed',

@@ -9,6 +9,7 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { heygenAssetUploader } from '../heygen/assets.js';
+import { classifyError, jobFailureClass, readsAsModeration } from '../classify.js';
 import { authHeaders, type FailureClass } from '../module.js';
 import { parseAnswer } from '../response.js';
 import type { CallContext, PollResult, Provider, ProviderFactory } from '../types.js';
@@ -32,13 +33,6 @@ const VideoAnswer = z.object({
     failure_message: optionalString,
   }),
 });
-
-/**
- * Whether a failure reads as a content-policy refusal. The reference documents only
- * `generation_failed` and `generation_cancelled` as failure codes and no moderation error
- * at all, so this reads the words HeyGen would plausibly use, in codes and messages alike.
- */
-const CONTENT_POLICY = /moderat|content[\s_-]?policy|safety|nsfw|inappropriate|prohibited/i;
 
 /** A media field's asset union (§3): a bare `{asset_id}` fails the `type` discriminator. */
 type AssetUnion = { type: 'url'; url: string } | { type: 'asset_id'; asset_id: string };
@@ -85,7 +79,9 @@ export const createHeygenV3Provider: ProviderFactory = (config, deps) => {
       case 'cancelled': {
         const code = data.failure_code ?? (data.status === 'cancelled' ? 'generation_cancelled' : 'generation_failed');
         const message = data.failure_message ?? `HeyGen reported the clip ${data.status} without a reason`;
-        const refused = CONTENT_POLICY.test(code) || CONTENT_POLICY.test(message);
+        // The reference names no moderation code (only generation_failed and generation_cancelled),
+        // so a refusal is told by its code where HeyGen gives one, else by its words.
+        const refused = jobFailureClass(code) === 'moderation' || readsAsModeration(message);
         return { state: 'failed', error: { code, message, class: refused ? 'moderation' : 'failed' } };
       }
       default:
@@ -161,13 +157,13 @@ export const createHeygenV3Provider: ProviderFactory = (config, deps) => {
 
 /** What kind of failure an error from submit, poll or download is (DESIGN.md "Executor"). */
 export function classifyHeygenV3Error(error: unknown): FailureClass {
-  if (!(error instanceof VideogenError)) return 'failed';
-  if (!(error instanceof HttpError)) return error.code.startsWith('VIDEOGEN_IMAGE_') ? 'invalid' : 'failed';
-  const status = error.status;
-  if (status === 402 || error.kind === 'credit') return 'quota';
-  // 409 request_in_progress: the first request with this key is still being made; the job
-  // is not refused, and the same key collects it.
-  if (status === 409 || status === 408 || status === 429) return 'transient';
-  if (status !== undefined && status >= 400 && status < 500) return CONTENT_POLICY.test(error.message) ? 'moderation' : 'invalid';
-  return 'transient';
+  if (error instanceof HttpError) {
+    // 409 request_in_progress: the first request with this key is still being made. Nothing
+    // was refused, and the same key collects the job; 408 is a timeout by another name.
+    if (error.status === 409 || error.status === 408) return 'transient';
+    // HeyGen documents no content-policy error code; a 4xx that says so in words is one.
+    const cls = classifyError(error);
+    return cls === 'invalid' && error.kind === 'client' && readsAsModeration(error.message) ? 'moderation' : cls;
+  }
+  return classifyError(error);
 }
