@@ -13,8 +13,7 @@ import { classifyError, jobFailureClass, readsAsModeration } from '../classify.j
 import { authHeaders, type FailureClass } from '../module.js';
 import { parseAnswer } from '../response.js';
 import type { CallContext, PollResult, Provider, ProviderFactory } from '../types.js';
-import { heygenV3Module } from './index.js';
-import { modeOf } from './options.js';
+import { heygenV3Module, modeOf } from './index.js';
 
 /** §7: 1–255 characters from `[A-Za-z0-9_:.-]`. */
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{1,255}$/;

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../manifest/types.js';
 import { specHash } from '../../manifest/spec-hash.js';
 import type { ShotRequest } from '../module.js';
-import { heygenV3Module } from './index.js';
-import { modeOf } from './options.js';
+import { heygenV3Module, modeOf } from './index.js';
 
 const config: ProviderConfig = {
   name: 'hg',
