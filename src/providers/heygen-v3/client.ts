@@ -9,6 +9,7 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { heygenAssetUploader } from '../heygen/assets.js';
+import { downloadSignedUrl, getJobStatus } from '../job-requests.js';
 import { classifyError, jobFailureClass, readsAsModeration } from '../classify.js';
 import { authHeaders, type FailureClass } from '../module.js';
 import { parseAnswer } from '../response.js';
@@ -120,36 +121,11 @@ export const createHeygenV3Provider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: videoUrl(jobId),
-          auth,
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        return pollResultFrom(response.body, jobId, purpose);
-      } catch (error) {
-        if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
-        throw error;
-      }
+      const response = await getJobStatus(http, { url: videoUrl(jobId), auth, signal: ctx.signal, purpose, apiKeyEnv: config.apiKeyEnv });
+      return response === 'not_found' ? { state: 'not_found' } : pollResultFrom(response.body, jobId, purpose);
     },
 
-    async download(job, dest, ctx) {
-      return http.download({
-        url: job.url,
-        // A signed URL on another host: it never gets the key. A refused one (403/404) has
-        // expired, and the executor polls again for a freshly signed URL.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
-    },
+    download: (job, dest, ctx) => downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs),
   };
   return provider;
 };

@@ -6,7 +6,7 @@
  */
 import { refuseFields, refuseReservedOptions, valueNotIn } from '../field-rules.js';
 import { baseSpec, modelOf, type FieldProblem, type ModelInfo, type ProviderModule, type ShotRequest } from '../module.js';
-import { HEYGEN_MAX_IMAGE_BYTES } from '../heygen/index.js';
+import { HEYGEN_ASSET_IMAGES } from '../heygen/index.js';
 
 const BASE_URL = 'https://api.heygen.com';
 export const HEYGEN_V3_MODEL = 'heygen-video-1';
@@ -54,15 +54,9 @@ export const heygenV3Module: ProviderModule = {
   auth: { kind: 'header', header: 'X-Api-Key' },
   emulatorPath: '',
   models: MODELS,
-  // Asset uploads take png and jpeg (§3).
-  imageTypes: ['image/png', 'image/jpeg'],
+  ...HEYGEN_ASSET_IMAGES,
   // The window in which the same key replays the first answer (§7); what happens after it is not documented.
   idempotency: { windowMs: 24 * 60 * 60_000 },
-  imageLimit: () => ({
-    bytes: HEYGEN_MAX_IMAGE_BYTES,
-    why: 'HeyGen uploads take at most 32 MB',
-    hint: 'shrink or recompress the image (PNG or JPEG), or give an https URL',
-  }),
   checkShot(shot) {
     const problems: FieldProblem[] = refuseFields(
       'heygen-v3',

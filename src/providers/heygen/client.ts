@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LockRemote } from '../../lock/types.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { jobFailureClass } from '../classify.js';
+import { downloadSignedUrl } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
@@ -145,17 +146,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      return http.download({
-        url: job.url,
-        // The temporary URL is pre-signed and usually on another host: never send it the key.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        // No apiKeyEnv: a refused pre-signed URL has expired; the key has nothing to do with it.
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+      return downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs);
     },
   };
   return provider;
