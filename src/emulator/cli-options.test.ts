@@ -90,6 +90,7 @@ describe('resolveEmulatorOptions', () => {
       latencyMs: [3000, 3000],
       failRate: 0,
       moderationRate: 0,
+      creditLimit: undefined,
       rateLimitRate: 0,
       errorRate: 0,
       dropRate: 0,

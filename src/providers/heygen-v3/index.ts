@@ -35,6 +35,8 @@ const MODELS: readonly ModelInfo[] = [
     resolutions: V3_RESOLUTIONS,
     referenceImage: true,
     audio: true,
+    defaultDuration: V3_DEFAULTS.duration,
+    // No price: the reference gives none for heygen-video-1, so plans say "unknown", never $0.
     note: '24 fps with sound; 1080p and 2k at 16:9 or 9:16 only',
   },
 ];
