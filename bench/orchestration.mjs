@@ -16,8 +16,8 @@ export const ORCHESTRATION_DEFAULTS = { shots: 400, concurrency: 50, latencyMs: 
  * HeyGen sends no hint, so the fixed cadence (initial, ×1.5, capped at max) decides alone.
  */
 const PROVIDERS = {
-  'openai-videos': { api: 'openai', baseUrl: (url) => `${url}/v1`, poll: '{ initial: 1s, max: 5s }', model: 'sora-2' },
-  heygen: { api: 'heygen', baseUrl: (url) => url, poll: '{ initial: 250ms, max: 500ms }', model: 'veo_3_1' },
+  'openai-videos': { api: { api: 'openai', prefix: 'video_' }, baseUrl: (url) => `${url}/v1`, poll: '{ initial: 1s, max: 5s }', model: 'sora-2' },
+  heygen: { api: { api: 'heygen', prefix: 'node-gw-' }, baseUrl: (url) => url, poll: '{ initial: 250ms, max: 500ms }', model: 'veo_3_1' },
 };
 
 export async function benchOrchestration({ type = 'openai-videos', ...options } = {}) {

@@ -68,7 +68,7 @@ describe('crash safety', () => {
     const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     for (const shot of manifest.shots) {
       const config = manifest.providers.get(shot.providerName)!;
-      const provider = createProvider(config, { http, apiKey: config.type === 'heygen' ? TEST_KEYS.TEST_HEYGEN_KEY : TEST_KEYS.TEST_OPENAI_KEY });
+      const provider = await createProvider(config, { http, apiKey: config.type === 'heygen' ? TEST_KEYS.TEST_HEYGEN_KEY : TEST_KEYS.TEST_OPENAI_KEY });
       await provider.submit(shot, { signal: new AbortController().signal });
       intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
     }

@@ -29,7 +29,7 @@ describe('apply under a provider rate', () => {
     // 120/min is one every 500 ms after a burst of one second's worth (two): the last of six goes
     // out 2 s after the first (less the time the first POST took to reach the emulator).
     const created = Object.values((await readLock(ws.path('shots.lock.yaml'))).shots)
-      .map((entry) => decodeJobId(entry.job_id!, 'openai')!.createdAt)
+      .map((entry) => decodeJobId(entry.job_id!, { api: 'openai', prefix: 'video_' })!.createdAt)
       .sort((a, b) => a - b);
     expect(created).toHaveLength(6);
     expect(created[5]! - created[0]!).toBeGreaterThanOrEqual(1500);

@@ -10,11 +10,17 @@ import { crc32, deflateSync } from 'node:zlib';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
 import type { ImageSource, ProviderConfig, ProviderType, Shot, Spec } from '../src/manifest/types.js';
+import type { ReferenceFormat } from '../src/providers/openai-videos/index.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import { listenOnLoopback } from './helpers/loopback.js';
 import { useScratch, type Scratch } from './helpers/scratch.js';
 
-export function providerConfig(type: ProviderType, baseUrl: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
+export function providerConfig(
+  type: ProviderType,
+  baseUrl: string,
+  overrides: Partial<ProviderConfig> & { referenceFormat?: ReferenceFormat } = {},
+): ProviderConfig {
+  const { referenceFormat = 'multipart', ...rest } = overrides;
   return {
     name: type === 'heygen' ? 'heygen' : 'hx',
     type,
@@ -22,11 +28,11 @@ export function providerConfig(type: ProviderType, baseUrl: string, overrides: P
     apiKeyEnv: type === 'heygen' ? 'HEYGEN_API_KEY' : 'OPENAI_API_KEY',
     concurrency: 4,
     emulate: false,
-    referenceFormat: 'multipart',
+    settings: type === 'openai-videos' ? { reference_format: referenceFormat } : {},
     poll: { initialMs: 50, maxMs: 200 },
     timeoutMs: 30_000,
     downloadTimeoutMs: 10_000,
-    ...overrides,
+    ...rest,
   };
 }
 

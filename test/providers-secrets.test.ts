@@ -18,8 +18,8 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
-const MODEL: Record<ProviderType, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'heygen-v3': 'heygen-video-1' };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -65,7 +65,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
+  return type === 'openai-videos' ? `${emuUrl}/v1` : emuUrl;
 }
 
 describe.each(TYPES)('%s: the key stays out of errors', (type) => {
@@ -73,13 +73,13 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     const emu = await startEmulator({ latencyMs: 100, apiKey: 'the-key-the-emulator-wants' });
     const http = new HttpClient({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, capDelayMs: 5 } });
     try {
-      const provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type] }), { signal }), errors);
-      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type] }, { referenceImage: image }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal, idempotencyKey: 'vg-a-1' }), errors);
+      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
+      const url = type === 'openai-videos' ? `${emu.url}/v1/videos/x/content?variant=video` : `${emu.url}/v1/workflows/executions/x`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
@@ -96,6 +96,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       apiKey: SECRET,
       seed: 21,
       failRate: 0.3,
+      moderationRate: 0.2,
       rateLimitRate: 0.25,
       errorRate: 0.25,
       dropRate: 0.25,
@@ -104,13 +105,14 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     // One try only, so the faults surface as errors instead of being retried away.
     const http = new HttpClient({ retryPolicy: { maxAttempts: 1 } });
     try {
-      const provider: Provider = createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider: Provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-faults.png`);
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const s = shot(`f${i}`, { provider: type, model: MODEL[type] }, i % 3 === 0 ? { referenceImage: image } : {});
-        const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
+        const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
+        // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
+        const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
           const result = (await caught(provider.poll(submitted.jobId, { signal }), errors)) as PollResult | undefined;

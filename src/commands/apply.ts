@@ -21,10 +21,11 @@ import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
-import { loadDotEnv, observeProjectOutputs } from './project.js';
+import { loadDotEnv, observeProjectOutputs, printWarnings } from './project.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
+import { readVerdicts } from '../review/review-file.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
@@ -36,6 +37,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
   const selectors = selectorsFromFlags(flags);
   loadDotEnv(manifestPath, io.env);
   const manifest = await loadManifest(manifestPath);
+  printWarnings(manifest, io);
   const color = colorEnabled(io.stdout, io.env);
 
   const mutex = await acquireApplyMutex(manifest.lockFile);
@@ -45,7 +47,8 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     }
     const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
     const observed = await observeProjectOutputs(manifest, lock);
-    const plan = planShots(manifest.shots, lock, observed, selectors);
+    // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
+    const plan = planShots(manifest.shots, lock, observed, selectors, await readVerdicts(manifest.lockFile));
     refuseUnmatchedSelectors(plan);
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
@@ -124,7 +127,8 @@ async function execute(
     await lockWriter.close();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
-    return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one.
+    return summary.failed > 0 || summary.skipped > 0 ? ExitCode.failure : ExitCode.ok;
   } finally {
     await reporter.close?.();
     interrupts.dispose();

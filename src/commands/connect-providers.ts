@@ -8,7 +8,7 @@ import { ExitCode, VideogenError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { Manifest, ProviderConfig } from '../manifest/types.js';
 import { WORK_ACTIONS, type Plan } from '../plan/types.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, providerModule } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 
 /** The emulator accepts any non-empty key; this one is not a secret. */
@@ -31,6 +31,8 @@ export function readApiKeys(manifest: Manifest, plan: Plan, env: NodeJS.ProcessE
     if (!used.has(config.name)) continue;
     const key = config.emulate ? EMULATOR_KEY : env[config.apiKeyEnv]?.trim();
     if (key) keys.set(config.name, key);
+    // OAuth modules find credentials of their own (Google's application default credentials) when no token is given.
+    else if (providerModule(config.type).auth.kind === 'oauth') keys.set(config.name, '');
     else missing.push(`${config.apiKeyEnv} (provider "${config.name}")`);
   }
   if (missing.length > 0) {
@@ -52,8 +54,8 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
   const http = new HttpClient();
   const providers = new Map<string, Provider>();
   for (const config of configs) {
-    const live: ProviderConfig = emulator ? { ...config, baseUrl: emulatedBaseUrl(config, emulator.url) } : config;
-    providers.set(config.name, createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
+    const live: ProviderConfig = config.emulate && emulator ? { ...config, baseUrl: emulator.url + providerModule(config.type).emulatorPath } : config;
+    providers.set(config.name, await createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
   }
   return {
     providers,
@@ -62,9 +64,4 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
       await emulator?.close();
     },
   };
-}
-
-function emulatedBaseUrl(config: ProviderConfig, emulatorUrl: string): string {
-  if (!config.emulate) return config.baseUrl;
-  return config.type === 'openai-videos' ? `${emulatorUrl}/v1` : emulatorUrl;
 }

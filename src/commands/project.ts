@@ -1,7 +1,8 @@
 /** Reading what a command works on: the `.env` beside the manifest, the manifest, the lock, the outputs. */
 import { readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { UsageError } from '../errors.js';
+import { formatDiagnostic, UsageError } from '../errors.js';
+import type { CommandIO } from './options.js';
 import { dirname, join, resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { readLockAndCache } from '../lock/read.js';
@@ -36,6 +37,11 @@ export function loadDotEnv(manifestPath: string, env: NodeJS.ProcessEnv): void {
   for (const [key, value] of Object.entries(parseEnv(text))) {
     if (env[key] === undefined) env[key] = value;
   }
+}
+
+/** Warnings travel on stderr, so stdout stays what the command promises (a plan, JSON, NDJSON). */
+export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>): void {
+  for (const warning of manifest.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
 }
 
 export async function loadProject(manifestPath: string): Promise<Project> {

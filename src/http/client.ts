@@ -8,10 +8,10 @@ import { Agent, request as undiciRequest } from 'undici';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
-import { redact, scrubSecrets, secretsInHeaders } from './redact.js';
+import { redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
 import {
   DEFAULT_RETRY_POLICY,
-  retryDelay,
+  retryDelayAfter,
   serverRequestedDelayMs,
   shouldRetry,
   type Outcome,
@@ -90,7 +90,7 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     const clean = (text: string): string => this.redact(text);
     for (let attempt = 1; ; attempt++) {
       if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
@@ -107,8 +107,7 @@ export class HttpClient {
         failure = httpErrorFromTransport(error, outcome, req.purpose, req.url, clean, attempt);
       }
       if (!outcome || !shouldRetry(req.retry, outcome, attempt, this.policy)) throw failure;
-      const headers = outcome.kind === 'response' ? outcome.headers : undefined;
-      const delayMs = retryDelay(attempt, headers, this.policy, this.random);
+      const delayMs = retryDelayAfter(req.retry, outcome, attempt, this.policy, this.random);
       this.onRetry?.({ attempt, delayMs, reason: describeOutcome(outcome), purpose: req.purpose });
       if (req.retryWaitSignal?.aborted) throw failure;
       const waitSignal = req.retryWaitSignal && req.signal ? AbortSignal.any([req.signal, req.retryWaitSignal]) : (req.retryWaitSignal ?? req.signal);
@@ -137,7 +136,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
-    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries({ ...req.headers, ...req.auth })) headers[name.toLowerCase()] = value;
 
     const res = await undiciRequest(req.url, {
       dispatcher: this.agent,
@@ -160,7 +159,7 @@ export class HttpClient {
         retryAfterMs: serverRequestedDelayMs(responseHeaders, Date.now()),
         maxRetryAfterMs: this.policy.maxRetryAfterMs,
       });
-      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders }, failure };
+      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders, outOfCredit: failure.kind === 'credit' }, failure };
     }
 
     const declared = Number(responseHeaders['content-length']);
@@ -198,7 +197,7 @@ export class HttpClient {
   }
 
   async download(req: DownloadRequest): Promise<DownloadedFile> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     return downloadFile(req, {
       dispatcher: this.agent,
       policy: this.policy,

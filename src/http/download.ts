@@ -39,7 +39,11 @@ export interface DownloadDeps {
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-/** Credentials that belong to the origin the caller named, and to no other. */
+/**
+ * Headers that carry credentials under their usual names, dropped on a cross-origin redirect
+ * even when a caller passed them as plain `headers` (defence in depth: providers pass theirs
+ * as `auth`, which never crosses origins whatever the header is called).
+ */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie']);
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -151,6 +155,7 @@ async function attemptDownload(
     for (const [name, value] of Object.entries(req.headers ?? {})) {
       if (sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
     }
+    if (sameOrigin) for (const [name, value] of Object.entries(req.auth ?? {})) headers[name.toLowerCase()] = value;
     const res = await undiciRequest(url, { dispatcher: deps.dispatcher, method: 'GET', headers, signal });
     const responseHeaders = normalizeHeaders(res.headers);
 

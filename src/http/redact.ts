@@ -14,7 +14,7 @@ const TOKEN_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
   [
     new RegExp(
-      String.raw`\b((?:x-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?(?:(?:Basic|Token)\s+)?)(?!Bearer\s)` + TOKEN,
+      String.raw`\b((?:x-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?(?:(?:Basic|Token|Key)\s+)?)(?!Bearer\s)` + TOKEN,
       'gi',
     ),
     `$1${REDACTED}`,
@@ -61,6 +61,22 @@ export function scrubSecrets(value: unknown, secrets: Iterable<string>): unknown
     return node;
   };
   return walk(value);
+}
+
+/**
+ * The secrets in credential headers a provider module declared (`auth`): each whole value
+ * and, after a scheme word (`Bearer`, fal's `Key`), the credential itself.
+ */
+export function secretsInAuth(auth: Record<string, string> | undefined): string[] {
+  const found: string[] = [];
+  for (const value of Object.values(auth ?? {})) {
+    const whole = value.trim();
+    if (!whole) continue;
+    found.push(whole);
+    const afterScheme = /^[A-Za-z]+\s+(\S.*)$/.exec(whole)?.[1];
+    if (afterScheme) found.push(afterScheme.trim());
+  }
+  return found;
 }
 
 /** The credential values in a request's headers, so the client can redact keys nobody registered. */

@@ -140,6 +140,8 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
         const job = view.jobId ? ` (job ${view.jobId})` : '';
         return { kind: 'pending', title: `${id}  still running remotely${job}; the next apply collects it` };
       }
+      case 'skipped':
+        return { kind: 'stopped', title: `${id}  skipped${event.note ? `: ${event.note}` : ''}` };
       default:
         return undefined;
     }

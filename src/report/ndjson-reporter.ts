@@ -43,7 +43,7 @@ export function createNdjsonReporter(out: NodeJS.WritableStream): Reporter {
         event.error === undefined;
       if (sameAsBefore && atMs - previous.atMs < PROGRESS_THROTTLE_MS) return;
       // A finished shot sends no more ticks to throttle: forget it, so memory follows the shots in flight.
-      if (event.state === 'completed' || event.state === 'failed' || event.state === 'pending') last.delete(event.id);
+      if (event.state === 'completed' || event.state === 'failed' || event.state === 'pending' || event.state === 'skipped') last.delete(event.id);
       else last.set(event.id, { state: event.state, note: event.note, atMs });
 
       const { id, action, state, ts, ...rest } = event;

@@ -25,7 +25,7 @@ interface ShotLog {
   jobId: string | undefined;
 }
 
-const FINISHED: ReadonlySet<ShotState> = new Set(['completed', 'failed', 'pending']);
+const FINISHED: ReadonlySet<ShotState> = new Set(['completed', 'failed', 'pending', 'skipped']);
 
 /** Ids longer than this are not padded to: one long id must not push every line right. */
 const MAX_ID_WIDTH = 24;
@@ -142,5 +142,8 @@ function stateText(event: ShotEvent, log: ShotLog, paint: Paint): string {
       const job = log.jobId ? `  ${log.jobId}` : '';
       return `${paint.yellow('pending')}${job}  still running remotely; the next apply collects it`;
     }
+    case 'skipped':
+      // The note says why (withNote adds it).
+      return paint.yellow('skipped');
   }
 }

@@ -13,7 +13,8 @@ export interface ShotCounts {
   queued: number;
 }
 
-const FINAL: Readonly<Partial<Record<ShotState, keyof ShotCounts>>> = { completed: 'done', failed: 'failed', pending: 'pending' };
+/** How each way of ending counts; a shot not submitted this run (skipped) is left for the next, like a pending one. */
+const FINAL: Readonly<Partial<Record<ShotState, keyof ShotCounts>>> = { completed: 'done', failed: 'failed', pending: 'pending', skipped: 'pending' };
 
 export class ShotTally {
   readonly total: number;

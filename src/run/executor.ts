@@ -11,6 +11,7 @@ import type { Provider } from '../providers/types.js';
 import type { Reporter, RunSummary } from '../report/types.js';
 import { emit, type RunContext } from './run-context.js';
 import { describeError, runShotAction, type ShotOutcome } from './shot-runner.js';
+import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 import { SubmissionRate } from './submission-rate.js';
 
@@ -60,6 +61,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     rates: submissionRates(options.manifest, now),
     downloads: pLimit(concurrency),
     recoveries: pLimit(1),
+    quota: new QuotaStops(options.reporter),
     stop: options.stop,
     maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
     random: options.random ?? Math.random,
@@ -88,7 +90,10 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       }),
     ),
   );
-  return { summary: { ...summary, interrupted: options.stop.aborted, wallMs: now() - started }, peakInFlight: ctx.slots.peak };
+  const interrupted = options.stop.aborted;
+  // Shots an interrupt kept from starting are not "skipped" (by a quota stop, say): the run was cut short.
+  if (interrupted) summary.skipped = 0;
+  return { summary: { ...summary, interrupted, wallMs: now() - started }, peakInFlight: ctx.slots.peak };
 }
 
 /** Runs `each` over `items` in order, at most `size` at a time. */
@@ -135,6 +140,8 @@ function count(summary: RunSummary, action: PlanAction, outcome: ShotOutcome): v
     summary.failed += 1;
   } else if (outcome.kind === 'pending') {
     summary.pending += 1;
+  } else if (outcome.kind === 'skipped') {
+    summary.skipped += 1;
   }
 }
 
@@ -149,6 +156,7 @@ export function emptySummary(plan: Plan): RunSummary {
     kept: plan.summary.keep,
     failed: 0,
     pending: 0,
+    skipped: 0,
     videoSeconds: 0,
     wallMs: 0,
     interrupted: false,
