@@ -34,6 +34,29 @@ shots:
   });
 });
 
+describe('SourceLocator on a long manifest', () => {
+  const shots = Array.from({ length: 2000 }, (_, i) => `  - id: shot-${i}\n    prompt: "Shot ${i}: a coastal city at dusk"\n`).join('');
+  const text = `version: 1\nproviders:\n  hg:\n    type: heygen\n    concurrency: 4\ndefaults:\n  model: veo_3_1\nshots:\n${shots}output_dir: out\n`;
+
+  it('finds what lies before `shots:` where the whole file would, without parsing the whole file', () => {
+    const locator = new SourceLocator(text);
+    const whole = new SourceLocator(text);
+    whole.locate(['shots', 0]); // parses the whole file
+    for (const [path, target] of [
+      [['providers', 'hg', 'type'], 'value'],
+      [['providers', 'hg', 'concurrency'], 'key'],
+      [['defaults', 'model'], 'value'],
+    ] as const) {
+      expect(locator.locate(path, target)).toEqual(whole.locate(path, target));
+    }
+    expect(locator.locate(['providers', 'hg', 'type'])).toEqual({ line: 4, col: 11 });
+    // A key after the shots, or missing from the head, is found in the whole file.
+    expect(locator.locate(['output_dir'])).toEqual({ line: 4009, col: 13 });
+    expect(locator.locate(['providers', 'hg', 'base_url'])).toEqual(whole.locate(['providers', 'hg', 'base_url']));
+    expect(locator.locate(['shots', 1999, 'prompt'])).toEqual({ line: 4008, col: 13 });
+  });
+});
+
 describe('positionOfOffset', () => {
   it('counts lines and columns from 1', () => {
     expect(positionOfOffset('ab\ncd', 0)).toEqual({ line: 1, col: 1 });

@@ -1,7 +1,9 @@
 /**
  * Field path → line/col in the YAML source. The `yaml` Document (with its LineCounter) is
  * built lazily, on the first lookup: a valid manifest that went through the fast parser
- * never pays for it.
+ * never pays for it. A path outside `shots` (a retired provider type's warning, a bad
+ * default) is looked up first in the part of the file before a top-level `shots:`, parsed on
+ * its own, so a 100,000-shot manifest is not parsed again for a warning about its providers.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { YAML_PARSE_OPTIONS } from './yaml-source-options.js';
@@ -22,6 +24,8 @@ export class SourceLocator {
   private document: Document | undefined;
   private lineCounter: LineCounter | undefined;
   private readonly pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  /** The document before `shots:`; false once it turned out not worth it or not usable. */
+  private headParsed: Parsed | false | undefined;
 
   constructor(
     private readonly text: string,
@@ -36,10 +40,20 @@ export class SourceLocator {
    * resolves to the nearest collection that exists: the map the key is missing from.
    */
   locate(path: readonly PathSegment[], target: PositionTarget = 'value'): Position {
-    const { document, lineCounter } = this.parsed();
-    const at = (node: { range?: readonly number[] | null } | null | undefined): Position => {
+    if (path[0] !== 'shots') {
+      const head = this.head();
+      const found = head && this.find(head, path, target);
+      // Only a node found there is the same node as in the whole file; otherwise ask the whole file.
+      if (found && found.exact) return found.position;
+    }
+    return this.find(this.parsed(), path, target).position;
+  }
+
+  private find(parsed: Parsed, path: readonly PathSegment[], target: PositionTarget): { position: Position; exact: boolean } {
+    const { document, lineCounter } = parsed;
+    const at = (node: { range?: readonly number[] | null } | null | undefined, exact = false) => {
       const offset = node?.range?.[0];
-      return offset === undefined ? START : lineCounter.linePos(offset);
+      return { position: offset === undefined ? START : lineCounter.linePos(offset), exact };
     };
     let node: unknown = document.contents;
     let parent: unknown = null;
@@ -62,11 +76,11 @@ export class SourceLocator {
         return at((node ?? parent) as Node | null);
       }
     }
-    if (target === 'key' && keyNode) return at(keyNode);
+    if (target === 'key' && keyNode) return at(keyNode, true);
     // An empty value (`prompt:`) has a zero-width node after the colon: point at its key.
     const empty = node === null || node === undefined || (isScalar(node) && node.value === null && !node.source);
-    if (empty) return keyNode ? at(keyNode) : at(parent as Node | null);
-    return at(node as Node);
+    if (empty) return keyNode ? at(keyNode, true) : at(parent as Node | null, true);
+    return at(node as Node, true);
   }
 
   /** Key → pair per mapping, built once: thousands of problems in one big mapping stay linear. */
@@ -83,14 +97,34 @@ export class SourceLocator {
     return pairs;
   }
 
-  private parsed(): { document: Document; lineCounter: LineCounter } {
+  private parsed(): Parsed {
     if (!this.document || !this.lineCounter) {
       this.lineCounter = new LineCounter();
       this.document = parseDocument(this.text, { ...YAML_PARSE_OPTIONS, lineCounter: this.lineCounter });
     }
     return { document: this.document, lineCounter: this.lineCounter };
   }
+
+  /** The text before a top-level `shots:` as a document of its own, when that saves parsing much. */
+  private head(): Parsed | undefined {
+    if (this.headParsed !== undefined) return this.headParsed || undefined;
+    this.headParsed = false;
+    const shotsAt = this.document ? -1 : this.text.search(/^shots:/m);
+    if (shotsAt <= 0 || this.text.length - shotsAt < HEAD_WORTH_IT_BYTES) return undefined;
+    const lineCounter = new LineCounter();
+    const document = parseDocument(this.text.slice(0, shotsAt), { ...YAML_PARSE_OPTIONS, lineCounter });
+    if (document.errors.length === 0) this.headParsed = { document, lineCounter };
+    return this.headParsed || undefined;
+  }
 }
+
+interface Parsed {
+  document: Document;
+  lineCounter: LineCounter;
+}
+
+/** Below this many bytes of shots, parsing the whole file for one position costs little. */
+const HEAD_WORTH_IT_BYTES = 64 * 1024;
 
 function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
