@@ -53,9 +53,12 @@ export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
       shots,
       runs,
       coldCachesMs: coldCaches.wallMs,
+      coldCachesCpuMs: coldCaches.cpuMs,
       // One more cold process, timed phase by phase (without the CLI around it).
       phasesMs: phases.code === 0 ? JSON.parse(phases.stdout) : undefined,
       wallMs: median(samples.map((s) => s.wallMs)),
+      // user + system: what the process itself spent, whatever else competed for the CPUs.
+      cpuMs: median(samples.map((s) => s.cpuMs)),
       peakRssBytes: Math.max(...samples.map((s) => s.rssBytes ?? 0)),
     };
   } finally {
