@@ -1,9 +1,8 @@
 /**
  * The lock's single writer during apply. Changes apply to the in-memory lock at once, in
  * call order, and are recorded by appending them to the journal beside the lock
- * (journal.ts). One append is on its way to the disk at a time, off the event loop (the
- * journal is opened with O_DSYNC, so the write returns once the data is durable); every
- * change made meanwhile rides in the next one. `await update(...)` returns once an append
+ * (journal.ts, journal-file.ts). One append is on its way to the disk at a time, off the
+ * event loop; every change made meanwhile rides in the next one. `await update(...)` returns once an append
  * holding that change is on disk: that is how the executor knows an intent, or a job id, is
  * safe before it goes on.
  *
@@ -18,15 +17,15 @@
  * `initial` must be what readLock returned (the lock with any leftover journal replayed):
  * the first compaction writes it out and drops the journal it came from.
  */
-import { closeSync, constants, fdatasync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readSync, statSync, unlinkSync, write } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { syncDirectorySync, writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { compareOrdinal } from '../util/compare.js';
-import { JOURNAL_HEADER, journalFileFor, journalRecord } from './journal.js';
-import { lockDigest, saveCachedLock } from './parsed-cache.js';
+import { crashDue, crashNow } from './crash-points.js';
+import { journalFileFor, journalRecord } from './journal.js';
+import { JournalFile } from './journal-file.js';
 import { EntryDumper } from './entry-dumper.js';
+import { lockDigest, saveCachedLock } from './parsed-cache.js';
 import { assembleLock, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
@@ -65,7 +64,7 @@ export class LockWriter {
   #records: string[] = [];
   #pending: Waiter[] = [];
   #draining: Promise<void> | undefined;
-  #journal: Journal | undefined;
+  #journal: JournalFile | undefined;
   /** The append on its way to the disk, if any: a compaction swaps journals only between appends. */
   #appending: Promise<void> | undefined;
   /** Size of the lock on disk (0 when there is none). */
@@ -192,10 +191,8 @@ export class LockWriter {
     this.#closed = true;
     if (this.#journal === undefined) return;
     await this.#appendsSettled();
-    closeSync(this.#journal.fd);
+    this.#journal.remove();
     this.#journal = undefined;
-    unlinkSync(this.journalFile);
-    syncDirectorySync(dirname(this.journalFile));
   }
 
   #enqueue(): Promise<void> {
@@ -234,66 +231,26 @@ export class LockWriter {
     }
   }
 
-  /** One append, made durable; on failure the journal is cut back to where it was. */
   async #append(text: string): Promise<void> {
-    const journal = this.#openJournal();
-    const bytes = Buffer.from(journal.bytes === 0 ? JOURNAL_HEADER + text : text);
-    try {
-      if (CRASH_AT.point === 'journal-append' && ++CRASH_AT.seen === CRASH_AT.at) {
-        // Test hook: a crash in the middle of an append leaves half a record on disk.
-        await writeDurably(journal, bytes.subarray(0, bytes.length >> 1));
-        crashNow();
-      }
-      await writeDurably(journal, bytes);
-    } catch (error) {
-      // A half-written record would be damage in the middle of the journal once more follow.
-      ftruncateSync(journal.fd, journal.bytes);
-      throw error;
-    }
-    journal.bytes += bytes.length;
+    const bytes = await this.#openJournal().append(text);
     this.#journalHasChanges = true;
     this.#writeCount += 1;
-    this.#bytesWritten += bytes.length;
+    this.#bytesWritten += bytes;
   }
 
   async #appendsSettled(): Promise<void> {
     while (this.#appending) await this.#appending.catch(() => {});
   }
 
-  /**
-   * The journal, opened for appending on first use. A leftover from a crashed apply keeps its
-   * whole records (they are already in `initial`) and loses the torn tail of its last append.
-   */
-  #openJournal(): Journal {
+  /** The journal, opened on first use; a leftover's records are already in `initial`. */
+  #openJournal(): JournalFile {
     if (this.#journal) return this.#journal;
-    let existing: Buffer | undefined;
-    try {
-      existing = readFileSync(this.journalFile);
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
-    const fd = openJournalFile(this.journalFile);
-    let bytes = 0;
-    try {
-      if (existing === undefined) {
-        // The new file's name must survive a power cut as well as its content.
-        syncDirectorySync(dirname(this.journalFile));
-      } else {
-        bytes = existing.lastIndexOf(0x0a) + 1;
-        if (bytes < existing.length) {
-          ftruncateSync(fd, bytes);
-          fdatasyncSync(fd);
-        }
-        this.#journalHasChanges = bytes > 0;
-      }
-      this.#lockBytes = sizeOf(this.file);
-    } catch (error) {
-      closeSync(fd);
-      throw error;
-    }
-    this.#journal = { fd, bytes };
+    const journal = JournalFile.open(this.journalFile);
+    this.#journalHasChanges = journal.bytes > 0;
+    this.#lockBytes = sizeOf(this.file);
     this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
-    return this.#journal;
+    this.#journal = journal;
+    return journal;
   }
 
   /** Returns the lock's text as it now is on disk. */
@@ -307,16 +264,21 @@ export class LockWriter {
       const unchanged = await this.#lockHolds(text);
       if (!unchanged) {
         await writeFileAtomic(this.file, text, {
-          beforeRename: () => crashPoint('compaction-before-rename'),
+          beforeRename: () => {
+            if (crashDue('compaction-before-rename')) crashNow();
+          },
         });
         this.#writeCount += 1;
         this.#bytesWritten += Buffer.byteLength(text);
       }
       this.#lockBytes = Buffer.byteLength(text);
-      crashPoint('compaction-after-rename');
+      if (crashDue('compaction-after-rename')) crashNow();
       // Between appends (none may land in the file being replaced), and in one synchronous step.
       await this.#appendsSettled();
-      if (journal && this.#journal === journal) this.#keepJournalFrom(journal, mark);
+      if (journal && this.#journal === journal) {
+        this.#bytesWritten += journal.keepFrom(mark);
+        this.#journalHasChanges = journal.bytes > 0;
+      }
       this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
       return text;
     } catch (error) {
@@ -334,24 +296,6 @@ export class LockWriter {
     const current = await readFile(this.file, 'utf8').catch(() => undefined);
     // A CRLF checkout of the same lock is the same lock; rewriting it would only churn git.
     return current === text || current?.replace(/\r\n/g, '\n') === text;
-  }
-
-  /**
-   * Replaces the journal with what was appended after `mark` (the lock now holds everything
-   * before it): a new file, written whole and renamed over the old one, so a crash leaves
-   * either journal and never loses an acknowledged record.
-   */
-  #keepJournalFrom(journal: Journal, mark: number): void {
-    const tail = Buffer.alloc(journal.bytes - mark);
-    let read = 0;
-    while (read < tail.length) read += readSync(journal.fd, tail, read, tail.length - read, mark + read);
-    const header = Buffer.from(JOURNAL_HEADER);
-    const content = tail.length === 0 ? tail : Buffer.concat([header, tail.subarray(mark === 0 ? header.length : 0)]);
-    writeFileAtomicSync(this.journalFile, content);
-    this.#bytesWritten += content.length;
-    closeSync(journal.fd);
-    this.#journal = { fd: openJournalFile(this.journalFile), bytes: content.length };
-    this.#journalHasChanges = content.length > 0;
   }
 
   /**
@@ -390,50 +334,6 @@ export class LockWriter {
       }),
     );
   }
-}
-
-/**
- * Test hook, for the crash tests (test/journal-crash.test.ts) and nothing else:
- * VIDEOGEN_TEST_CRASH_AT=<point>[:n] kills the process with SIGKILL at the n-th time (default
- * the first) it reaches `point`: in the middle of a journal append, during a compaction
- * before the new lock's rename, or between that rename and the journal's replacement.
- */
-type CrashPoint = 'journal-append' | 'compaction-before-rename' | 'compaction-after-rename';
-const CRASH_AT = ((): { point: string | undefined; at: number; seen: number } => {
-  const [point, at] = (process.env.VIDEOGEN_TEST_CRASH_AT ?? '').split(':');
-  return { point: point || undefined, at: Number(at ?? 1) || 1, seen: 0 };
-})();
-
-function crashPoint(point: CrashPoint): void {
-  if (CRASH_AT.point === point && ++CRASH_AT.seen === CRASH_AT.at) crashNow();
-}
-
-function crashNow(): never {
-  process.kill(process.pid, 'SIGKILL');
-  throw new Error('unreachable: killed');
-}
-
-interface Journal {
-  fd: number;
-  /** Bytes of whole records (and the header) in the file. */
-  bytes: number;
-}
-
-/** O_DSYNC where the platform has it: each write returns once its data is durable, in one call. */
-const DSYNC = constants.O_DSYNC ?? 0;
-
-function openJournalFile(file: string): number {
-  return openSync(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | DSYNC, 0o644);
-}
-
-const writeAsync = promisify(write);
-const fdatasyncAsync = promisify(fdatasync);
-
-/** All of `bytes`, appended and durable, in the thread pool rather than on the event loop. */
-async function writeDurably(journal: Journal, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += (await writeAsync(journal.fd, bytes, written, bytes.length - written)).bytesWritten;
-  if (!DSYNC) await fdatasyncAsync(journal.fd);
 }
 
 function sizeOf(file: string): number {
