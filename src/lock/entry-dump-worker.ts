@@ -8,7 +8,8 @@ import type { LockEntry } from './types.js';
 
 export interface DumpRequest {
   seq: number;
-  entries: [id: string, entry: LockEntry][];
+  /** Each entry as its JSON, as the lock writer keeps it. */
+  entries: [id: string, entryJson: string][];
 }
 
 export type DumpReply = { seq: number; blocks: string[] } | { seq: number; error: string };
@@ -16,7 +17,7 @@ export type DumpReply = { seq: number; blocks: string[] } | { seq: number; error
 parentPort?.on('message', ({ seq, entries }: DumpRequest) => {
   let reply: DumpReply;
   try {
-    reply = { seq, blocks: entries.map(([id, entry]) => serializeEntry(id, entry)) };
+    reply = { seq, blocks: entries.map(([id, json]) => serializeEntry(id, JSON.parse(json) as LockEntry)) };
   } catch (error) {
     reply = { seq, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,8 +1,8 @@
 /**
  * YAML blocks of lock entries for compaction, dumped in a worker thread. js-yaml needs about
  * 50 µs and 20 KB of garbage per entry: a compaction of 100,000 entries on the event loop
- * would stall every poll and download of a run for seconds. The worker costs a structured
- * clone of each entry out and a string back.
+ * would stall every poll and download of a run for seconds. The worker is sent each entry's
+ * JSON and sends its block back: two strings.
  *
  * Where the compiled worker is not there to load (the TypeScript sources under a test
  * runner), entries are dumped in this thread instead: same function, same bytes.
@@ -22,10 +22,10 @@ export class EntryDumper {
   readonly #waiting = new Map<number, { resolve: (blocks: string[]) => void; reject: (error: Error) => void }>();
   #failed: Error | undefined;
 
-  /** The blocks of `entries`, in order. */
-  dump(entries: [id: string, entry: LockEntry][]): Promise<string[]> {
+  /** The blocks of `entries` (each given as its JSON), in order. */
+  dump(entries: [id: string, entryJson: string][]): Promise<string[]> {
     const worker = this.#workerOrNone();
-    if (!worker) return Promise.resolve(entries.map(([id, entry]) => serializeEntry(id, entry)));
+    if (!worker) return Promise.resolve(entries.map(([id, json]) => serializeEntry(id, JSON.parse(json) as LockEntry)));
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
       this.#waiting.set(seq, { resolve, reject });

@@ -10,6 +10,7 @@ import { completedEntryFor, makeShot, submittedEntryFor } from '../../test/lock-
 import { useScratch } from '../../test/helpers/scratch.js';
 
 const submitted = (id: string): LockEntry => submittedEntryFor(makeShot(id), `job-${id}`);
+const record = (id: string, entry: LockEntry | undefined): string => journalRecord(id, entry && JSON.stringify(entry));
 
 function rejection(run: () => unknown): InvalidInputError {
   try {
@@ -28,7 +29,7 @@ describe('lock journal', () => {
   });
 
   it('replays records in order, removals included, and replaying twice changes nothing', () => {
-    const text = JOURNAL_HEADER + journalRecord('a', submitted('a')) + journalRecord('b', submitted('b')) + journalRecord('a', undefined);
+    const text = JOURNAL_HEADER + record('a', submitted('a')) + record('b', submitted('b')) + record('a', undefined);
     const journal = parseJournalText(text, 'j');
     const lock: Lock = { version: 1, shots: { a: completedEntryFor(makeShot('a')), c: submitted('c') } };
     const once = replayJournal(structuredClone(lock), journal);
@@ -37,8 +38,8 @@ describe('lock journal', () => {
   });
 
   it('ignores a torn last record (a crash mid-append), whatever was cut off', () => {
-    const whole = JOURNAL_HEADER + journalRecord('a', submitted('a'));
-    const torn = journalRecord('b', submitted('b'));
+    const whole = JOURNAL_HEADER + record('a', submitted('a'));
+    const torn = record('b', submitted('b'));
     for (const cut of [1, 20, torn.length - 1]) {
       const journal = parseJournalText(whole + torn.slice(0, cut), 'j');
       expect(journal.changes.map(([id]) => id)).toEqual(['a']);
@@ -51,7 +52,7 @@ describe('lock journal', () => {
   });
 
   it('reports damage in the middle with its line', () => {
-    const text = `${JOURNAL_HEADER}${journalRecord('a', submitted('a'))}{"id":"b","ent\n${journalRecord('c', submitted('c'))}`;
+    const text = `${JOURNAL_HEADER}${record('a', submitted('a'))}{"id":"b","ent\n${record('c', submitted('c'))}`;
     const error = rejection(() => parseJournalText(text, 'shots.lock.journal'));
     expect(error.code).toBe('VIDEOGEN_LOCK_INVALID');
     expect(error.diagnostics).toEqual([expect.objectContaining({ code: 'VIDEOGEN_LOCK_JOURNAL', file: 'shots.lock.journal', line: 3, col: 1 })]);
@@ -71,7 +72,7 @@ describe('lock journal', () => {
 
   it('refuses a journal of another version or without its header', () => {
     expect(rejection(() => parseJournalText('{"videogen_lock_journal":2}\n', 'j')).diagnostics[0]?.message).toMatch(/newer videogen/);
-    expect(rejection(() => parseJournalText(journalRecord('a', submitted('a')), 'j')).diagnostics[0]?.message).toMatch(/not a videogen journal header/);
+    expect(rejection(() => parseJournalText(record('a', submitted('a')), 'j')).diagnostics[0]?.message).toMatch(/not a videogen journal header/);
   });
 
   describe('readLock', () => {
@@ -86,19 +87,19 @@ describe('lock journal', () => {
       await writeLock(file, { version: 1, shots: { a: submitted('a'), b: submitted('b') } });
       expect(Object.keys((await readLock(file)).shots)).toEqual(['a', 'b']);
       const done = completedEntryFor(makeShot('a'));
-      await writeFile(journalFileFor(file), JOURNAL_HEADER + journalRecord('a', done) + journalRecord('b', undefined) + journalRecord('c', submitted('c')));
+      await writeFile(journalFileFor(file), JOURNAL_HEADER + record('a', done) + record('b', undefined) + record('c', submitted('c')));
       expect((await readLock(file)).shots).toEqual({ a: done, c: submitted('c') });
     });
 
     it('reads a journal without a lock (a first apply that crashed)', async () => {
       const file = join(dir, 'shots.lock.yaml');
-      await writeFile(journalFileFor(file), JOURNAL_HEADER + journalRecord('a', submitted('a')));
+      await writeFile(journalFileFor(file), JOURNAL_HEADER + record('a', submitted('a')));
       expect((await readLock(file)).shots).toEqual({ a: submitted('a') });
     });
 
     it('writeLock folds the journal away: the lock it writes is the whole truth', async () => {
       const file = join(dir, 'shots.lock.yaml');
-      await writeFile(journalFileFor(file), JOURNAL_HEADER + journalRecord('a', submitted('a')));
+      await writeFile(journalFileFor(file), JOURNAL_HEADER + record('a', submitted('a')));
       await writeLock(file, { version: 1, shots: { b: submitted('b') } });
       expect(Object.keys((await readLock(file)).shots)).toEqual(['b']);
     });

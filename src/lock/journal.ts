@@ -28,9 +28,9 @@ export function journalFileFor(lockFile: string): string {
   return `${lockFile.replace(/\.ya?ml$/i, '')}.journal`;
 }
 
-/** One record, newline included. `undefined` records a removal. */
-export function journalRecord(id: string, entry: LockEntry | undefined): string {
-  return `${JSON.stringify({ id, entry: entry ?? null })}\n`;
+/** One record, newline included, from the entry's JSON (or undefined: a removal). */
+export function journalRecord(id: string, entryJson: string | undefined): string {
+  return `{"id":${JSON.stringify(id)},"entry":${entryJson ?? 'null'}}\n`;
 }
 
 /** The changes a journal holds, in order, and how many of its bytes are whole lines. */

@@ -36,10 +36,11 @@ export async function readCachedLock(lockFile: string, digest: string): Promise<
   }
 }
 
-/** Best effort, like every cache: a failure only means parsing again next time. */
-export async function saveCachedLock(lockFile: string, digest: string, lock: Lock): Promise<void> {
+/** Best effort, like every cache: a failure only means parsing again next time. `lock` may come as its JSON already. */
+export async function saveCachedLock(lockFile: string, digest: string, lock: Lock | string): Promise<void> {
   try {
-    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), `${header(digest)}\n${JSON.stringify(lock)}`);
+    const json = typeof lock === 'string' ? lock : JSON.stringify(lock);
+    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), `${header(digest)}\n${json}`);
   } catch {
     /* read-only checkout, full disk */
   }
