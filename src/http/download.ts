@@ -15,6 +15,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
 import { Mp4BoxWalker } from './mp4-boxes.js';
+import { syncDirectoryShared } from '../util/directory-sync.js';
 import { retryDelay, serverRequestedDelayMs, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
 import {
   abortedError,
@@ -277,8 +278,9 @@ async function streamToPart(
   } catch (error) {
     throw new LocalFileFailure(error);
   }
-  // Makes the rename itself durable; not every platform can open a directory, hence best effort.
-  await syncFile(dirname(req.dest)).catch(() => {});
+  // Makes the rename itself durable (best effort: not every platform can open a directory),
+  // with one sync shared by the downloads that finish meanwhile.
+  await syncDirectoryShared(dirname(req.dest));
   req.onProgress?.(progress.bytes);
   return { path: req.dest, sha256: hash.digest('hex'), bytes: progress.bytes };
 }
