@@ -16,6 +16,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
 import { Mp4BoxWalker } from './mp4-boxes.js';
 import { syncDirectoryShared } from '../util/directory-sync.js';
+import { linkedSignal } from '../util/linked-signal.js';
 import { retryDelay, serverRequestedDelayMs, shouldRetry, type Outcome, type RetryPolicy } from './retry.js';
 import {
   abortedError,
@@ -78,14 +79,13 @@ export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Pr
   const startedAt = Date.now();
   // Attempts are bounded by the deadline below, not counted (see the retry decision).
   const downloadPolicy = { ...deps.policy, maxAttempts: Number.POSITIVE_INFINITY };
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal;
+  const deadline = linkedSignal(req.signal, req.timeoutMs);
+  const signal = deadline.signal;
   const progress = { bytes: 0 };
 
   const stopped = (): HttpError | undefined => {
     if (req.signal?.aborted) return abortedError(purpose, req.url);
-    if (deadline.signal.aborted) {
+    if (deadline.expired()) {
       return new HttpError(
         'timeout',
         deps.redact(`${purpose}: ${displayUrl(req.url)}: not finished within ${req.timeoutMs} ms (${progress.bytes} bytes received)`),
@@ -134,7 +134,7 @@ export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Pr
       }
     }
   } finally {
-    clearTimeout(timer);
+    deadline.dispose();
   }
 }
 

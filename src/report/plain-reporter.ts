@@ -52,6 +52,8 @@ export function createPlainReporter(out: NodeJS.WritableStream, options: { color
     },
 
     onShot(event: ShotEvent) {
+      // Every shot is announced queued at the start; nothing is printed or worth remembering until it moves.
+      if (event.state === 'queued' && event.note === undefined && !shots.has(event.id)) return;
       const line = transitionLine(shots, event, paint);
       if (line !== undefined) write(`${label(event.id)}  ${line}`);
       // A finished shot prints nothing more: forget it, so 100,000 shots cost no more memory than the ones in flight.

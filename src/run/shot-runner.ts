@@ -18,6 +18,7 @@ import type { LockCost } from '../lock/types.js';
 import { providerModule } from '../providers/registry.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
+import { linkedSignal } from '../util/linked-signal.js';
 import { formatRate } from '../util/rate.js';
 import {
   describeError,
@@ -282,13 +283,13 @@ class ShotRunner {
       if (this.ctx.now() >= deadline) return timedOut();
       // One poll must not outlive the job: the HTTP layer's own limits (60 s headers and body
       // timeouts, 5 tries, a Retry-After of up to 5 minutes) are far longer than a short timeout.
-      const pollDeadline = AbortSignal.timeout(Math.max(1, deadline - this.ctx.now()));
+      const pollDeadline = linkedSignal(this.ctx.stop, Math.max(1, deadline - this.ctx.now()));
       let result;
       try {
-        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]) });
+        result = await this.provider.poll(jobId, { signal: pollDeadline.signal });
       } catch (error) {
         if (this.ctx.stop.aborted) return this.pending(jobId);
-        if (pollDeadline.aborted) return timedOut();
+        if (pollDeadline.expired()) return timedOut();
         const info = describeFailure(error, this.provider);
         if (isPermanent(error)) {
           return this.fail({ ...info, message: `${info.message}; job ${jobId} stays submitted for the next apply` });
@@ -296,6 +297,8 @@ class ShotRunner {
         this.report('running', { jobId, note: `poll failed (${info.code}); trying again` });
         hintMs = undefined;
         continue;
+      } finally {
+        pollDeadline.dispose();
       }
       hintMs = result.pollAfterMs;
       if (result.state === 'completed' && result.job) {
