@@ -128,6 +128,16 @@ describe('LockWriter', () => {
     await expect(stat(journal)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('leaves a CRLF checkout of the same lock alone too', async () => {
+    const initial = { version: 1 as const, shots: { a: submitted('a'), b: submitted('b') } };
+    await writeFile(file, serializeLock(initial).replace(/\n/g, '\r\n'));
+    const before = await stat(file);
+    const writer = new LockWriter(file, initial);
+    await writer.update('b', (entry) => entry);
+    await writer.close();
+    expect((await stat(file)).ino).toBe(before.ino);
+  });
+
   it('rejects an update whose change throws or gives an entry the reader would refuse, and keeps the rest', async () => {
     const writer = new LockWriter(file, emptyLock());
     await expect(

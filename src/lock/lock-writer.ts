@@ -30,7 +30,7 @@ import { journalFileFor, journalRecord } from './journal.js';
 import { JournalFile } from './journal-file.js';
 import { EntryDumper } from './entry-dumper.js';
 import { lockDigest, saveCachedLock } from './parsed-cache.js';
-import { assembleLock, serializeEntry } from './serialize.js';
+import { assembleLock, lockChunks, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
 
@@ -76,7 +76,7 @@ export class LockWriter {
   #appending: Promise<void> | undefined;
   /** Size of the lock on disk (0 when there is none). */
   #lockBytes = 0;
-  #compacting: Promise<string> | undefined;
+  #compacting: Promise<readonly string[]> | undefined;
   /** Journal size at which the next compaction starts. */
   #compactAt = 0;
   /** Some change was appended since the lock was last written (or found in a leftover journal). */
@@ -180,7 +180,7 @@ export class LockWriter {
     return this.#compact().then(() => undefined);
   }
 
-  #compact(): Promise<string> {
+  #compact(): Promise<readonly string[]> {
     this.#compacting ??= this.#compactNow().finally(() => {
       this.#compacting = undefined;
     });
@@ -197,9 +197,11 @@ export class LockWriter {
     await this.#compacting?.catch(() => {});
     try {
       if (this.#journalHasChanges) {
-        const text = await this.#compact();
+        const digest = lockDigest(lockChunks(await this.#compact()));
+        // No compaction follows: the blocks' memory is better spent on the cache's JSON.
+        this.#blocks.clear();
         // The next plan reads this lock from the cache instead of parsing it again.
-        await saveCachedLock(this.file, lockDigest(Buffer.from(text)), this.#lockJson());
+        await saveCachedLock(this.file, digest, this.#lockJson());
       }
     } finally {
       await this.#dumper.close();
@@ -269,25 +271,25 @@ export class LockWriter {
     return journal;
   }
 
-  /** Returns the lock's text as it now is on disk. */
-  async #compactNow(): Promise<string> {
+  /** Returns the lock's text as it now is on disk, in pieces (see lockChunks). */
+  async #compactNow(): Promise<readonly string[]> {
     const journal = this.#journal;
     try {
       await this.#dumpChangedEntries();
       // From here to the end of the step, synchronous: the text and the journal mark agree.
-      const text = this.#serialize();
+      const blocks = this.#blocksInOrder();
       const mark = journal?.bytes ?? 0;
-      const unchanged = await this.#lockHolds(text);
-      if (!unchanged) {
-        await writeFileAtomic(this.file, text, {
+      const bytes = byteLengthOf(lockChunks(blocks));
+      if (!(await this.#lockHolds(blocks, bytes))) {
+        await writeFileAtomic(this.file, lockChunks(blocks), {
           beforeRename: () => {
             if (crashDue('compaction-before-rename')) crashNow();
           },
         });
         this.#writeCount += 1;
-        this.#bytesWritten += Buffer.byteLength(text);
+        this.#bytesWritten += bytes;
       }
-      this.#lockBytes = Buffer.byteLength(text);
+      this.#lockBytes = bytes;
       if (crashDue('compaction-after-rename')) crashNow();
       // Between appends (none may land in the file being replaced), and in one synchronous step.
       await this.#appendsSettled();
@@ -296,7 +298,7 @@ export class LockWriter {
         this.#journalHasChanges = journal.bytes > 0;
       }
       this.#compactAt = Math.max(this.#lockBytes, this.#compactAfterBytes);
-      return text;
+      return blocks;
     } catch (error) {
       // The journal still holds everything: try again once it has grown as much once more.
       if (this.#journal) this.#compactAt = this.#journal.bytes + Math.max(this.#lockBytes, this.#compactAfterBytes);
@@ -304,13 +306,13 @@ export class LockWriter {
     }
   }
 
-  /** Whether the lock on disk already holds exactly `text` (then it is not rewritten). */
-  async #lockHolds(text: string): Promise<boolean> {
+  /** Whether the lock on disk already holds exactly this text (then it is not rewritten). */
+  async #lockHolds(blocks: readonly string[], bytes: number): Promise<boolean> {
     const size = sizeOf(this.file);
-    const bytes = Buffer.byteLength(text);
-    if (size !== bytes && size !== bytes + text.split('\n').length - 1) return false;
+    // A CRLF checkout of the same lock is the same lock (one more byte a line); rewriting it would only churn git.
+    if (size !== bytes && (size < bytes || size !== bytes + countNewlines(lockChunks(blocks)))) return false;
     const current = await readFile(this.file, 'utf8').catch(() => undefined);
-    // A CRLF checkout of the same lock is the same lock; rewriting it would only churn git.
+    const text = assembleLock(blocks);
     return current === text || current?.replace(/\r\n/g, '\n') === text;
   }
 
@@ -333,10 +335,15 @@ export class LockWriter {
     }
   }
 
-  /** The lock as JSON, from the entries' own JSON: what the parsed-lock cache holds. */
-  #lockJson(): string {
-    const shots = [...this.#entries].map(([id, json]) => `${JSON.stringify(id)}:${json}`);
-    return `{"version":1,"shots":{${shots.join(',')}}}`;
+  /** The lock as JSON, in pieces, from the entries' own JSON: what the parsed-lock cache holds. */
+  *#lockJson(): Generator<string> {
+    yield '{"version":1,"shots":{';
+    let first = true;
+    for (const [id, json] of this.#entries) {
+      yield `${first ? '' : ','}${JSON.stringify(id)}:${json}`;
+      first = false;
+    }
+    yield '}}';
   }
 
   #ids(): string[] {
@@ -344,18 +351,29 @@ export class LockWriter {
     return this.#sortedIds;
   }
 
-  #serialize(): string {
-    return assembleLock(
-      this.#ids().map((id) => {
-        let block = this.#blocks.get(id);
-        if (block === undefined) {
-          block = serializeEntry(id, JSON.parse(this.#entries.get(id) as string) as LockEntry);
-          this.#blocks.set(id, block);
-        }
-        return block;
-      }),
-    );
+  /** Every entry's block in id order; the few still missing (changed during the last round) are dumped here. */
+  #blocksInOrder(): string[] {
+    return this.#ids().map((id) => {
+      let block = this.#blocks.get(id);
+      if (block === undefined) {
+        block = serializeEntry(id, JSON.parse(this.#entries.get(id) as string) as LockEntry);
+        this.#blocks.set(id, block);
+      }
+      return block;
+    });
   }
+}
+
+function byteLengthOf(pieces: Iterable<string>): number {
+  let bytes = 0;
+  for (const piece of pieces) bytes += Buffer.byteLength(piece);
+  return bytes;
+}
+
+function countNewlines(pieces: Iterable<string>): number {
+  let count = 0;
+  for (const piece of pieces) for (let at = piece.indexOf('\n'); at !== -1; at = piece.indexOf('\n', at + 1)) count += 1;
+  return count;
 }
 
 function sizeOf(file: string): number {

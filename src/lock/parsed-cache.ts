@@ -19,8 +19,12 @@ import type { Lock } from './types.js';
 /** Another videogen may validate differently, so a cache written by it is not trusted. */
 const KEY_PREFIX = `parsed-lock/1 videogen/${packageVersion()}`;
 
-export function lockDigest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** sha256 of the lock's bytes, given whole or as the pieces of its UTF-8 text. */
+export function lockDigest(content: Uint8Array | Iterable<string>): string {
+  const hash = createHash('sha256');
+  if (content instanceof Uint8Array) hash.update(content);
+  else for (const piece of content) hash.update(piece);
+  return hash.digest('hex');
 }
 
 /** The Lock cached for a lock whose bytes hash to `digest`, or undefined. */
@@ -36,14 +40,26 @@ export async function readCachedLock(lockFile: string, digest: string): Promise<
   }
 }
 
-/** Best effort, like every cache: a failure only means parsing again next time. `lock` may come as its JSON already. */
-export async function saveCachedLock(lockFile: string, digest: string, lock: Lock | string): Promise<void> {
+/**
+ * Best effort, like every cache: a failure only means parsing again next time. `lock` may
+ * come as its JSON already, in pieces.
+ */
+export async function saveCachedLock(lockFile: string, digest: string, lock: Lock | Iterable<string>): Promise<void> {
   try {
-    const json = typeof lock === 'string' ? lock : JSON.stringify(lock);
-    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), `${header(digest)}\n${json}`);
+    const json = isLock(lock) ? [JSON.stringify(lock)] : lock;
+    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), prepend(`${header(digest)}\n`, json));
   } catch {
     /* read-only checkout, full disk */
   }
+}
+
+function isLock(value: Lock | Iterable<string>): value is Lock {
+  return typeof value === 'object' && value !== null && 'shots' in value;
+}
+
+function* prepend(first: string, rest: Iterable<string>): Generator<string> {
+  yield first;
+  yield* rest;
 }
 
 function header(digest: string): string {

@@ -97,9 +97,23 @@ export function serializeEntry(id: string, entry: LockEntry): string {
 
 /** The whole lock text from entry blocks already sorted by ordinal id. */
 export function assembleLock(sortedEntryBlocks: readonly string[]): string {
+  return [...lockChunks(sortedEntryBlocks)].join('');
+}
+
+/**
+ * The same text in pieces of a few hundred entries, for writing a lock of 100,000 entries
+ * without first building one string of 60 MB.
+ */
+export function* lockChunks(sortedEntryBlocks: readonly string[], entriesPerChunk = 500): Generator<string> {
   const head = `${LOCK_HEADER}\nversion: 1\n`;
-  if (sortedEntryBlocks.length === 0) return `${head}shots: {}\n`;
-  return `${head}shots:\n${sortedEntryBlocks.join('\n')}\n`;
+  if (sortedEntryBlocks.length === 0) {
+    yield `${head}shots: {}\n`;
+    return;
+  }
+  yield `${head}shots:\n`;
+  for (let start = 0; start < sortedEntryBlocks.length; start += entriesPerChunk) {
+    yield `${sortedEntryBlocks.slice(start, start + entriesPerChunk).join('\n')}\n`;
+  }
 }
 
 const DUMP_OPTIONS = {

@@ -6,17 +6,19 @@ import { randomBytes } from 'node:crypto';
 /**
  * Writes a file so that a crash at any instant leaves either the old content or the new,
  * never a mix: write a temp file beside it, fsync it, rename over the target, fsync the
- * directory so the rename itself survives a power cut.
+ * directory so the rename itself survives a power cut. `data` may come in pieces (an
+ * iterable of strings), so tens of megabytes need not be one string first.
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string>,
   options: { beforeRename?: () => void } = {},
 ): Promise<void> {
   const temp = tempPathFor(path);
   const handle = await open(temp, 'w', 0o644);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for (const piece of data) await handle.write(piece);
     await handle.sync();
   } catch (error) {
     await handle.close();

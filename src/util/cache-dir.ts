@@ -12,7 +12,7 @@ export function cacheFile(manifestDir: string, name: string): string {
 }
 
 /** Writes one cache file atomically, creating `.videogen/` and its `.gitignore` first. */
-export async function writeCacheFile(manifestDir: string, name: string, data: string | Uint8Array): Promise<void> {
+export async function writeCacheFile(manifestDir: string, name: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   const dir = join(manifestDir, '.videogen');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, '.gitignore'), '# videogen cache: safe to delete\n*\n', { flag: 'wx' }).catch(() => {});
