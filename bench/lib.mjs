@@ -87,7 +87,7 @@ export function openaiBenchManifest({ url, shots, concurrency, poll, prompt = (i
     '    api_key_env: BENCH_API_KEY',
     `    concurrency: ${concurrency}`,
     `    poll: ${poll}`,
-    'defaults: { provider: bench, model: sora-2 }',
+    'defaults: { provider: bench, model: veo-3.1-fast-generate-001 }',
     'shots:',
   ];
   for (let i = 0; i < shots; i++) lines.push(`  - id: ${id(i)}`, `    prompt: "${prompt(i)}"`);
