@@ -86,10 +86,12 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[], wa
   // Stage 1 admitted only registered types.
   const module = findProviderModule(input.type)!;
   const emulate = input.emulate ?? false;
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(module.settings ?? {})) if (input[key] !== undefined) settings[key] = input[key];
   let baseUrl = '';
   // An emulated provider gets its URL when the emulator starts; a base_url there is simply unused.
   if (!emulate) {
-    const written = input.base_url ?? module.defaults.baseUrl;
+    const written = input.base_url ?? module.defaultBaseUrl?.(settings) ?? module.defaults.baseUrl;
     const normalized = written === undefined ? missingBaseUrl(module) : normaliseBaseUrl(written);
     if (typeof normalized === 'string') baseUrl = normalized;
     else problems.push(problem(written === undefined ? ManifestCode.required : ManifestCode.value, at('base_url'), normalized.message, normalized.hint));
@@ -111,8 +113,6 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[], wa
       problem(ManifestCode.value, at('poll', 'initial'), '`poll.initial` is longer than `poll.max`', 'the delay starts at `initial` and grows up to `max`'),
     );
   }
-  const settings: Record<string, unknown> = {};
-  for (const key of Object.keys(module.settings ?? {})) if (input[key] !== undefined) settings[key] = input[key];
   const config: ProviderConfig = {
     name,
     type: input.type,
