@@ -9,6 +9,7 @@ import { heygenModule } from './heygen/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
 import type { Provider, ProviderDeps } from './types.js';
+import { vertexVeoModule } from './vertex-veo/index.js';
 
 const modules = new Map<string, ProviderModule>();
 /** Bumped on every registration, so schemas assembled from the registry know when to rebuild. */
@@ -24,7 +25,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, vertexVeoModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];
