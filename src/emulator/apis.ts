@@ -6,5 +6,6 @@ import { heygenApi } from './heygen/workflow.js';
 import { openaiApi } from './openai/videos.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
+import { vertexEmulatedApis } from './vertex/apis.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi, ...vertexEmulatedApis];
