@@ -4,7 +4,7 @@
  * in client.ts.
  */
 import { z } from 'zod';
-import { normaliseBaseUrl } from '../../manifest/provider-config.js';
+import { normaliseBaseUrl } from '../../util/base-url.js';
 import type { ProviderConfig } from '../../manifest/types.js';
 import { refuseFields, refuseReservedOptions, valueNotIn } from '../field-rules.js';
 import { baseSpec, findModel, modelOf, type FieldProblem, type ModelInfo, type ProviderModule, type SettingProblem, type ShotRequest } from '../module.js';
@@ -178,7 +178,7 @@ export const vertexVeoModule: ProviderModule = {
     }
     const storageUrl = config.settings.storage_url;
     if (typeof storageUrl === 'string') {
-      const normalised = normaliseBaseUrl(storageUrl);
+      const normalised = normaliseBaseUrl(storageUrl, 'storage_url');
       if (typeof normalised !== 'string') problems.push({ setting: 'storage_url', ...normalised });
     }
     return problems;
