@@ -22,6 +22,8 @@ function issuedToken(ctx: RouteContext): string {
 }
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 const MAX_FORM_BYTES = 64 * 1024;
 /** A service-account assertion may live at most an hour (Google's rule), and clocks drift a little. */
@@ -33,9 +35,10 @@ function oauthError(error: string, description: string): EmulatorResponse {
 }
 
 /**
- * Google's token endpoint (`POST https://oauth2.googleapis.com/token`), as google-auth-library
- * uses it: a service account's signed JWT assertion (jwt-bearer grant), or the refresh token of
- * `gcloud auth application-default login`. The assertion's claims are checked (issuer, scope,
+ * Google's token endpoints (`POST https://oauth2.googleapis.com/token`, and STS for
+ * workload identity), as google-auth-library uses them: a service account's signed JWT
+ * assertion (jwt-bearer grant), the refresh token of `gcloud auth application-default login`,
+ * or an external account's subject token (token exchange). The assertion's claims are checked (issuer, scope,
  * audience, lifetime); its signature cannot be, since the emulator never sees the public key.
  */
 async function issueToken(ctx: RouteContext): Promise<EmulatorResponse> {
@@ -48,6 +51,11 @@ async function issueToken(ctx: RouteContext): Promise<EmulatorResponse> {
     if (problem) return oauthError('invalid_grant', problem);
   } else if (grant === 'refresh_token') {
     if (!form.get('refresh_token') || !form.get('client_id')) return oauthError('invalid_request', 'Missing required parameter: refresh_token or client_id');
+  } else if (grant === EXCHANGE_GRANT) {
+    // Workload identity federation (an `external_account` file): the STS exchange, answered here too.
+    if (!form.get('subject_token') || !form.get('subject_token_type')) return oauthError('invalid_request', 'Missing subject_token or subject_token_type.');
+    if (!(form.get('scope') ?? '').split(' ').includes(SCOPE)) return oauthError('invalid_scope', `scope must include ${SCOPE}`);
+    return jsonResponse(200, { access_token: issuedToken(ctx), issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: 3599 });
   } else {
     return oauthError('unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);
   }
