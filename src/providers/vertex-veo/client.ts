@@ -53,7 +53,7 @@ async function inlineImage(image: ImageSource, field: string): Promise<{ bytesBa
 
 export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
   const { http } = deps;
-  const tokens = accessTokens(deps.apiKey, config.apiKeyEnv, http);
+  const tokens = accessTokens(deps.apiKey, config.apiKeyEnv, projectOf(config), http);
   const storageUrl =
     typeof config.settings.storage_url === 'string'
       ? config.settings.storage_url.replace(/\/+$/, '')

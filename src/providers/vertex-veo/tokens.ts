@@ -21,7 +21,14 @@ export interface AccessTokens {
   readonly variable: string | undefined;
 }
 
-export function accessTokens(readyToken: string, variable: string, http: HttpClient): AccessTokens {
+/** Failures of the way to the token endpoint, not of the credentials: worth another try. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EPIPE']);
+
+/**
+ * @param project given to the library so it never looks the project up (external-account
+ *   credentials would ask Cloud Resource Manager for it)
+ */
+export function accessTokens(readyToken: string, variable: string, project: string, http: HttpClient): AccessTokens {
   const seen = new Set<string>();
   const remember = (token: string): string => {
     http.addSecret(token);
@@ -38,7 +45,7 @@ export function accessTokens(readyToken: string, variable: string, http: HttpCli
     seen: () => [...seen],
     async token() {
       // Loaded only here: validate, plan and token-from-variable runs never need it.
-      auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [VERTEX_SCOPE] }));
+      auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [VERTEX_SCOPE], projectId: project }));
       let token: string | null | undefined;
       try {
         token = await (await auth).getAccessToken();
@@ -59,7 +66,7 @@ export function accessTokens(readyToken: string, variable: string, http: HttpCli
 function credentialsError(error: unknown, variable: string, http: HttpClient): HttpError {
   const status = (error as { status?: unknown; response?: { status?: unknown } } | null)?.response?.status ?? (error as { status?: unknown } | null)?.status;
   const code = errorCode(error);
-  const kind = typeof status === 'number' && (status >= 500 || status === 429) ? 'server' : /^E[A-Z_]+$/.test(code) ? 'network' : 'auth';
+  const kind = typeof status === 'number' && (status >= 500 || status === 429) ? 'server' : NETWORK_CODES.has(code) ? 'network' : 'auth';
   const said = http.redact(error instanceof Error ? error.message : String(error));
   return new HttpError(kind, `no Google access token for Vertex AI: ${said}`, {
     hint:
