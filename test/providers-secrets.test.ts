@@ -18,8 +18,14 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'vertex-veo'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'vertex-veo': 'veo-3.1-fast-generate-001' };
+/** Vertex needs a project, and (for faulted GET downloads) its videos in Cloud Storage; its key is an OAuth token. */
+const SETTINGS: Record<string, (emuUrl: string) => Record<string, unknown>> = {
+  'vertex-veo': (emuUrl) => ({ project: 'secrets-test', storage_uri: 'gs://secrets-bucket/run/', storage_url: `${emuUrl}/storage/v1` }),
+};
+/** Spec fields the API needs that the module's spec() would write out. */
+const SPEC: Record<string, Record<string, unknown>> = { 'vertex-veo': { aspect_ratio: '16:9', duration: 8, resolution: '720p', audio: true } };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -68,18 +74,26 @@ function baseUrl(type: ProviderType, emuUrl: string): string {
   return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
 }
 
+function config(type: ProviderType, emuUrl: string) {
+  return providerConfig(type, baseUrl(type, emuUrl), SETTINGS[type] ? { settings: SETTINGS[type](emuUrl) } : {});
+}
+
 describe.each(TYPES)('%s: the key stays out of errors', (type) => {
   it('when the key is refused (401) on submit, upload, poll and download', async () => {
     const emu = await startEmulator({ latencyMs: 100, apiKey: 'the-key-the-emulator-wants' });
     const http = new HttpClient({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, capDelayMs: 5 } });
     try {
-      const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider = await createProvider(config(type, emu.url), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
-      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]!, ...SPEC[type] }), { signal }), errors);
+      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]!, ...SPEC[type] }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
+      const url = {
+        heygen: `${emu.url}/v1/workflows/executions/x`,
+        'openai-videos': `${emu.url}/v1/videos/x/content?variant=video`,
+        'vertex-veo': `${emu.url}/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media`,
+      }[type]!;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
@@ -104,12 +118,12 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     // One try only, so the faults surface as errors instead of being retried away.
     const http = new HttpClient({ retryPolicy: { maxAttempts: 1 } });
     try {
-      const provider: Provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider: Provider = await createProvider(config(type, emu.url), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-faults.png`);
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
+        const s = shot(`f${i}`, { provider: type, model: MODEL[type]!, ...SPEC[type] }, i % 3 === 0 ? { referenceImage: image } : {});
         const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
