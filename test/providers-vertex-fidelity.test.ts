@@ -4,7 +4,7 @@
  * checked against the shapes of reference/vertex-veo.md ("Request body", "Polling"), written
  * down here as a JSON Schema: the test's own copy, so it cannot share a mistake with the client.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ function json(record: RecordedRequest): Record<string, unknown> {
   return JSON.parse(record.body.toString('utf8')) as Record<string, unknown>;
 }
 
-function expectValid(validate: typeof validPredict, value: unknown, label: string): void {
+function expectValid(validate: ValidateFunction, value: unknown, label: string): void {
   expect(validate(value), `${label}: ${JSON.stringify(validate.errors)}`).toBe(true);
 }
 

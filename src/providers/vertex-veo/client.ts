@@ -145,11 +145,13 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
     async submit(shot, ctx) {
       const purpose = `submit ${shot.id}`;
       const json = await requestBody(shot);
+      // Outside the try: a credentials error already says what to do.
+      const headers = await auth();
       try {
         const response = await http.request<unknown>({
           method: 'POST',
           url: `${config.baseUrl}/${modelPath(shot.spec.model)}:predictLongRunning`,
-          auth: await auth(),
+          auth: headers,
           json,
           retry: 'submit',
           ...(ctx.retryWaitSignal ? { retryWaitSignal: ctx.retryWaitSignal } : {}),
@@ -163,12 +165,14 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx): Promise<PollResult> {
       const purpose = `poll ${jobId}`;
+      const request = fetchRequest(jobId);
+      const headers = await auth();
       let response;
       try {
         response = await http.request<unknown>({
           method: 'POST',
-          ...fetchRequest(jobId),
-          auth: await auth(),
+          ...request,
+          auth: headers,
           retry: 'idempotent',
           stopAtInlineVideo: INLINE_VIDEO,
           ...common(ctx, purpose),

@@ -68,7 +68,11 @@ function credentialsError(error: unknown, variable: string, http: HttpClient): H
   const code = errorCode(error);
   const kind = typeof status === 'number' && (status >= 500 || status === 429) ? 'server' : NETWORK_CODES.has(code) ? 'network' : 'auth';
   const said = http.redact(error instanceof Error ? error.message : String(error));
+  // Nothing reached Vertex, so no job exists: the statuses tell the executor so (401: fix the
+  // credentials; 503 with a wait: the token endpoint is unreachable, ask again shortly).
+  const refusal = kind === 'auth' ? { status: 401 } : { status: 503, retryAfterMs: 2_000 };
   return new HttpError(kind, `no Google access token for Vertex AI: ${said}`, {
+    ...refusal,
     hint:
       `set ${variable} to an access token (gcloud auth print-access-token), or provide application default credentials: ` +
       'GOOGLE_APPLICATION_CREDENTIALS naming a service-account key file, gcloud auth application-default login, or a GCE/GKE service account',
