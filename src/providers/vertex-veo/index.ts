@@ -123,9 +123,6 @@ function checkModelLimits(shot: ShotRequest, model: ModelInfo | undefined): Fiel
     const problem = valueNotIn('resolution', shot.resolution, model.resolutions, `${what} a resolution of`, hint);
     if (problem) problems.push(problem);
   }
-  if (shot.audio === true && model?.audio === false) {
-    problems.push({ field: 'audio', kind: 'value', message: `${model.id} makes no sound`, hint: 'remove `audio`, or use a Veo 3.1 model' });
-  }
   return problems;
 }
 
