@@ -31,7 +31,13 @@ const RATIOS: readonly string[] = ['16:9', '9:16'];
 const RESOLUTIONS: readonly string[] = ['720p', '1080p'];
 
 const RETIRED = { since: '2026-06-30', source: 'reference/vertex-veo.md (Google model versions page)' };
-const VEO_3_1 = { durations: DURATIONS, aspectRatios: RATIOS, resolutions: RESOLUTIONS, referenceImage: true, tailImage: true, audio: true };
+const VEO_3_1 = { durations: DURATIONS, defaultDuration: 8, aspectRatios: RATIOS, resolutions: RESOLUTIONS, referenceImage: true, tailImage: true, audio: true };
+
+/*
+ * No `price`: reference/vertex-veo.md carries no Vertex price, and a remembered figure is no
+ * source. Plans say "unknown" until a dated, sourced one is added here; meanwhile `pricing:`
+ * in the manifest can give one (per_second, by_resolution, and an `audio` rate).
+ */
 
 const MODELS: readonly ModelInfo[] = [
   { id: 'veo-3.1-generate-001', ...VEO_3_1 },
