@@ -162,7 +162,7 @@ describe('vertex-veo: how jobs end badly', () => {
     const { provider, config } = await setup({ creditLimit: 1 });
     await provider.submit(vertexShot('paid', config), { signal });
     const error = await provider.submit(vertexShot('unpaid', config), { signal }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'auth', status: 403 });
+    expect(error).toMatchObject({ kind: 'auth', status: 403, hint: 'enable billing on project test-project-1, then rerun apply (finished shots are kept)' });
     expect(provider.classify!(error)).toBe('quota');
   });
 

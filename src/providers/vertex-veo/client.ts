@@ -8,6 +8,7 @@
  * No idempotency key and no documented list of operations: a submission is retried only where
  * no job can exist (`retry: 'submit'`), and there is no findSubmitted.
  */
+import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { JsonPath } from '../../http/types.js';
@@ -17,7 +18,6 @@ import { readLocalImage } from '../images.js';
 import { authHeaders, findModel } from '../module.js';
 import { badResponse, parseAnswer } from '../response.js';
 import type { CallContext, PollResult, Provider, ProviderFactory } from '../types.js';
-import { z } from 'zod';
 import { DEFAULT_STORAGE_URL, locationOf, projectOf, storagePrefixOf, vertexVeoModule } from './index.js';
 import { VERTEX_REFUSAL, operationOutcome } from './operation.js';
 import { accessTokens } from './tokens.js';
@@ -108,7 +108,9 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
         ? `the token in $${tokens.variable} was refused; tokens from gcloud auth print-access-token last about an hour`
         : 'the access token from the application default credentials was refused';
     } else if (error.status === 403) {
-      hint = `the credentials need the Vertex AI User role on project ${projectOf(config)}, with the Vertex AI API enabled there`;
+      hint = /\bbilling\b/i.test(error.message)
+        ? `enable billing on project ${projectOf(config)}, then rerun apply (finished shots are kept)`
+        : `the credentials need the Vertex AI User role on project ${projectOf(config)}, with the Vertex AI API enabled there`;
     }
     if (hint === undefined) return error;
     return new HttpError(error.kind, error.message, {
@@ -180,6 +182,7 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
       } catch (error) {
         // Vertex's answer for an operation it does not know (or no longer keeps).
         if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
+        // …/models/{model}/operations/{id}
         throw explained(error, jobId.split('/').at(-3) ?? '');
       }
       if (response.inlineVideo) return { state: 'completed', progress: 100, job: { jobId, url: '' } };
@@ -202,7 +205,7 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       const purpose = `download ${job.jobId}`;
-      const common = {
+      const target = {
         dest,
         maxBytes: ctx.maxBytes,
         timeoutMs: config.downloadTimeoutMs,
@@ -212,9 +215,9 @@ export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
         ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
       };
       // Inline: the operation is fetched again and its video decoded straight into the file.
-      if (job.url === '') return http.download({ ...fetchRequest(job.jobId), inlineVideoAt: INLINE_VIDEO, auth: await auth(), ...common });
+      if (job.url === '') return http.download({ ...fetchRequest(job.jobId), inlineVideoAt: INLINE_VIDEO, auth: await auth(), ...target });
       // Cloud Storage takes the same token; the HTTP layer never lets it follow a redirect elsewhere.
-      return http.download({ url: job.url, auth: await auth(), ...common });
+      return http.download({ url: job.url, auth: await auth(), ...target });
     },
   };
   return provider;
