@@ -18,8 +18,8 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'vertex-veo'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'vertex-veo': 'veo-3.1-fast-generate-001' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'vertex-veo'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'heygen-v3': 'heygen-video-1', 'vertex-veo': 'veo-3.1-fast-generate-001' };
 /** Vertex needs a project, and (for faulted GET downloads) its videos in Cloud Storage; its key is an OAuth token. */
 const SETTINGS: Record<string, (emuUrl: string) => Record<string, unknown>> = {
   'vertex-veo': (emuUrl) => ({ project: 'secrets-test', storage_uri: 'gs://secrets-bucket/run/', storage_url: `${emuUrl}/storage/v1` }),
@@ -71,7 +71,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
+  return type === 'openai-videos' || type === 'vertex-veo' ? `${emuUrl}/v1` : emuUrl;
 }
 
 function config(type: ProviderType, emuUrl: string) {
@@ -86,11 +86,12 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const provider = await createProvider(config(type, emu.url), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]!, ...SPEC[type] }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]!, ...SPEC[type] }), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]!, ...SPEC[type] }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
       const url = {
         heygen: `${emu.url}/v1/workflows/executions/x`,
+        'heygen-v3': `${emu.url}/v1/workflows/executions/x`,
         'openai-videos': `${emu.url}/v1/videos/x/content?variant=video`,
         'vertex-veo': `${emu.url}/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media`,
       }[type]!;
@@ -110,6 +111,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       apiKey: SECRET,
       seed: 21,
       failRate: 0.3,
+      moderationRate: 0.2,
       rateLimitRate: 0.25,
       errorRate: 0.25,
       dropRate: 0.25,
@@ -124,7 +126,8 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
         const s = shot(`f${i}`, { provider: type, model: MODEL[type]!, ...SPEC[type] }, i % 3 === 0 ? { referenceImage: image } : {});
-        const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
+        // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
+        const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
           const result = (await caught(provider.poll(submitted.jobId, { signal }), errors)) as PollResult | undefined;
