@@ -3,9 +3,10 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
+import { sameOrigin } from '../api-urls.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { authHeaders } from '../module.js';
-import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
+import { optionalString, parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
 import type { Provider, ProviderFactory, PollResult } from '../types.js';
 import { openAiSizeFor, openAiVideosModule, referenceFormatOf, type ReferenceFormat } from './index.js';
 import { findSubmittedVideo } from './reconcile.js';
@@ -17,8 +18,6 @@ import { findSubmittedVideo } from './reconcile.js';
 
 /** Fields videogen sets from dedicated manifest fields; `options` cannot override them. */
 const RESERVED_FIELDS = new Set(['model', 'prompt', 'seconds', 'size', 'input_reference']);
-
-const optionalString = z.string().nullish().catch(undefined);
 
 const CreateAnswer = z.object({ id: z.string().min(1) });
 
@@ -86,14 +85,6 @@ async function createBody(shot: Shot, format: ReferenceFormat): Promise<CreateBo
 
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
