@@ -19,6 +19,7 @@ export function emulatorOptionsFromFlags(flags: Record<string, string | undefine
   if (value.port !== undefined) options.port = integer('--port', value.port, 0, 65535);
   if (value.latency !== undefined) options.latencyMs = latency(value.latency);
   if (value.failRate !== undefined) options.failRate = rate('--fail-rate', value.failRate);
+  if (value.moderationRate !== undefined) options.moderationRate = rate('--moderation-rate', value.moderationRate);
   if (value.rateLimitRate !== undefined) options.rateLimitRate = rate('--rate-limit-rate', value.rateLimitRate);
   if (value.errorRate !== undefined) options.errorRate = rate('--error-rate', value.errorRate);
   if (value.dropRate !== undefined) options.dropRate = rate('--drop-rate', value.dropRate);

@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   latencyMs?: number | [number, number];
   /** Share of jobs that end `failed` (decided at creation), 0..1. */
   failRate?: number;
+  /** Share of submissions refused on content policy (APIs that emulate moderation: openrouter), 0..1. */
+  moderationRate?: number;
   /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
   rateLimitRate?: number;
   /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
@@ -18,7 +20,7 @@ export interface EmulatorOptions {
   truncateRate?: number;
   /** Jobs in flight per API key before a creation is refused with 429; default 10. */
   maxConcurrent?: number;
-  /** Lifetime of HeyGen's temporary video URLs; default 10 minutes. */
+  /** Lifetime of HeyGen's temporary video URLs, and of OpenRouter's finished jobs (then `expired`); default 10 minutes. */
   urlTtlMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
@@ -34,6 +36,7 @@ export interface ResolvedEmulatorOptions {
   port: number;
   latencyMs: [number, number];
   failRate: number;
+  moderationRate: number;
   rateLimitRate: number;
   errorRate: number;
   dropRate: number;
@@ -79,6 +82,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     port,
     latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
     failRate: rate('failRate', options.failRate),
+    moderationRate: rate('moderationRate', options.moderationRate),
     rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
     errorRate: rate('errorRate', options.errorRate),
     dropRate: rate('dropRate', options.dropRate),
