@@ -81,8 +81,8 @@ describe('OpenRouter videos: submit, poll, download', () => {
     expect((await openrouter(emu, second.polling_url)).body.polling_url).toBe(second.polling_url);
   });
 
-  it('lets a finished job expire after its time-to-live (--url-ttl): status expired, content gone', async () => {
-    const emu = await start({ latencyMs: 50, urlTtlMs: 500 });
+  it('lets a finished job expire after its time-to-live (--content-ttl): status expired, content gone', async () => {
+    const emu = await start({ latencyMs: 50, contentTtlMs: 500 });
     const { id } = (await openrouter(emu, '/videos', { json: { ...veoFast, duration: 6 } })).body;
     const walk = await pollUntilDone(emu, id);
     // On a loaded machine the first terminal answer seen may already be the expiry.
@@ -141,7 +141,7 @@ describe('OpenRouter videos: failures, moderation and faults', () => {
     expect(again.status).toBe(answers[0]!.status);
   });
 
-  it('limits jobs in flight per key with 429 + Retry-After, and speaks its own error envelope for injected faults', async () => {
+  it('limits jobs in flight per key (429 + Retry-After) and credit (402), and speaks its own error envelope for injected faults', async () => {
     const limited = await start({ latencyMs: 2000, maxConcurrent: 1 });
     expect((await openrouter(limited, '/videos', { json: veoFast })).status).toBe(202);
     const busy = await openrouter(limited, '/videos', { json: veoFast });
@@ -150,6 +150,11 @@ describe('OpenRouter videos: failures, moderation and faults', () => {
     expect(busy.body.error.code).toBe(429);
     // Another key is another account.
     expect((await openrouter(limited, '/videos', { json: veoFast, key: 'sk-or-other' })).status).toBe(202);
+
+    const broke = await start({ creditLimit: 0 });
+    const noCredit = await openrouter(broke, '/videos', { json: veoFast });
+    expect(noCredit.status).toBe(402);
+    expect(noCredit.body.error).toMatchObject({ code: 402, message: expect.stringMatching(/credits/) });
 
     const failing = await start({ errorRate: 1 });
     const submit = await openrouter(failing, '/videos', { json: veoFast });

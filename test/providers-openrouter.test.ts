@@ -126,7 +126,7 @@ describe('openrouter provider: failures, expiry and classes', () => {
   });
 
   it('ends an expired job failed (class failed: generate again), keeping its reported cost; its content is gone', async () => {
-    const { emu, provider } = await setup({ latencyMs: 50, urlTtlMs: 150 });
+    const { emu, provider } = await setup({ latencyMs: 50, contentTtlMs: 150 });
     const { jobId } = await provider.submit(shot('late', veo), { signal });
     await new Promise((resolve) => setTimeout(resolve, 350));
     const result = await provider.poll(jobId, { signal });
@@ -151,6 +151,15 @@ describe('openrouter provider: failures, expiry and classes', () => {
     expect(provider.classify!(refusals[0])).toBe('moderation');
     expect(failures[0]).toMatchObject({ state: 'failed', error: { code: 'content_policy', class: 'moderation' } });
     expect(emu.stats().jobs.created).toBe(failures.length);
+  });
+
+  it('classifies 402 (out of credit, --credit-limit) as quota, with the credit hint', async () => {
+    const { emu, provider } = await setup({ creditLimit: 1 });
+    await provider.submit(shot('paid', veo), { signal });
+    const error = await rejection(provider.submit(shot('broke', veo), { signal }));
+    expect(error).toMatchObject({ status: 402, kind: 'credit', message: expect.stringContaining('Insufficient credits'), hint: expect.stringMatching(/credit/) });
+    expect(provider.classify!(error)).toBe('quota');
+    expect(emu.stats().jobs.created).toBe(1);
   });
 
   it('says not_found for a job the API does not know, and invalid for a value the model lacks', async () => {
@@ -204,17 +213,6 @@ async function scriptedServer(answers: Record<string, Array<[number, unknown]>>)
 }
 
 describe('openrouter provider: answers the emulator never gives', () => {
-  it('402 is quota, with the credit hint', async () => {
-    const server = await scriptedServer({ 'POST /api/v1/videos': [[402, { error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } }]] });
-    const http = new HttpClient({ retryPolicy: FAST_RETRIES });
-    harness.defer(() => http.close());
-    const provider = createOpenRouterProvider(orConfig(`${server.url}/api/v1`), { http, apiKey: KEY });
-    const error = await rejection(provider.submit(shot('broke', veo), { signal }));
-    expect(error).toMatchObject({ status: 402, kind: 'credit', message: expect.stringContaining('Insufficient credits'), hint: expect.stringMatching(/credit/) });
-    expect(provider.classify!(error)).toBe('quota');
-    expect(server.seen).toEqual(['POST /api/v1/videos']);
-  });
-
   it('reads unknown statuses as running, string costs and object errors, and falls back to the documented content path', async () => {
     const job = '/api/v1/videos/j1';
     const server = await scriptedServer({

@@ -11,7 +11,6 @@ describe('emulatorOptionsFromFlags', () => {
         port: '8080',
         latency: '2s-6s',
         'fail-rate': '0.1',
-        'moderation-rate': '0.2',
         rateLimitRate: '0.05',
         '--error-rate': '0',
         dropRate: '0.02',
@@ -27,7 +26,6 @@ describe('emulatorOptionsFromFlags', () => {
       port: 8080,
       latencyMs: [2000, 6000],
       failRate: 0.1,
-      moderationRate: 0.2,
       rateLimitRate: 0.05,
       errorRate: 0,
       dropRate: 0.02,
@@ -51,7 +49,6 @@ describe('emulatorOptionsFromFlags', () => {
     ['latency', '6s-2s'],
     ['latency', '1s-2s-3s'],
     ['fail-rate', '1.5'],
-    ['moderationRate', '2'],
     ['errorRate', '-0.1'],
     ['dropRate', 'often'],
     ['maxConcurrent', '0'],
@@ -87,12 +84,14 @@ describe('resolveEmulatorOptions', () => {
       latencyMs: [3000, 3000],
       failRate: 0,
       moderationRate: 0,
+      creditLimit: undefined,
       rateLimitRate: 0,
       errorRate: 0,
       dropRate: 0,
       truncateRate: 0,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      contentTtlMs: 3_600_000,
       apiKey: undefined,
       seed: undefined,
       videoBytes: 0,
@@ -101,7 +100,6 @@ describe('resolveEmulatorOptions', () => {
 
   it('refuses values that make no sense', () => {
     expect(() => resolveEmulatorOptions({ failRate: 2 })).toThrow(/failRate/);
-    expect(() => resolveEmulatorOptions({ moderationRate: -1 })).toThrow(/moderationRate/);
     expect(() => resolveEmulatorOptions({ latencyMs: [5, 1] })).toThrow(/latencyMs/);
     expect(() => resolveEmulatorOptions({ maxConcurrent: 0 })).toThrow(/maxConcurrent/);
     expect(() => resolveEmulatorOptions({ apiKey: '' })).toThrow(/apiKey/);

@@ -62,8 +62,7 @@ export class FaultDice {
     return chance(this.failStream, this.options.failRate);
   }
 
-  /** A submission the API's content policy refuses (moderationRate). */
-  moderated(): boolean {
+  jobModerated(): boolean {
     return chance(this.moderationStream, this.options.moderationRate);
   }
 

@@ -8,8 +8,10 @@ export interface EmulatorOptions {
   latencyMs?: number | [number, number];
   /** Share of jobs that end `failed` (decided at creation), 0..1. */
   failRate?: number;
-  /** Share of submissions refused on content policy (APIs that emulate moderation: openrouter), 0..1. */
+  /** Share of jobs refused by the (emulated) content policy when they end, 0..1; counted apart from failRate. */
   moderationRate?: number;
+  /** Jobs each API key may create before the account is out of credit (402 or the API's own answer); default unlimited. */
+  creditLimit?: number;
   /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
   rateLimitRate?: number;
   /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
@@ -20,8 +22,10 @@ export interface EmulatorOptions {
   truncateRate?: number;
   /** Jobs in flight per API key before a creation is refused with 429; default 10. */
   maxConcurrent?: number;
-  /** Lifetime of HeyGen's temporary video URLs, and of OpenRouter's finished jobs (then `expired`); default 10 minutes. */
+  /** Lifetime of temporary video URLs (HeyGen's and other hosts'); default 10 minutes. */
   urlTtlMs?: number;
+  /** How long a finished video stays downloadable where the API keeps it (OpenAI: about an hour); default 1 hour. */
+  contentTtlMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
   /** Makes every random decision (faults, failures, latencies) reproducible. */
@@ -37,12 +41,14 @@ export interface ResolvedEmulatorOptions {
   latencyMs: [number, number];
   failRate: number;
   moderationRate: number;
+  creditLimit: number | undefined;
   rateLimitRate: number;
   errorRate: number;
   dropRate: number;
   truncateRate: number;
   maxConcurrent: number;
   urlTtlMs: number;
+  contentTtlMs: number;
   apiKey: string | undefined;
   seed: number | undefined;
   videoBytes: number;
@@ -54,6 +60,7 @@ export const EMULATOR_DEFAULTS = {
   latencyMs: 3000,
   maxConcurrent: 10,
   urlTtlMs: 10 * 60_000,
+  contentTtlMs: 60 * 60_000,
 } as const;
 
 /** Fills in defaults; throws a RangeError naming the option when a value makes no sense. */
@@ -72,10 +79,15 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   const urlTtlMs = options.urlTtlMs ?? EMULATOR_DEFAULTS.urlTtlMs;
   requireNonNegative('urlTtlMs', urlTtlMs);
+  const contentTtlMs = options.contentTtlMs ?? EMULATOR_DEFAULTS.contentTtlMs;
+  requireNonNegative('contentTtlMs', contentTtlMs);
   const videoBytes = options.videoBytes ?? 0;
   requireNonNegative('videoBytes', videoBytes);
   if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
   if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new RangeError('seed: must be a number');
+  if (options.creditLimit !== undefined && (!Number.isInteger(options.creditLimit) || options.creditLimit < 0)) {
+    throw new RangeError(`creditLimit: ${options.creditLimit} must be a whole number of at least 0`);
+  }
 
   return {
     host: options.host ?? EMULATOR_DEFAULTS.host,
@@ -83,12 +95,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
     failRate: rate('failRate', options.failRate),
     moderationRate: rate('moderationRate', options.moderationRate),
+    creditLimit: options.creditLimit,
     rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
     errorRate: rate('errorRate', options.errorRate),
     dropRate: rate('dropRate', options.dropRate),
     truncateRate: rate('truncateRate', options.truncateRate),
     maxConcurrent,
     urlTtlMs,
+    contentTtlMs,
     apiKey: options.apiKey,
     seed: options.seed,
     videoBytes: Math.floor(videoBytes),

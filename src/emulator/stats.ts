@@ -11,6 +11,8 @@ export interface EmulatorStats {
     truncations: number;
     /** 429s for too many jobs in flight (maxConcurrent): not random, but what a client must handle. */
     concurrencyLimited: number;
+    /** Creations refused because the key spent its credit (creditLimit). */
+    outOfCredit: number;
   };
   /** Requests for HeyGen temporary video URLs that carried an API key header: must stay 0. */
   authOnVideoUrls: number;
@@ -50,5 +52,5 @@ export class StatsRecorder {
 }
 
 function emptyFaults(): EmulatorStats['faults'] {
-  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0 };
+  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0, outOfCredit: 0 };
 }

@@ -24,6 +24,7 @@ export function openRouterInvalid(message: string): EmulatorResponse {
 export const openRouterErrors: ErrorDialect = {
   // Never echo the key, not even masked.
   unauthorized: (missing) => openRouterError(401, missing ? 'No auth credentials found' : 'User not found.'),
+  outOfCredit: () => openRouterError(402, 'Insufficient credits. Add more credits to your account to continue (emulated).'),
   rateLimited: () =>
     openRouterError(429, 'Rate limit exceeded. Please slow down.', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } }),
   // 503 is OpenRouter's "no eligible provider" (§8): nothing was created, Retry-After says when to ask again.

@@ -6,16 +6,7 @@ import { emulatedModel, jobCost } from './models.js';
 /** The six statuses of reference/openrouter-videos.md §3. */
 export type VideoStatus = 'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
-/** How a failing job ends; kept in its id (`extra.end`). */
-export type JobEnd = 'failed' | 'cancelled' | 'moderated';
-
-/** A failing job's end: every third one (by creation order among failures) is cancelled. */
-export function jobEnd(fails: boolean, failingSoFar: number): JobEnd | undefined {
-  if (!fails) return undefined;
-  return failingSoFar % 3 === 2 ? 'cancelled' : 'failed';
-}
-
-/** Where the job stands now; a completed job past its time-to-live (`urlTtlMs`) has expired. */
+/** Where the job stands now; a completed job past its time-to-live (`contentTtlMs`) has expired. */
 export function videoStatus(job: JobRecord, ctx: Pick<RouteContext, 'env' | 'now'>): VideoStatus {
   const status = jobStatusAt(job.facts, ctx.now);
   switch (status.state) {
@@ -24,9 +15,9 @@ export function videoStatus(job: JobRecord, ctx: Pick<RouteContext, 'env' | 'now
     case 'running':
       return 'in_progress';
     case 'failed':
-      return job.facts.extra?.end === 'cancelled' ? 'cancelled' : 'failed';
+      return job.facts.extra?.cancelled === true ? 'cancelled' : 'failed';
     case 'completed':
-      return ctx.now >= status.endsAt + ctx.env.options.urlTtlMs ? 'expired' : 'completed';
+      return ctx.now >= status.endsAt + ctx.env.options.contentTtlMs ? 'expired' : 'completed';
   }
 }
 
@@ -52,7 +43,7 @@ export function jobAnswer(job: JobRecord, ctx: Pick<RouteContext, 'env' | 'now' 
       break;
     case 'failed':
       answer.error =
-        job.facts.extra?.end === 'moderated'
+        job.facts.moderated === true
           ? 'The video provider refused the request: content policy violation (emulated moderation).'
           : 'Video generation failed upstream (emulated failure).';
       break;

@@ -7,7 +7,7 @@ import { nearestAspectRatio } from '../ratios.js';
 import type { EmulatedApi, Route, RouteContext } from '../router.js';
 import { videoResponse } from '../storage/api.js';
 import { openRouterError, openRouterErrors, openRouterInvalid, openRouterRequestId } from './errors.js';
-import { jobAnswer, jobEnd, videoStatus, type JobEnd } from './job-answer.js';
+import { jobAnswer, videoStatus } from './job-answer.js';
 import { EMULATED_MODELS, videoModelEntry } from './models.js';
 import { validateCreateVideo } from './validation.js';
 
@@ -16,10 +16,12 @@ import { validateCreateVideo } from './validation.js';
  * endpoints, Bearer auth except on the model list. What a client must cope with, made
  * deterministic so tests can count on it:
  * - `polling_url` is relative for every other job and absolute (this server's origin) for the rest;
- * - a finished job polled after `urlTtlMs` (`--url-ttl`) has outlived its time-to-live: `expired`;
+ * - a finished job polled after `contentTtlMs` (`--content-ttl`) has outlived its time-to-live:
+ *   `expired`, its content gone;
  * - with `failRate`, every third failing job is `cancelled` (no error), the others `failed`;
- * - with `moderationRate`, a refused submission is, depending on its prompt, a 403 at the door
- *   (a guardrail, nothing created) or a job that fails with a content-policy error.
+ * - with `moderationRate`, a refused job is, depending on its prompt, a 403 at the door (a
+ *   guardrail: nothing created) or a job that fails with a content-policy error;
+ * - with `creditLimit`, a key past it is answered 402.
  */
 
 export const OPENROUTER_JOBS: JobKind = { api: 'openrouter', prefix: 'orv-' };
@@ -61,29 +63,24 @@ async function createVideo(ctx: RouteContext): Promise<EmulatorResponse> {
   if (!checked.ok) return checked.response;
   const request = checked.value;
 
-  let end: JobEnd | undefined;
-  if (ctx.env.dice.moderated()) {
-    if (refusedAtTheDoor(request.prompt)) {
-      return openRouterError(403, `${request.model.id} requires moderation and your input was flagged (emulated)`, {
-        metadata: { reasons: ['violence'], flagged_input: (request.prompt ?? '').slice(0, 100), provider_name: null, model_slug: request.model.id },
-      });
-    }
-    end = 'moderated';
-  }
   const admission = admitJob(ctx, OPENROUTER_JOBS.api);
   if (!admission.ok) {
+    if (admission.outOfCredit) return admission.outOfCredit;
     return openRouterError(429, 'Too many video generation jobs in flight for this key', {
       headers: { 'retry-after': String(admission.retryAfterSeconds) },
     });
   }
   const fate = drawJobFate(ctx);
+  if (fate.moderated && refusedAtTheDoor(request.prompt)) {
+    return openRouterError(403, `${request.model.id} requires moderation and your input was flagged (emulated)`, {
+      metadata: { reasons: ['violence'], flagged_input: (request.prompt ?? '').slice(0, 100), provider_name: null, model_slug: request.model.id },
+    });
+  }
   const counts = ctx.env.jobs.createdCounts(OPENROUTER_JOBS.api);
-  end ??= jobEnd(fate.fails, counts.failing);
   const job = ctx.env.jobs.create(
     {
       kind: OPENROUTER_JOBS,
-      latencyMs: fate.latencyMs,
-      fails: end !== undefined,
+      ...fate,
       aspectRatio: nearestAspectRatio(request.shape),
       model: request.model.id,
       ownerKey: accountOf(ctx, OPENROUTER_JOBS.api),
@@ -92,7 +89,8 @@ async function createVideo(ctx: RouteContext): Promise<EmulatorResponse> {
         duration: request.duration,
         absolutePollingUrl: counts.created % 2 === 1,
         ...(request.resolution === undefined ? {} : { resolution: request.resolution }),
-        ...(end === undefined ? {} : { end }),
+        // Every third failure that is not a refusal is a cancellation.
+        ...(fate.fails && !fate.moderated && counts.failing % 3 === 2 ? { cancelled: true } : {}),
       },
     },
     ctx.now,

@@ -4,6 +4,7 @@ import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { imageBlob, readLocalImage } from '../images.js';
+import { jobFailureClass } from '../classify.js';
 import { authHeaders } from '../module.js';
 import { badResponse, optionalString, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
@@ -134,14 +135,13 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
           ...(hasRemote ? { remote } : {}),
         };
       }
-      case 'failed':
+      case 'failed': {
+        const code = data.error?.type ?? data.error?.code ?? 'generation_failed';
         return {
           state: 'failed',
-          error: {
-            code: data.error?.type ?? data.error?.code ?? 'generation_failed',
-            message: data.error?.message ?? 'HeyGen reported failure without a reason',
-          },
+          error: { code, message: data.error?.message ?? 'HeyGen reported failure without a reason', class: jobFailureClass(code) },
         };
+      }
       case 'not_found':
         return { state: 'not_found' };
       case 'submitted':

@@ -3,9 +3,9 @@
  * as a PollResult, and an HTTP error as a failure class.
  */
 import { z } from 'zod';
-import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
+import { classifyError, jobFailureClass } from '../classify.js';
 import type { FailureClass } from '../module.js';
 import { optionalString, parseAnswer } from '../response.js';
 import type { PollResult } from '../types.js';
@@ -37,14 +37,6 @@ const JobAnswer = z.object({
 type JobAnswer = z.output<typeof JobAnswer>;
 
 /**
- * A failed job's `error` is free text from the upstream model, with no code for a content-policy
- * refusal (§3), so refusals are recognised by how they are worded. A refusal taken for an
- * ordinary failure is retried by the next apply and refused again; the reverse would stop a
- * shot that could have succeeded, hence only unambiguous words.
- */
-const CONTENT_POLICY = /moderation|content[ _-]?polic|safety (?:filter|system|polic)|guardrail|flagged/i;
-
-/**
  * `usage.cost` in USD, when the job reports one (completed jobs, §5). A string that is a
  * number is taken too; anything else, or a negative amount, is no report at all.
  */
@@ -73,10 +65,11 @@ function failure(status: string, answer: JobAnswer): NonNullable<PollResult['err
       // The job outlived its time-to-live at OpenRouter (§3): generating again is the only way.
       return { code: code ?? 'expired', message: message ?? 'OpenRouter reports the job expired (it outlived its time-to-live)', class: 'failed' };
     default: {
+      // `error` is free text from the upstream model, without a code for a content-policy
+      // refusal (§3): a refusal is recognised by its words, as other APIs' codes are.
       const text = message ?? 'OpenRouter reported failure without a reason';
-      return CONTENT_POLICY.test(text)
-        ? { code: code ?? 'content_policy', message: text, class: 'moderation' }
-        : { code: code ?? 'generation_failed', message: text, class: 'failed' };
+      const failureClass = jobFailureClass(`${code ?? ''} ${text}`);
+      return { code: code ?? (failureClass === 'moderation' ? 'content_policy' : 'generation_failed'), message: text, class: failureClass };
     }
   }
 }
@@ -114,24 +107,13 @@ export function pollResultFrom(
 }
 
 /**
- * The failure class of an error from submit, poll or download (DESIGN.md "Executor"). 402 is
- * out of credit (§8); 403 is OpenRouter's moderation/guardrail refusal (§8, platform-wide); a
- * 401 or another 4xx will not pass by asking again; 408, 429, 5xx, the network and a garbled
- * answer may.
+ * The failure class of an error from submit, poll or download (DESIGN.md "Executor"): as for
+ * any API (providers/classify.ts), except that OpenRouter's 403 is its moderation/guardrail
+ * refusal (§8) rather than a key problem, and a 408 is worth asking again.
  */
 export function classifyOpenRouterError(error: unknown): FailureClass {
-  // Ours, not the API's: a local image that changed or cannot be read needs the manifest fixed.
-  if (!(error instanceof HttpError)) return error instanceof VideogenError ? 'invalid' : 'failed';
-  if (error.status === 402) return 'quota';
-  if (error.status === 403) return 'moderation';
-  if (error.status === 408) return 'transient';
-  switch (error.kind) {
-    case 'auth':
-    case 'client':
-      return 'invalid';
-    case 'credit':
-      return 'quota';
-    default:
-      return 'transient';
-  }
+  const status = error instanceof HttpError ? error.status : undefined;
+  if (status === 403) return 'moderation';
+  if (status === 408) return 'transient';
+  return classifyError(error);
 }

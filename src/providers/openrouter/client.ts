@@ -25,6 +25,7 @@ function explained(error: unknown): unknown {
   return new HttpError(error.kind, error.message, {
     status: error.status,
     ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
     hint: 'OpenRouter refused the input on content policy (moderation or a guardrail): change the prompt or images',
     cause: error,
   });
