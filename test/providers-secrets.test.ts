@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
 import type { ProviderType } from '../src/manifest/types.js';
-import { createProvider } from '../src/providers/registry.js';
+import { createProvider, providerModule } from '../src/providers/registry.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import { providerConfig, shot, tempDir, writeImage } from './providers-helpers.js';
 
@@ -18,8 +18,14 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'openrouter'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', openrouter: 'google/veo-3.1-fast' };
+/** A URL on the emulator that wants the key, for a download the key is refused on. */
+const KEYED_PATH: Record<string, string> = {
+  heygen: '/v1/workflows/executions/x',
+  'openai-videos': '/v1/videos/x/content?variant=video',
+  openrouter: '/api/v1/videos/x/content?index=0',
+};
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -65,7 +71,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
+  return emuUrl + providerModule(type).emulatorPath;
 }
 
 describe.each(TYPES)('%s: the key stays out of errors', (type) => {
@@ -79,7 +85,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
       await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
+      const url = `${emu.url}${KEYED_PATH[type]!}`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
