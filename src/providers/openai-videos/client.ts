@@ -3,7 +3,7 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
-import { sameOrigin } from '../api-urls.js';
+import { downloadFromApi } from '../api-urls.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
 import { authHeaders } from '../module.js';
@@ -190,20 +190,8 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
       return findSubmittedVideo(http, config, auth, expected, shot, since, claimed, ctx);
     },
 
-    async download(job, dest, ctx) {
-      return http.download({
-        url: job.url,
-        // The content URL is on the provider's own host, which needs the key; any other
-        // host (a job recorded elsewhere, say) never sees it.
-        ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        apiKeyEnv: config.apiKeyEnv,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+    download(job, dest, ctx) {
+      return downloadFromApi(http, config, auth, job, dest, ctx);
     },
   };
   return provider;

@@ -8,7 +8,7 @@
  */
 import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
-import { sameOrigin, urlUnderBase } from '../api-urls.js';
+import { downloadFromApi, urlUnderBase } from '../api-urls.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer } from '../response.js';
 import type { Provider, ProviderFactory } from '../types.js';
@@ -103,20 +103,8 @@ export const createOpenRouterProvider: ProviderFactory = (config, deps) => {
       return pollResultFrom(body, jobId, remotes.get(jobId) ?? {}, contentUrl, purpose, secrets);
     },
 
-    async download(job, dest, ctx) {
-      return http.download({
-        url: job.url,
-        // The content endpoint is the API's own and needs the key; a URL elsewhere (a job
-        // recorded against another base_url, say) never sees it.
-        ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        apiKeyEnv: config.apiKeyEnv,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+    download(job, dest, ctx) {
+      return downloadFromApi(http, config, auth, job, dest, ctx);
     },
   };
   return provider;
