@@ -120,6 +120,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('models')
+    .description('list each provider type and its known models: capabilities, retirements')
+    .argument('[type]', 'only this provider type')
+    .option('--json', 'print the tables as JSON')
+    .action(async (type: string | undefined, options) => {
+      const { runModels } = await import('./commands/models.js');
+      setExitCode(await runModels(type, options, io()));
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the manifest (or of the lockfile)')
     .addOption(new Option('--lock', 'print the lockfile schema instead'))
