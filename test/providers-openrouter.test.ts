@@ -147,7 +147,7 @@ describe('openrouter provider: failures, expiry and classes', () => {
       }
     }
     expect(refusals[0]).toBeInstanceOf(HttpError);
-    expect(refusals[0]).toMatchObject({ status: 403, hint: expect.stringMatching(/content policy/) });
+    expect(refusals[0]).toMatchObject({ status: 403, providerCode: 'moderation', hint: expect.stringMatching(/content policy/) });
     expect(provider.classify!(refusals[0])).toBe('moderation');
     expect(failures[0]).toMatchObject({ state: 'failed', error: { code: 'content_policy', class: 'moderation' } });
     expect(emu.stats().jobs.created).toBe(failures.length);
@@ -185,6 +185,8 @@ describe('openrouter provider: failures, expiry and classes', () => {
     const http = (status: number, kind: ConstructorParameters<typeof HttpError>[0]) => new HttpError(kind, `HTTP ${status}`, { status });
     expect(provider.classify!(http(402, 'credit'))).toBe('quota');
     expect(provider.classify!(http(401, 'auth'))).toBe('invalid');
+    // Only a submission's 403 is a moderation refusal (the submit test above); elsewhere it is the key's.
+    expect(provider.classify!(http(403, 'auth'))).toBe('invalid');
     expect(provider.classify!(http(404, 'client'))).toBe('invalid');
     expect(provider.classify!(http(408, 'client'))).toBe('transient');
     expect(provider.classify!(http(429, 'rate_limit'))).toBe('transient');

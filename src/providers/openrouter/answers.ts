@@ -108,12 +108,10 @@ export function pollResultFrom(
 
 /**
  * The failure class of an error from submit, poll or download (DESIGN.md "Executor"): as for
- * any API (providers/classify.ts), except that OpenRouter's 403 is its moderation/guardrail
- * refusal (§8) rather than a key problem, and a 408 is worth asking again.
+ * any API (providers/classify.ts; a submission's 403 arrives named as a moderation refusal,
+ * see client.ts), except that a 408 (a timeout, §8) is worth asking again.
  */
 export function classifyOpenRouterError(error: unknown): FailureClass {
-  const status = error instanceof HttpError ? error.status : undefined;
-  if (status === 403) return 'moderation';
-  if (status === 408) return 'transient';
+  if (error instanceof HttpError && error.status === 408) return 'transient';
   return classifyError(error);
 }

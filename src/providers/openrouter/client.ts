@@ -17,15 +17,17 @@ import { openRouterModule } from './index.js';
 import { createVideoBody } from './request.js';
 
 /**
- * A 403 is OpenRouter's moderation refusal (§8), which the HTTP layer, knowing no API, reads
- * as a key problem: say what it is instead.
+ * A 403 to a submission is OpenRouter's moderation/guardrail refusal (§8), which the HTTP
+ * layer, knowing no API, reads as a key problem. Its envelope's code is only the status, so
+ * the refusal is named here, for the hint and for classify (providers/classify.ts reads
+ * providerCode); a 403 to a poll or a download stays what it looks like.
  */
-function explained(error: unknown): unknown {
+function explainedSubmitError(error: unknown): unknown {
   if (!(error instanceof HttpError) || error.status !== 403) return error;
   return new HttpError(error.kind, error.message, {
     status: error.status,
     ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-    ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+    providerCode: error.providerCode ?? 'moderation',
     hint: 'OpenRouter refused the input on content policy (moderation or a guardrail): change the prompt or images',
     cause: error,
   });
@@ -65,7 +67,7 @@ export const createOpenRouterProvider: ProviderFactory = (config, deps) => {
         });
         body = response.body;
       } catch (error) {
-        throw explained(error);
+        throw explainedSubmitError(error);
       }
       const answer = parseAnswer(SubmitAnswer, body, purpose, secrets);
       const remote: LockRemote = {};
