@@ -137,7 +137,8 @@ describe('apply on openrouter', () => {
   });
 
   it('regenerates a job that expired before it was collected', async () => {
-    // Jobs take 300 ms, apply gives up after 150 ms, and a finished job expires 500 ms later.
+    // Jobs take 300 ms, the first apply gives up after 150 ms, and a finished job expires 500 ms
+    // later. The timeout is no part of the spec, so the next apply (without it) resumes the job.
     const emu = await emulator({ latencyMs: 300, contentTtlMs: 500 });
     const shots = SHOTS.slice(0, 1);
     const ws = await workspace(manifest([...against(emu), 'timeout: 150ms'], shots));
@@ -145,10 +146,11 @@ describe('apply on openrouter', () => {
     expect((await lockOf(ws)).shots.boat).toMatchObject({ state: 'submitted' });
     await new Promise((resolve) => setTimeout(resolve, 1200));
 
+    await ws.write('shots.yaml', manifest(against(emu), shots));
     expect((await apply(ws)).code).toBe(1);
     expect((await lockOf(ws)).shots.boat).toMatchObject({ state: 'failed', error: { code: 'expired', class: 'failed' } });
+    expect(emu.stats().jobs.created).toBe(1);
 
-    await ws.write('shots.yaml', manifest(against(emu), shots));
     const again = await apply(ws);
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(emu.stats().jobs.created).toBe(2);
