@@ -18,11 +18,12 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'openrouter'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', openrouter: 'google/veo-3.1-fast' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'heygen-v3': 'heygen-video-1', openrouter: 'google/veo-3.1-fast' };
 /** A URL on the emulator that wants the key, for a download the key is refused on. */
 const KEYED_PATH: Record<string, string> = {
   heygen: '/v1/workflows/executions/x',
+  'heygen-v3': '/v1/workflows/executions/x',
   'openai-videos': '/v1/videos/x/content?variant=video',
   openrouter: '/api/v1/videos/x/content?index=0',
 };
@@ -82,7 +83,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
       const url = `${emu.url}${KEYED_PATH[type]!}`;
@@ -102,6 +103,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       apiKey: SECRET,
       seed: 21,
       failRate: 0.3,
+      moderationRate: 0.2,
       rateLimitRate: 0.25,
       errorRate: 0.25,
       dropRate: 0.25,
@@ -116,7 +118,8 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
         const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
-        const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
+        // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
+        const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
           const result = (await caught(provider.poll(submitted.jobId, { signal }), errors)) as PollResult | undefined;

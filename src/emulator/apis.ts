@@ -3,9 +3,10 @@
  * module and a line here. The server (server.ts) is generic over this table.
  */
 import { heygenApi } from './heygen/workflow.js';
+import { heygenV3Api } from './heygen-v3/videos.js';
 import { openaiApi } from './openai/videos.js';
 import { openRouterApi } from './openrouter/videos.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, openRouterApi, storageApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi];

@@ -2,10 +2,6 @@
  * Which URLs a provider's key may travel to. The key belongs to `base_url`: a URL an answer
  * hands back (a content URL, a polling URL) gets it only when it is on the same origin.
  */
-import type { HttpClient } from '../http/client.js';
-import type { DownloadedFile } from '../http/types.js';
-import type { ProviderConfig } from '../manifest/types.js';
-import type { CompletedJob, DownloadContext } from './types.js';
 
 export function sameOrigin(a: string, b: string): boolean {
   try {
@@ -35,30 +31,4 @@ export function urlUnderBase(given: string | undefined | null, baseUrl: string):
   if (url.origin !== base.origin) return undefined;
   const prefix = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
   return url.pathname.startsWith(prefix) ? url.href : undefined;
-}
-
-/**
- * A finished job's video from an API that serves it itself (`/videos/{id}/content`), which
- * needs the key; a URL on any other host (a job recorded against another base_url, say)
- * never sees it.
- */
-export function downloadFromApi(
-  http: HttpClient,
-  config: ProviderConfig,
-  auth: Record<string, string>,
-  job: CompletedJob,
-  dest: string,
-  ctx: DownloadContext,
-): Promise<DownloadedFile> {
-  return http.download({
-    url: job.url,
-    ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
-    dest,
-    maxBytes: ctx.maxBytes,
-    timeoutMs: config.downloadTimeoutMs,
-    signal: ctx.signal,
-    purpose: `download ${job.jobId}`,
-    apiKeyEnv: config.apiKeyEnv,
-    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-  });
 }

@@ -8,7 +8,8 @@
  */
 import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
-import { downloadFromApi, urlUnderBase } from '../api-urls.js';
+import { urlUnderBase } from '../api-urls.js';
+import { downloadFromApi, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer } from '../response.js';
 import type { Provider, ProviderFactory } from '../types.js';
@@ -83,26 +84,13 @@ export const createOpenRouterProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      let body: unknown;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: pollingUrls.get(jobId) ?? jobUrl(jobId),
-          auth,
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        body = response.body;
-      } catch (error) {
-        // The spec's answer for a job it does not know (§3, §8).
-        if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
-        throw error;
-      }
+      const url = pollingUrls.get(jobId) ?? jobUrl(jobId);
+      // 404 is the spec's answer for a job it does not know (§3, §8).
+      const response = await getJobStatus(http, { url, auth, signal: ctx.signal, purpose, apiKeyEnv: config.apiKeyEnv });
+      if (response === 'not_found') return { state: 'not_found' };
       // unsigned_urls point back at the content endpoint, which wants the key (§4): only under base_url.
       const contentUrl = (unsigned: string | undefined): string => urlUnderBase(unsigned, config.baseUrl) ?? `${jobUrl(jobId)}/content?index=0`;
-      return pollResultFrom(body, jobId, remotes.get(jobId) ?? {}, contentUrl, purpose, secrets);
+      return pollResultFrom(response.body, jobId, remotes.get(jobId) ?? {}, contentUrl, purpose, secrets);
     },
 
     download(job, dest, ctx) {
