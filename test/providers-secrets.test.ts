@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
 import type { ProviderType } from '../src/manifest/types.js';
-import { createProvider } from '../src/providers/registry.js';
+import { createProvider, providerModule } from '../src/providers/registry.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import { providerConfig, shot, tempDir, writeImage } from './providers-helpers.js';
 
@@ -18,8 +18,22 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'vertex-veo'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'heygen-v3': 'heygen-video-1', 'vertex-veo': 'veo-3.1-fast-generate-001' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'vertex-veo'];
+const MODEL: Record<string, string> = {
+  heygen: 'veo_3_1',
+  'openai-videos': 'sora-2',
+  'heygen-v3': 'heygen-video-1',
+  openrouter: 'google/veo-3.1-fast',
+  'vertex-veo': 'veo-3.1-fast-generate-001',
+};
+/** A URL on the emulator that wants the key, for a download the key is refused on. */
+const KEYED_PATH: Record<string, string> = {
+  heygen: '/v1/workflows/executions/x',
+  'heygen-v3': '/v1/workflows/executions/x',
+  'openai-videos': '/v1/videos/x/content?variant=video',
+  openrouter: '/api/v1/videos/x/content?index=0',
+  'vertex-veo': '/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media',
+};
 /** Vertex needs a project, and (for faulted GET downloads) its videos in Cloud Storage; its key is an OAuth token. */
 const SETTINGS: Record<string, (emuUrl: string) => Record<string, unknown>> = {
   'vertex-veo': (emuUrl) => ({ project: 'secrets-test', storage_uri: 'gs://secrets-bucket/run/', storage_url: `${emuUrl}/storage/v1` }),
@@ -71,7 +85,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'openai-videos' || type === 'vertex-veo' ? `${emuUrl}/v1` : emuUrl;
+  return emuUrl + providerModule(type).emulatorPath;
 }
 
 function config(type: ProviderType, emuUrl: string) {
@@ -89,12 +103,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]!, ...SPEC[type] }), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]!, ...SPEC[type] }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      const url = {
-        heygen: `${emu.url}/v1/workflows/executions/x`,
-        'heygen-v3': `${emu.url}/v1/workflows/executions/x`,
-        'openai-videos': `${emu.url}/v1/videos/x/content?variant=video`,
-        'vertex-veo': `${emu.url}/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media`,
-      }[type]!;
+      const url = `${emu.url}${KEYED_PATH[type]!}`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);

@@ -13,6 +13,7 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
       `videogen emulator listening on ${emulator.url}`,
       `  HeyGen (v3, v1):   base_url: ${emulator.url}`,
       `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
+      `  OpenRouter:        base_url: ${emulator.url}/api/v1`,
       `  Vertex AI (Veo):   base_url: ${emulator.url}/v1, storage_url: ${emulator.url}/storage/v1, GOOGLE_OAUTH_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN}`,
       `  stats:             ${emulator.url}/_emulator/stats`,
       'Press Ctrl-C to stop.',

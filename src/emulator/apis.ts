@@ -5,8 +5,9 @@
 import { heygenApi } from './heygen/workflow.js';
 import { heygenV3Api } from './heygen-v3/videos.js';
 import { openaiApi } from './openai/videos.js';
+import { openRouterApi } from './openrouter/videos.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
 import { vertexEmulatedApis } from './vertex/apis.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, storageApi, ...vertexEmulatedApis];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi, ...vertexEmulatedApis];
