@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
-import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
-import type { ImageSource, Shot } from '../../manifest/types.js';
+import type { Shot } from '../../manifest/types.js';
 import { imageBlob, readLocalImage } from '../images.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
+import { UploadCache, type LocalImageSource } from '../uploads.js';
 import { HEYGEN_MAX_IMAGE_BYTES, heygenModule } from './index.js';
 
 /**
@@ -48,10 +48,8 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
   http.addSecret(apiKey);
   const secrets = [apiKey];
   const auth = authHeaders(heygenModule.auth, apiKey);
-  /** Keyed by the image's sha256, so shots sharing an image upload it once even when submitted concurrently. */
-  const uploads = new Map<string, Promise<string>>();
 
-  async function uploadAsset(image: Extract<ImageSource, { kind: 'file' }>, shotId: string, ctx: CallContext): Promise<string> {
+  async function uploadAsset(image: LocalImageSource, shotId: string, ctx: CallContext): Promise<string> {
     const local = await readLocalImage(image);
     if (local.bytes.length > HEYGEN_MAX_IMAGE_BYTES) {
       throw new VideogenError('VIDEOGEN_IMAGE_TOO_LARGE', `image ${image.path} is larger than HeyGen's 32 MB limit`, {
@@ -76,32 +74,13 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
     return parseAnswer(AssetAnswer, response.body, purpose, secrets).data.url;
   }
 
-  /** A URL HeyGen can fetch: URLs pass through, local files are uploaded (once per content). */
-  function imageUrl(image: ImageSource, shotId: string, ctx: CallContext): Promise<string> {
-    if (image.kind === 'url') return Promise.resolve(image.url);
-    const cached = uploads.get(image.sha256);
-    if (cached) {
-      // The shared upload runs under the signal of the shot that started it; if that shot
-      // was aborted and this one was not, this one uploads for itself.
-      return cached.catch((error: unknown) => {
-        if (error instanceof HttpError && error.kind === 'aborted' && !ctx.signal.aborted) return imageUrl(image, shotId, ctx);
-        throw error;
-      });
-    }
-    const upload = uploadAsset(image, shotId, ctx);
-    uploads.set(image.sha256, upload);
-    // A failed upload must not poison the cache: the next shot (or the next try) uploads again.
-    upload.catch(() => {
-      if (uploads.get(image.sha256) === upload) uploads.delete(image.sha256);
-    });
-    return upload;
-  }
+  const uploads = new UploadCache(uploadAsset);
 
   async function buildInput(shot: Shot, ctx: CallContext): Promise<Record<string, unknown>> {
     const { spec } = shot;
     const [referenceUrl, tailUrl] = await Promise.all([
-      shot.referenceImage ? imageUrl(shot.referenceImage, shot.id, ctx) : undefined,
-      shot.tailImage ? imageUrl(shot.tailImage, shot.id, ctx) : undefined,
+      shot.referenceImage ? uploads.urlFor(shot.referenceImage, shot.id, ctx) : undefined,
+      shot.tailImage ? uploads.urlFor(shot.tailImage, shot.id, ctx) : undefined,
     ]);
     const input: Record<string, unknown> = { prompt: spec.prompt, provider: spec.model };
     if (spec.aspect_ratio !== undefined) input.aspect_ratio = spec.aspect_ratio;
