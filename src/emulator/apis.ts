@@ -2,9 +2,10 @@
  * The APIs the emulator speaks, listed once (DESIGN.md "Emulator"): adding one is its route
  * module and a line here. The server (server.ts) is generic over this table.
  */
+import { FAL_APIS } from './fal/index.js';
 import { heygenApi } from './heygen/workflow.js';
 import { openaiApi } from './openai/videos.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi, ...FAL_APIS];

@@ -23,6 +23,7 @@ export class FaultDice {
   private truncateStream!: Random;
   private cutStream!: Random;
   private failStream!: Random;
+  private moderationStream!: Random;
   private latencyStream!: Random;
 
   constructor(private readonly options: ResolvedEmulatorOptions) {
@@ -38,6 +39,7 @@ export class FaultDice {
     this.truncateStream = randomStream(seed, 'truncate');
     this.cutStream = randomStream(seed, 'cut');
     this.failStream = randomStream(seed, 'fail');
+    this.moderationStream = randomStream(seed, 'moderation');
     this.latencyStream = randomStream(seed, 'latency');
   }
 
@@ -58,6 +60,11 @@ export class FaultDice {
 
   jobFails(): boolean {
     return chance(this.failStream, this.options.failRate);
+  }
+
+  /** A content checker refuses the job (drawn from its own stream, so fail-rate runs replay unchanged). */
+  jobModerated(): boolean {
+    return chance(this.moderationStream, this.options.moderationRate);
   }
 
   latencyMs(): number {

@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   latencyMs?: number | [number, number];
   /** Share of jobs that end `failed` (decided at creation), 0..1. */
   failRate?: number;
+  /** Share of jobs refused by a content checker (decided at creation; fal: 422 content_policy_violation), 0..1. */
+  moderationRate?: number;
   /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
   rateLimitRate?: number;
   /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
@@ -20,6 +22,8 @@ export interface EmulatorOptions {
   maxConcurrent?: number;
   /** Lifetime of HeyGen's temporary video URLs; default 10 minutes. */
   urlTtlMs?: number;
+  /** How long fal keeps a finished request's result; default 6 minutes (its rule for results of 10 KB or more). */
+  resultTtlMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
   /** Makes every random decision (faults, failures, latencies) reproducible. */
@@ -34,12 +38,14 @@ export interface ResolvedEmulatorOptions {
   port: number;
   latencyMs: [number, number];
   failRate: number;
+  moderationRate: number;
   rateLimitRate: number;
   errorRate: number;
   dropRate: number;
   truncateRate: number;
   maxConcurrent: number;
   urlTtlMs: number;
+  resultTtlMs: number;
   apiKey: string | undefined;
   seed: number | undefined;
   videoBytes: number;
@@ -51,6 +57,7 @@ export const EMULATOR_DEFAULTS = {
   latencyMs: 3000,
   maxConcurrent: 10,
   urlTtlMs: 10 * 60_000,
+  resultTtlMs: 6 * 60_000,
 } as const;
 
 /** Fills in defaults; throws a RangeError naming the option when a value makes no sense. */
@@ -69,6 +76,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   const urlTtlMs = options.urlTtlMs ?? EMULATOR_DEFAULTS.urlTtlMs;
   requireNonNegative('urlTtlMs', urlTtlMs);
+  const resultTtlMs = options.resultTtlMs ?? EMULATOR_DEFAULTS.resultTtlMs;
+  requireNonNegative('resultTtlMs', resultTtlMs);
   const videoBytes = options.videoBytes ?? 0;
   requireNonNegative('videoBytes', videoBytes);
   if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
@@ -79,12 +88,14 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     port,
     latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
     failRate: rate('failRate', options.failRate),
+    moderationRate: rate('moderationRate', options.moderationRate),
     rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
     errorRate: rate('errorRate', options.errorRate),
     dropRate: rate('dropRate', options.dropRate),
     truncateRate: rate('truncateRate', options.truncateRate),
     maxConcurrent,
     urlTtlMs,
+    resultTtlMs,
     apiKey: options.apiKey,
     seed: options.seed,
     videoBytes: Math.floor(videoBytes),

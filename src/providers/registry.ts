@@ -5,6 +5,7 @@
  */
 import { VideogenError } from '../errors.js';
 import type { ProviderConfig } from '../manifest/types.js';
+import { falModule } from './fal/index.js';
 import { heygenModule } from './heygen/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
@@ -24,7 +25,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, falModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

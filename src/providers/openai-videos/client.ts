@@ -3,6 +3,7 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
+import { sameOrigin } from '../../util/base-url.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
@@ -86,14 +87,6 @@ async function createBody(shot: Shot, format: ReferenceFormat): Promise<CreateBo
 
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
