@@ -58,11 +58,11 @@ export class UsageError extends VideogenError {
   }
 }
 
-/** A manifest or lockfile that cannot be used; carries every problem found, not only the first. Exit 3. */
+/** A manifest, lockfile or review file that cannot be used; carries every problem found, not only the first. Exit 3. */
 export class InvalidInputError extends VideogenError {
   readonly diagnostics: Diagnostic[];
 
-  constructor(code: 'VIDEOGEN_MANIFEST_INVALID' | 'VIDEOGEN_LOCK_INVALID', diagnostics: Diagnostic[]) {
+  constructor(code: 'VIDEOGEN_MANIFEST_INVALID' | 'VIDEOGEN_LOCK_INVALID' | 'VIDEOGEN_REVIEW_INVALID', diagnostics: Diagnostic[]) {
     const first = diagnostics[0];
     const summary = diagnostics.length === 1 && first ? formatDiagnostic(first) : `${diagnostics.length} problems`;
     super(code, summary, { exitCode: ExitCode.invalid });

@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { createWorkspace } from './helpers/workspace.js';
 import { lockJsonSchema, manifestJsonSchema, serializeSchema } from '../src/schemas.js';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'emulate', 'schema', 'init'];
+const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'review', 'emulate', 'schema', 'init'];
 
 describe('videogen CLI', () => {
   it('prints help for the program and every command, exit 0', async () => {
@@ -32,9 +32,6 @@ describe('videogen CLI', () => {
     expect(unknown.code).toBe(3);
     const badConcurrency = await runCli(['apply', 'examples/quickstart.yaml', '--concurrency', 'zero']);
     expect(badConcurrency.code).toBe(3);
-    const conflict = await runCli(['plan', 'examples/quickstart.yaml', '--force', '--replace', 'coastal-city']);
-    expect(conflict.code).toBe(3);
-    expect(conflict.stderr).toContain('VIDEOGEN_USAGE');
     const noMatch = await runCli(['plan', 'examples/quickstart.yaml', '--only', 'no-such-shot']);
     expect(noMatch.code).toBe(3);
     const missing = await runCli(['validate', 'does-not-exist.yaml']);
@@ -43,7 +40,7 @@ describe('videogen CLI', () => {
   });
 
   it('validates every example', async () => {
-    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.'));
+    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.') && !file.includes('.review.'));
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const example of examples) {
       const result = await runCli(['validate', `examples/${example}`]);

@@ -21,6 +21,7 @@ import { loadDotEnv, observeProjectOutputs, printWarnings } from './project.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
+import { readVerdicts } from '../review/review-file.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
@@ -42,7 +43,8 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     }
     const lock = await readLock(manifest.lockFile);
     const observed = await observeProjectOutputs(manifest, lock);
-    const plan = planShots(manifest.shots, lock, observed, selectors);
+    // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
+    const plan = planShots(manifest.shots, lock, observed, selectors, await readVerdicts(manifest.lockFile));
     refuseUnmatchedSelectors(plan);
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
@@ -116,7 +118,8 @@ async function execute(
     await lockWriter.flush();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
-    return summary.failed > 0 ? ExitCode.failure : ExitCode.ok;
+    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one.
+    return summary.failed > 0 || summary.skipped > 0 ? ExitCode.failure : ExitCode.ok;
   } finally {
     await reporter.close?.();
     interrupts.dispose();

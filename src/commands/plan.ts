@@ -5,6 +5,7 @@ import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { colorEnabled } from '../report/choose-reporter.js';
 import type { Plan, Selectors } from '../plan/types.js';
+import { readVerdicts } from '../review/review-file.js';
 
 export interface SelectorFlags {
   only?: string[];
@@ -12,10 +13,8 @@ export interface SelectorFlags {
   force?: boolean;
 }
 
+/** `--force --replace hero` is meaningful: --force passes approved takes by, --replace names those to redo anyway. */
 export function selectorsFromFlags(flags: SelectorFlags): Selectors {
-  if (flags.force && flags.replace && flags.replace.length > 0) {
-    throw new UsageError('--force and --replace both given', '--force already regenerates every selected shot; drop --replace');
-  }
   // Checked before anything is read: `--only ""` (an unset shell variable, say) is a mistake, not "no filter".
   for (const [flag, selectors] of [['--only', flags.only], ['--replace', flags.replace]] as const) {
     for (const selector of selectors ?? []) {
@@ -42,7 +41,7 @@ export async function runPlan(
   const selectors = selectorsFromFlags(options);
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
   printWarnings(manifest, io);
-  const plan = planShots(manifest.shots, lock, observed, selectors);
+  const plan = planShots(manifest.shots, lock, observed, selectors, await readVerdicts(manifest.lockFile));
   refuseUnmatchedSelectors(plan);
   if (options.json) {
     io.stdout.write(`${planToJson(plan)}\n`);

@@ -28,6 +28,8 @@ export interface JobFacts {
   silentFailure: boolean;
   /** HeyGen: the completed output carries the URL flat at `data.output.video_url`. */
   flatOutput: boolean;
+  /** A failing job whose failure is a content-policy refusal (absent on ids from before it existed). */
+  moderated?: boolean;
   aspectRatio: AspectRatio;
   /** OpenAI only. */
   size?: VideoSize;
@@ -59,6 +61,7 @@ const KNOWN_MODELS = [
 const FLAG_FAILS = 1;
 const FLAG_SILENT_FAILURE = 2;
 const FLAG_FLAT_OUTPUT = 4;
+const FLAG_MODERATED = 8;
 
 export function encodeJobId(facts: JobFacts, prefix: string): string {
   const head = Buffer.alloc(19);
@@ -66,7 +69,10 @@ export function encodeJobId(facts: JobFacts, prefix: string): string {
   head.writeUIntBE(Math.max(0, Math.floor(facts.createdAt)), 1, 6);
   head.writeUInt32BE(Math.min(0xffffffff, Math.max(0, Math.round(facts.latencyMs))), 7);
   head.writeUInt8(
-    (facts.fails ? FLAG_FAILS : 0) | (facts.silentFailure ? FLAG_SILENT_FAILURE : 0) | (facts.flatOutput ? FLAG_FLAT_OUTPUT : 0),
+    (facts.fails ? FLAG_FAILS : 0) |
+      (facts.silentFailure ? FLAG_SILENT_FAILURE : 0) |
+      (facts.flatOutput ? FLAG_FLAT_OUTPUT : 0) |
+      (facts.moderated ? FLAG_MODERATED : 0),
     11,
   );
   head.writeUInt8(ASPECT_RATIOS.indexOf(facts.aspectRatio), 12);
@@ -129,6 +135,7 @@ export function decodeJobId(id: string, kind: JobKind): JobFacts | undefined {
     aspectRatio,
     nonce: payload.readUInt32BE(15),
   };
+  if ((flags & FLAG_MODERATED) !== 0) facts.moderated = true;
   if (sizeIndex !== NONE) facts.size = VIDEO_SIZES[sizeIndex];
   if (secondsIndex !== NONE) facts.seconds = VIDEO_SECONDS[secondsIndex];
   if (model !== undefined) facts.model = model;

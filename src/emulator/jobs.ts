@@ -51,6 +51,8 @@ export interface NewJob {
   silentFailure?: boolean;
   /** HeyGen v1: the completed output carries the URL flat at `data.output.video_url`. */
   flatOutput?: boolean;
+  /** The job fails with the API's content-policy answer. */
+  moderated?: boolean;
   extra?: JobExtra;
   aspectRatio: JobFacts['aspectRatio'];
   size?: JobFacts['size'];
@@ -81,6 +83,7 @@ export class JobStore {
   private inFlightEnds: number[] = [];
   private readonly inFlightEndsByKey = new Map<string, number[]>();
   private maxInFlight = 0;
+  private readonly createdByKey = new Map<string, number>();
   /** Per API: jobs created, and of those, jobs that fail (for deterministic variety in answers). */
   private readonly createdByApi = new Map<string, { created: number; failing: number }>();
 
@@ -91,6 +94,7 @@ export class JobStore {
       latencyMs: job.latencyMs,
       fails: job.fails,
       flatOutput: job.flatOutput ?? false,
+      ...(job.moderated ? { moderated: true } : {}),
       silentFailure: job.silentFailure ?? false,
       aspectRatio: job.aspectRatio,
       nonce: randomBytes(4).readUInt32BE(0),
@@ -99,6 +103,7 @@ export class JobStore {
     if (job.seconds !== undefined) facts.seconds = job.seconds;
     if (job.model !== undefined) facts.model = job.model;
     if (job.extra !== undefined) facts.extra = job.extra;
+    this.createdByKey.set(job.ownerKey, (this.createdByKey.get(job.ownerKey) ?? 0) + 1);
     const counts = this.createdCounts(job.kind.api);
     counts.created++;
     if (job.fails) counts.failing++;
@@ -146,6 +151,11 @@ export class JobStore {
     );
   }
 
+  /** Jobs `ownerKey` created in this process, ever (its spending, for creditLimit). */
+  createdBy(ownerKey: string): number {
+    return this.createdByKey.get(ownerKey) ?? 0;
+  }
+
   inFlightFor(ownerKey: string, now: number): number {
     return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).length;
   }
@@ -186,6 +196,7 @@ export class JobStore {
     this.inFlightEndsByKey.clear();
     this.maxInFlight = 0;
     this.createdByApi.clear();
+    this.createdByKey.clear();
   }
 }
 

@@ -8,8 +8,10 @@ export interface EmulatorOptions {
   latencyMs?: number | [number, number];
   /** Share of jobs that end `failed` (decided at creation), 0..1. */
   failRate?: number;
-  /** Share of jobs refused by a content checker (decided at creation; fal: 422 content_policy_violation), 0..1. */
+  /** Share of jobs refused by the (emulated) content policy when they end, 0..1; counted apart from failRate. */
   moderationRate?: number;
+  /** Jobs each API key may create before the account is out of credit (402 or the API's own answer); default unlimited. */
+  creditLimit?: number;
   /** Share of API requests answered 429 with Retry-After before any work is done, 0..1. */
   rateLimitRate?: number;
   /** Share of API requests answered 500 (GET, DELETE) or 503 + Retry-After (job-creating POST), 0..1. */
@@ -20,10 +22,12 @@ export interface EmulatorOptions {
   truncateRate?: number;
   /** Jobs in flight per API key before a creation is refused with 429; default 10. */
   maxConcurrent?: number;
-  /** Lifetime of HeyGen's temporary video URLs; default 10 minutes. */
+  /** Lifetime of temporary video URLs (HeyGen's and other hosts'); default 10 minutes. */
   urlTtlMs?: number;
   /** How long fal keeps a finished request's result; default 6 minutes (its rule for results of 10 KB or more). */
   resultTtlMs?: number;
+  /** How long a finished video stays downloadable where the API keeps it (OpenAI: about an hour); default 1 hour. */
+  contentTtlMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
   /** Makes every random decision (faults, failures, latencies) reproducible. */
@@ -39,6 +43,7 @@ export interface ResolvedEmulatorOptions {
   latencyMs: [number, number];
   failRate: number;
   moderationRate: number;
+  creditLimit: number | undefined;
   rateLimitRate: number;
   errorRate: number;
   dropRate: number;
@@ -46,6 +51,7 @@ export interface ResolvedEmulatorOptions {
   maxConcurrent: number;
   urlTtlMs: number;
   resultTtlMs: number;
+  contentTtlMs: number;
   apiKey: string | undefined;
   seed: number | undefined;
   videoBytes: number;
@@ -58,6 +64,7 @@ export const EMULATOR_DEFAULTS = {
   maxConcurrent: 10,
   urlTtlMs: 10 * 60_000,
   resultTtlMs: 6 * 60_000,
+  contentTtlMs: 60 * 60_000,
 } as const;
 
 /** Fills in defaults; throws a RangeError naming the option when a value makes no sense. */
@@ -78,10 +85,15 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   requireNonNegative('urlTtlMs', urlTtlMs);
   const resultTtlMs = options.resultTtlMs ?? EMULATOR_DEFAULTS.resultTtlMs;
   requireNonNegative('resultTtlMs', resultTtlMs);
+  const contentTtlMs = options.contentTtlMs ?? EMULATOR_DEFAULTS.contentTtlMs;
+  requireNonNegative('contentTtlMs', contentTtlMs);
   const videoBytes = options.videoBytes ?? 0;
   requireNonNegative('videoBytes', videoBytes);
   if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
   if (options.seed !== undefined && !Number.isFinite(options.seed)) throw new RangeError('seed: must be a number');
+  if (options.creditLimit !== undefined && (!Number.isInteger(options.creditLimit) || options.creditLimit < 0)) {
+    throw new RangeError(`creditLimit: ${options.creditLimit} must be a whole number of at least 0`);
+  }
 
   return {
     host: options.host ?? EMULATOR_DEFAULTS.host,
@@ -89,6 +101,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     latencyMs: [Math.round(minLatency), Math.round(maxLatency)],
     failRate: rate('failRate', options.failRate),
     moderationRate: rate('moderationRate', options.moderationRate),
+    creditLimit: options.creditLimit,
     rateLimitRate: rate('rateLimitRate', options.rateLimitRate),
     errorRate: rate('errorRate', options.errorRate),
     dropRate: rate('dropRate', options.dropRate),
@@ -96,6 +109,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     maxConcurrent,
     urlTtlMs,
     resultTtlMs,
+    contentTtlMs,
     apiKey: options.apiKey,
     seed: options.seed,
     videoBytes: Math.floor(videoBytes),

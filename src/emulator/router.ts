@@ -25,6 +25,8 @@ export interface RouteContext {
   req: IncomingMessage;
   url: URL;
   params: Record<string, string>;
+  /** The API the route belongs to (its error dialect, its job kind). */
+  api: EmulatedApi;
   /** The caller's API key; empty on routes without auth. */
   apiKey: string;
   /** Unix ms, read once per request so that one answer is consistent with itself. */
@@ -67,6 +69,8 @@ export interface ErrorDialect {
   serverError(creates: boolean): EmulatorResponse;
   /** No route for this path under the API's prefix. */
   noRoute(method: string, path: string): EmulatorResponse;
+  /** The account has spent its credit (the emulator's creditLimit): what the API answers a new job then. */
+  outOfCredit(): EmulatorResponse;
 }
 
 /**

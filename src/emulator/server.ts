@@ -148,7 +148,7 @@ async function handle(env: EmulatorEnv, req: IncomingMessage, res: ServerRespons
     }
   }
 
-  const ctx: RouteContext = { env, req, url, params, apiKey: auth.key, now, origin: originOf(req, env) };
+  const ctx: RouteContext = { env, req, url, params, api, apiKey: auth.key, now, origin: originOf(req, env) };
   const response = await route.handle(ctx);
 
   // Drops only ever hit GETs: a reset after a job-creating POST would leave a billed job

@@ -11,6 +11,8 @@ export interface EmulatorStats {
     truncations: number;
     /** Jobs over the per-key limit (maxConcurrent): refused with 429, or at fal held IN_QUEUE. Not random, but what a client must handle. */
     concurrencyLimited: number;
+    /** Creations refused because the key spent its credit (creditLimit). */
+    outOfCredit: number;
   };
   /** Requests to keyless hosts (temporary video URLs, fal's CDN) that carried an API key header: must stay 0. */
   authOnVideoUrls: number;
@@ -50,5 +52,5 @@ export class StatsRecorder {
 }
 
 function emptyFaults(): EmulatorStats['faults'] {
-  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0 };
+  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0, outOfCredit: 0 };
 }

@@ -167,7 +167,7 @@ export class HttpClient {
         retryAfterMs: serverRequestedDelayMs(responseHeaders, Date.now()),
         maxRetryAfterMs: this.policy.maxRetryAfterMs,
       });
-      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders }, failure };
+      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders, outOfCredit: failure.kind === 'credit' }, failure };
     }
 
     const declared = Number(responseHeaders['content-length']);

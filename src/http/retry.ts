@@ -23,7 +23,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** What one attempt ended with, reduced to what the policy needs to know. */
 export type Outcome =
-  | { kind: 'response'; status: number; headers: Record<string, string> }
+  /** `outOfCredit`: the body said the account cannot pay; no retry changes that. */
+  | { kind: 'response'; status: number; headers: Record<string, string>; outOfCredit?: boolean }
   | { kind: 'network'; code: string; requestSent: boolean }
   | { kind: 'timeout'; phase: 'connect' | 'headers' | 'body' };
 
@@ -53,6 +54,7 @@ export function shouldRetry(
     case 'timeout':
       return mode === 'idempotent' || outcome.phase === 'connect';
     case 'response': {
+      if (outcome.outOfCredit) return false;
       const retryable =
         mode === 'idempotent' ? idempotentResponseRetryable(outcome) : submitResponseRetryable(outcome, now);
       if (!retryable) return false;

@@ -9,10 +9,12 @@ import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
 import { compareOrdinal } from '../util/compare.js';
+import type { Verdict } from '../review/types.js';
 import {
   PLAN_VERSION,
   type ActionKind,
   type ObservedOutput,
+  type OutputVerdicts,
   type Plan,
   type PlanAction,
   type PlanSummary,
@@ -24,6 +26,7 @@ export function planShots(
   lock: Lock,
   observed: ReadonlyMap<string, ObservedOutput>,
   selectors: Selectors = {},
+  verdicts: OutputVerdicts = new Map(),
 ): Plan {
   const only = new SelectorSet(selectors.only ?? []);
   const replace = new SelectorSet(selectors.replace ?? []);
@@ -38,12 +41,18 @@ export function planShots(
       continue;
     }
     const entry = lockEntry(lock, shot.id);
-    let action = decide(shot, entry, observed.get(shot.id));
+    const verdict = entry?.output ? verdicts.get(entry.output.sha256) : undefined;
+    let action = decide(shot, entry, observed.get(shot.id), verdict);
     // Every replace selector is tried (not just until one matches) so none is reported unmatched wrongly.
     const replaceHit = replace.matchShot(shot);
-    const forcedBy = selectors.force ? '--force' : replaceHit ? '--replace' : undefined;
+    const forcedBy = replaceHit ? '--replace' : selectors.force ? '--force' : undefined;
     if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
-      action = forcedReplace(shot, entry, forcedBy);
+      // An approved take is pinned: a blanket --force passes it by, naming it with --replace does not.
+      if (forcedBy === '--force' && verdict === 'approved') {
+        if (action.action === 'keep') action = { ...action, reason: 'approved in review: --force leaves it (name it with --replace to regenerate)', verdict };
+      } else {
+        action = forcedReplace(shot, entry, forcedBy);
+      }
     }
     actions.push(action);
     summary[action.action] += 1;
@@ -63,7 +72,12 @@ export function planShots(
   return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
 }
 
-function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutput | undefined): PlanAction {
+function decide(
+  shot: Shot,
+  entry: LockEntry | undefined,
+  observed: ObservedOutput | undefined,
+  verdict: Verdict | undefined,
+): PlanAction {
   const base = { id: shot.id, provider: shot.providerName };
   if (!entry) return { ...base, action: 'create', reason: 'not in the lock' };
 
@@ -85,8 +99,16 @@ function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutp
   }
   if (entry.state === 'failed') {
     const code = entry.error?.code ? ` (${entry.error.code})` : '';
+    // Asking again for what the provider's content policy refused gets the same refusal (and
+    // some providers bill it): only a changed spec, or --replace naming the shot, tries again.
+    if (entry.error?.class === 'moderation') {
+      return { ...base, action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` };
+    }
     return { ...base, action: 'retry', reason: `last attempt failed${code}` };
   }
+
+  // Before the output checks: fetching a rejected take again would only bring it back.
+  if (verdict === 'rejected') return { ...base, action: 'replace', reason: 'rejected in review', changes: [], verdict };
 
   const problem = outputProblem(shot, entry, observed);
   if (!problem) return { ...base, action: 'keep', reason: 'up to date' };

@@ -11,6 +11,7 @@ const summary: RunSummary = {
   kept: 37,
   failed: 0,
   pending: 0,
+  skipped: 0,
   videoSeconds: 48,
   wallMs: 192_000,
   interrupted: false,

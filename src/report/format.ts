@@ -45,6 +45,7 @@ export function summaryLine(summary: RunSummary): string {
   if (summary.pending > 0) {
     line += ` ${summary.pending} still running remotely; the next apply collects ${summary.pending === 1 ? 'it' : 'them'}.`;
   }
+  if (summary.skipped > 0) line += ` ${summary.skipped} not submitted; the next apply tries again.`;
   return line;
 }
 

@@ -11,6 +11,7 @@ import type { Provider } from '../providers/types.js';
 import type { Reporter, RunSummary } from '../report/types.js';
 import { emit, type RunContext } from './run-context.js';
 import { describeError, runShotAction, type ShotOutcome } from './shot-runner.js';
+import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -58,6 +59,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     slots: new JobSlots(concurrency, providerLimits),
     downloads: pLimit(concurrency),
     recoveries: pLimit(1),
+    quota: new QuotaStops(options.reporter),
     stop: options.stop,
     maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
     random: options.random ?? Math.random,
@@ -109,6 +111,8 @@ function summarise(
       summary.failed += 1;
     } else if (outcome.kind === 'pending') {
       summary.pending += 1;
+    } else if (outcome.kind === 'skipped' && !interrupted) {
+      summary.skipped += 1;
     }
   }
   return summary;
@@ -125,6 +129,7 @@ export function emptySummary(plan: Plan): RunSummary {
     kept: plan.summary.keep,
     failed: 0,
     pending: 0,
+    skipped: 0,
     videoSeconds: 0,
     wallMs: 0,
     interrupted: false,

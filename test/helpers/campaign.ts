@@ -48,7 +48,7 @@ export function campaignManifest(options: CampaignOptions): string {
     const suffix = options.promptSuffix?.(i) ?? '';
     shots.push(`  - id: ${id}`);
     shots.push(`    provider: ${type === 'heygen' ? 'hg' : 'oa'}`);
-    shots.push(`    model: ${type === 'heygen' ? 'veo_3_1' : 'sora-2'}`);
+    shots.push(`    model: ${type === 'heygen' ? 'veo_3_1' : 'veo-3.1-fast-generate-001'}`);
     shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
     shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
     if (type === 'openai-videos') shots.push('    duration: 4');

@@ -42,6 +42,8 @@ export const falErrors: ErrorDialect = {
         })
       : falInfraError(500, 'internal_error', 'Internal server error'),
   noRoute: (method, path) => falDetail(404, `No route for ${method} ${path}`),
+  // The document gives no out-of-credit answer; 402 is HTTP's own status for it.
+  outOfCredit: () => falDetail(402, 'Insufficient balance: add credit to your fal account to continue'),
 };
 
 export const falRequestId = (): Record<string, string> => ({ 'x-fal-request-id': randomUUID() });

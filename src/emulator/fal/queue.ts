@@ -1,4 +1,4 @@
-import { accountOf, drawJobFate } from '../admission.js';
+import { accountOf, creditRefusal, drawJobFate } from '../admission.js';
 import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { emulatorVideoFor } from '../mp4.js';
@@ -65,12 +65,14 @@ async function submit(ctx: RouteContext): Promise<EmulatorResponse> {
   const body = input as Record<string, unknown>;
   // Invalid input is not refused at the door: the request is queued and ends COMPLETED with
   // the app's validation error in its result (reference/fal-queue.md, "Status").
+  const outOfCredit = creditRefusal(ctx, FAL_JOBS.api);
+  if (outOfCredit) return outOfCredit;
   const problems = checkInput(endpoint, body, (url) => cdnFileExists(ctx, url));
   const fate = drawJobFate(ctx);
-  const moderated = ctx.env.dice.jobModerated();
+  // Failures alternate between the runner's (infrastructure) and the model's own.
   const failing = ctx.env.jobs.createdCounts(FAL_JOBS.api).failing;
   const outcome: FalOutcome =
-    problems.length > 0 ? 'invalid' : moderated ? 'moderated' : !fate.fails ? 'ok' : failing % 2 === 0 ? 'runner' : 'model';
+    problems.length > 0 ? 'invalid' : fate.moderated ? 'moderated' : !fate.fails ? 'ok' : failing % 2 === 0 ? 'runner' : 'model';
 
   const account = accountOf(ctx, FAL_JOBS.api);
   const ends = ctx.env.jobs.inFlightEndsFor(account, ctx.now);
@@ -86,6 +88,7 @@ async function submit(ctx: RouteContext): Promise<EmulatorResponse> {
       kind: FAL_JOBS,
       latencyMs: queueMs + fate.latencyMs,
       fails: outcome !== 'ok',
+      moderated: outcome === 'moderated',
       extra: requestExtra(queueMs, outcome, problems),
       aspectRatio: nearestAspectRatio(ratio),
       model: endpoint,

@@ -9,13 +9,13 @@ export type FalOutcome = 'ok' | 'moderated' | 'runner' | 'model' | 'invalid';
 
 /**
  * What a request's id carries beyond the common facts, in short keys since ids travel in
- * every URL: `q` the wait for a free slot (ms), `o` the outcome (absent: ok), `p` an invalid
- * input's first problems.
+ * every URL: `q` the wait for a free slot (ms), `o` how a failing request fails (moderation
+ * is the common `moderated` fact), `p` an invalid input's first problems.
  */
 export function requestExtra(queueMs: number, outcome: FalOutcome, problems: readonly DetailItem[]): JobExtra | undefined {
   const extra: JobExtra = {};
   if (queueMs > 0) extra.q = queueMs;
-  if (outcome !== 'ok') extra.o = outcome;
+  if (outcome !== 'ok' && outcome !== 'moderated') extra.o = outcome;
   if (problems.length > 0) extra.p = JSON.stringify(problems.slice(0, 3));
   return Object.keys(extra).length > 0 ? extra : undefined;
 }
@@ -25,7 +25,9 @@ export function queueMsOf(facts: JobFacts): number {
 }
 
 export function outcomeOf(facts: JobFacts): FalOutcome {
-  return (facts.extra?.o as FalOutcome | undefined) ?? 'ok';
+  if (!facts.fails) return 'ok';
+  if (facts.moderated) return 'moderated';
+  return (facts.extra?.o as FalOutcome | undefined) ?? 'runner';
 }
 
 export function problemsOf(facts: JobFacts): DetailItem[] {

@@ -27,6 +27,7 @@ export const heygenErrors: ErrorDialect = {
         })
       : heygenError(500, 'internal_error', 'Internal server error.'),
   noRoute: (method, path) => heygenError(404, 'not_found', `No route for ${method} ${path}`),
+  outOfCredit: () => heygenError(402, 'insufficient_credit', 'Insufficient credit. Add credit to your account to continue.'),
 };
 
 export const heygenRequestId = (): Record<string, string> => ({ 'X-Request-Id': randomUUID() });

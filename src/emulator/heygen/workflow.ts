@@ -46,6 +46,7 @@ async function submitExecution(ctx: RouteContext): Promise<EmulatorResponse> {
 
   const admission = admitJob(ctx, HEYGEN_JOBS.api);
   if (!admission.ok) {
+    if (admission.outOfCredit) return admission.outOfCredit;
     return heygenError(429, 'concurrent_limit', 'too many jobs in flight', {
       headers: { 'retry-after': String(admission.retryAfterSeconds) },
     });
@@ -59,7 +60,7 @@ async function submitExecution(ctx: RouteContext): Promise<EmulatorResponse> {
       kind: HEYGEN_JOBS,
       ...fate,
       flatOutput: counts.created % 2 === 1,
-      silentFailure: fate.fails && counts.failing % 2 === 1,
+      silentFailure: fate.fails && !fate.moderated && counts.failing % 2 === 1,
       aspectRatio: nearestAspectRatio(checked.input.aspectRatio),
       ownerKey: accountOf(ctx, HEYGEN_JOBS.api),
       prompt: checked.input.prompt,
@@ -87,8 +88,11 @@ function getExecution(ctx: RouteContext): EmulatorResponse {
       break;
     case 'failed':
       data.status = 'failed';
-      // Failures without any reason happen in practice; clients must cope.
-      if (!job.facts.silentFailure) {
+      // HeyGen documents no content-policy code for the v1 API; this one is the emulator's own.
+      if (job.facts.moderated) {
+        data.error = { type: 'content_policy_violation', message: 'The prompt or image was refused by the content policy (emulated).' };
+      } else if (!job.facts.silentFailure) {
+        // Failures without any reason happen in practice; clients must cope.
         data.error = { type: 'generation_failed', message: 'The upstream model could not generate this video (emulated failure).' };
       }
       break;

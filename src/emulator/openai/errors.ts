@@ -49,6 +49,13 @@ export const openaiErrors: ErrorDialect = {
         )
       : openaiError(500, { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error' }),
   noRoute: (method, path) => openaiError(404, { message: `No route for ${method} ${path}`, type: 'invalid_request_error', code: 'unknown_url' }),
+  // OpenAI answers an exhausted quota with a 429, which a client must not mistake for a rate limit.
+  outOfCredit: () =>
+    openaiError(429, {
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota',
+      code: 'insufficient_quota',
+    }),
 };
 
 export const openaiRequestId = (): Record<string, string> => ({ 'x-request-id': `req_${randomBytes(16).toString('hex')}` });

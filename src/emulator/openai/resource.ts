@@ -1,7 +1,5 @@
 import { jobStatusAt, type JobRecord, type JobStatus } from '../jobs.js';
 
-/** How long OpenAI keeps a finished video downloadable. */
-export const CONTENT_TTL_SECONDS = 3600;
 
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed';
 
@@ -22,7 +20,8 @@ export interface VideoResource {
   error: { code: string; message: string } | null;
 }
 
-export function videoResource(job: JobRecord, now: number): VideoResource {
+/** `contentTtlMs`: how long a finished video stays downloadable (OpenAI: about an hour). */
+export function videoResource(job: JobRecord, now: number, contentTtlMs: number): VideoResource {
   const status = jobStatusAt(job.facts, now);
   const completedAt = status.state === 'completed' ? toSeconds(status.endsAt) : null;
   return {
@@ -33,18 +32,22 @@ export function videoResource(job: JobRecord, now: number): VideoResource {
     progress: status.progress,
     created_at: toSeconds(job.facts.createdAt),
     completed_at: completedAt,
-    expires_at: completedAt === null ? null : completedAt + CONTENT_TTL_SECONDS,
+    expires_at: completedAt === null ? null : toSeconds(contentExpiresAtMs(status, contentTtlMs)),
     // Jobs created by another emulator process come back without their prompt, as
     // resellers send nulls where OpenAI sends values.
     prompt: job.prompt ?? null,
     size: job.facts.size ?? '720x1280',
     seconds: job.facts.seconds ?? '4',
     remixed_from_video_id: job.remixedFrom ?? null,
-    error:
-      status.state === 'failed'
-        ? { code: 'video_generation_failed', message: 'Video generation failed (emulated failure).' }
-        : null,
+    error: status.state === 'failed' ? failureOf(job) : null,
   };
+}
+
+/** The spec only says `{code, message}`; `moderation_blocked` is the emulator's own word for a refusal. */
+function failureOf(job: JobRecord): { code: string; message: string } {
+  return job.facts.moderated
+    ? { code: 'moderation_blocked', message: 'Your request was blocked by our moderation system (emulated).' }
+    : { code: 'video_generation_failed', message: 'Video generation failed (emulated failure).' };
 }
 
 export function videoStatus(status: JobStatus): VideoStatus {
@@ -52,8 +55,13 @@ export function videoStatus(status: JobStatus): VideoStatus {
 }
 
 /** Whether a completed job's content can no longer be downloaded. */
-export function contentExpired(status: JobStatus, now: number): boolean {
-  return status.state === 'completed' && now >= status.endsAt + CONTENT_TTL_SECONDS * 1000;
+export function contentExpired(status: JobStatus, now: number, contentTtlMs: number): boolean {
+  return status.state === 'completed' && now >= contentExpiresAtMs(status, contentTtlMs);
+}
+
+/** `completed_at` plus the lifetime, in whole seconds as `expires_at` says it, so the field and the server never disagree. */
+function contentExpiresAtMs(status: JobStatus, contentTtlMs: number): number {
+  return (toSeconds(status.endsAt) + Math.ceil(contentTtlMs / 1000)) * 1000;
 }
 
 function toSeconds(ms: number): number {

@@ -72,6 +72,7 @@ function startJob(
 ): EmulatorResponse {
   const admission = admitJob(ctx, OPENAI_JOBS.api);
   if (!admission.ok) {
+    if (admission.outOfCredit) return admission.outOfCredit;
     return openaiError(
       429,
       { message: 'Too many concurrent video generation jobs. Wait for one to finish and retry.', type: 'requests', code: 'concurrent_limit' },
@@ -88,7 +89,7 @@ function startJob(
     },
     ctx.now,
   );
-  return jsonResponse(200, videoResource(job, ctx.now));
+  return jsonResponse(200, videoResource(job, ctx.now, ctx.env.options.contentTtlMs));
 }
 
 function retrieveVideo(ctx: RouteContext): EmulatorResponse {
@@ -99,7 +100,7 @@ function retrieveVideo(ctx: RouteContext): EmulatorResponse {
   if (status.remainingMs > 0) {
     headers['openai-poll-after-ms'] = String(Math.max(POLL_AFTER_MIN_MS, Math.min(status.remainingMs, POLL_AFTER_MAX_MS)));
   }
-  return jsonResponse(200, videoResource(job, ctx.now), headers);
+  return jsonResponse(200, videoResource(job, ctx.now, ctx.env.options.contentTtlMs), headers);
 }
 
 function deleteVideo(ctx: RouteContext): EmulatorResponse {
@@ -135,7 +136,7 @@ function videoContent(ctx: RouteContext): EmulatorResponse {
       'video_not_ready',
     );
   }
-  if (contentExpired(status, ctx.now)) {
+  if (contentExpired(status, ctx.now, ctx.env.options.contentTtlMs)) {
     return openaiError(404, { message: `The content of video '${job.id}' has expired.`, type: 'invalid_request_error', code: 'video_expired' });
   }
   if (variant !== 'video') {
@@ -171,7 +172,7 @@ function listVideos(ctx: RouteContext): EmulatorResponse {
   const page = sorted.slice(start, start + limit);
   return jsonResponse(200, {
     object: 'list',
-    data: page.map((job) => videoResource(job, ctx.now)),
+    data: page.map((job) => videoResource(job, ctx.now, ctx.env.options.contentTtlMs)),
     first_id: page[0]?.id ?? null,
     last_id: page[page.length - 1]?.id ?? null,
     has_more: start + limit < sorted.length,

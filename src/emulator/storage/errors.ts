@@ -21,6 +21,7 @@ export const storageErrors: ErrorDialect = {
   rateLimited: () => storageError(503, 'SlowDown', 'Please reduce your request rate.', { 'retry-after': String(RETRY_AFTER_SECONDS) }),
   serverError: () => storageError(500, 'InternalError', 'We encountered an internal error. Please try again.'),
   noRoute: (method, path) => storageError(404, 'NoSuchKey', `No route for ${method} ${path}`),
+  outOfCredit: () => storageError(403, 'AccessDenied', 'Access Denied'),
 };
 
 export const storageRequestId = (): Record<string, string> => ({ 'x-amz-request-id': randomBytes(8).toString('hex').toUpperCase() });

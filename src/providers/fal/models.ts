@@ -80,7 +80,7 @@ const SEEDANCE_SECONDS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 const SEEDANCE_RATIOS = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 const SEEDANCE_RESOLUTIONS = ['480p', '720p', '1080p', '4k'];
 
-const veo = { durations: VEO_SECONDS, aspectRatios: VEO_RATIOS, resolutions: VEO_RESOLUTIONS, audio: true, seed: true };
+const veo = { durations: VEO_SECONDS, defaultDuration: 8, aspectRatios: VEO_RATIOS, resolutions: VEO_RESOLUTIONS, audio: true, seed: true };
 const seedance = { durations: SEEDANCE_SECONDS, aspectRatios: SEEDANCE_RATIOS, resolutions: SEEDANCE_RESOLUTIONS };
 
 export const FAL_MODELS: readonly FalModel[] = [
@@ -88,8 +88,8 @@ export const FAL_MODELS: readonly FalModel[] = [
   { id: 'fal-ai/veo3.1/image-to-video', ...veo, referenceImage: true, note: 'aspect_ratio may also be "auto" (leave it out)' },
   { id: 'fal-ai/veo3.1/fast', ...veo, note: 'text to video' },
   { id: 'fal-ai/veo3.1/lite', ...veo, resolutions: ['720p', '1080p'], note: 'text to video, no 4k' },
-  { id: 'fal-ai/kling-video/v3/pro/image-to-video', durations: KLING_SECONDS, referenceImage: true, tailImage: true, audio: true },
-  { id: 'fal-ai/kling-video/v3/pro/text-to-video', durations: KLING_SECONDS, aspectRatios: ['16:9', '9:16', '1:1'], audio: true },
+  { id: 'fal-ai/kling-video/v3/pro/image-to-video', durations: KLING_SECONDS, defaultDuration: 5, referenceImage: true, tailImage: true, audio: true },
+  { id: 'fal-ai/kling-video/v3/pro/text-to-video', durations: KLING_SECONDS, defaultDuration: 5, aspectRatios: ['16:9', '9:16', '1:1'], audio: true },
   { id: 'bytedance/seedance-2.0/image-to-video', ...seedance, referenceImage: true, tailImage: true },
   { id: 'bytedance/seedance-2.0/text-to-video', ...seedance },
   { id: 'bytedance/seedance-2.0/fast/image-to-video', ...seedance, referenceImage: true, tailImage: true },

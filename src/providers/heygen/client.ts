@@ -3,6 +3,7 @@ import { VideogenError } from '../../errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { Shot } from '../../manifest/types.js';
 import { imageBlob, readLocalImage } from '../images.js';
+import { jobFailureClass } from '../classify.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
@@ -115,14 +116,13 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
           ...(hasRemote ? { remote } : {}),
         };
       }
-      case 'failed':
+      case 'failed': {
+        const code = data.error?.type ?? data.error?.code ?? 'generation_failed';
         return {
           state: 'failed',
-          error: {
-            code: data.error?.type ?? data.error?.code ?? 'generation_failed',
-            message: data.error?.message ?? 'HeyGen reported failure without a reason',
-          },
+          error: { code, message: data.error?.message ?? 'HeyGen reported failure without a reason', class: jobFailureClass(code) },
         };
+      }
       case 'not_found':
         return { state: 'not_found' };
       case 'submitted':

@@ -5,6 +5,7 @@ import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
 import { sameOrigin } from '../../util/base-url.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
+import { jobFailureClass } from '../classify.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
 import type { Provider, ProviderFactory, PollResult } from '../types.js';
@@ -28,6 +29,7 @@ const VideoAnswer = z.object({
   id: optionalString,
   status: z.string(),
   progress: z.unknown().optional(),
+  expires_at: z.number().nullish().catch(undefined),
   error: z.object({ code: optionalString, message: optionalString }).nullish().catch(undefined),
 });
 
@@ -106,21 +108,26 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
       case 'queued':
         return { state: 'queued', ...withProgress, ...extra };
       case 'completed':
+        // Content is kept for a while (about an hour at OpenAI); past expires_at the video is
+        // gone, and only a new generation gets it back.
+        if (typeof video.expires_at === 'number' && video.expires_at * 1000 <= Date.now()) {
+          const message = `the video of job ${jobId} expired at ${new Date(video.expires_at * 1000).toISOString()} before it was downloaded`;
+          return { state: 'failed', error: { code: 'video_expired', message, class: 'failed' }, ...extra };
+        }
         return {
           state: 'completed',
           progress: 100,
           job: { jobId, url: `${videoUrl(jobId)}/content?variant=video` },
           ...extra,
         };
-      case 'failed':
+      case 'failed': {
+        const code = video.error?.code ?? 'generation_failed';
         return {
           state: 'failed',
-          error: {
-            code: video.error?.code ?? 'generation_failed',
-            message: video.error?.message ?? 'failed without a reason',
-          },
+          error: { code, message: video.error?.message ?? 'failed without a reason', class: jobFailureClass(code) },
           ...extra,
         };
+      }
       default:
         // in_progress, and resellers' `processing`, `pending` or anything new: not done yet.
         return { state: 'running', ...withProgress, ...extra };
