@@ -7,7 +7,7 @@ export interface CampaignOptions {
   emulatorUrl: string;
   shots: number;
   /** Which provider types to use; shots alternate between them. */
-  types?: Array<'heygen' | 'openai-videos'>;
+  types?: Array<'heygen' | 'openai-videos' | 'fal'>;
   concurrency?: number;
   poll?: { initial: string; max: string };
   timeout?: string;
@@ -41,25 +41,48 @@ export function campaignManifest(options: CampaignOptions): string {
       ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
     );
   }
+  if (types.includes('fal')) {
+    providers.push(
+      '  fa:',
+      '    type: fal',
+      `    base_url: ${options.emulatorUrl}/fal/queue`,
+      `    rest_url: ${options.emulatorUrl}/fal/rest`,
+      `    platform_url: ${options.emulatorUrl}/fal/api`,
+      '    api_key_env: TEST_FAL_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
   const shots: string[] = [];
   for (let i = 0; i < options.shots; i++) {
     const type = types[i % types.length];
     const id = `shot-${String(i).padStart(3, '0')}`;
     const suffix = options.promptSuffix?.(i) ?? '';
     shots.push(`  - id: ${id}`);
-    shots.push(`    provider: ${type === 'heygen' ? 'hg' : 'oa'}`);
-    shots.push(`    model: ${type === 'heygen' ? 'veo_3_1' : 'veo-3.1-fast-generate-001'}`);
+    shots.push(`    provider: ${PROVIDER_NAMES[type ?? 'heygen']}`);
+    shots.push(`    model: ${modelFor(type ?? 'heygen', i)}`);
     shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
     shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
-    if (type === 'openai-videos') shots.push('    duration: 4');
+    if (type === 'openai-videos' || type === 'fal') shots.push('    duration: 4');
     shots.push(`    tags: [${i % 2 === 0 ? 'even' : 'odd'}]`);
   }
   return ['version: 1', 'output_dir: out', 'providers:', ...providers, 'shots:', ...shots, ''].join('\n');
 }
 
+const PROVIDER_NAMES = { heygen: 'hg', 'openai-videos': 'oa', fal: 'fa' } as const;
+
+function modelFor(type: 'heygen' | 'openai-videos' | 'fal', index: number): string {
+  if (type === 'heygen') return 'veo_3_1';
+  if (type === 'openai-videos') return 'veo-3.1-fast-generate-001';
+  // Two fal families, so both duration spellings ("4s", "4") are exercised.
+  return index % 2 === 0 ? 'fal-ai/veo3.1/fast' : 'bytedance/seedance-2.0/text-to-video';
+}
+
 export const TEST_KEYS = {
   TEST_HEYGEN_KEY: 'hg-test-key-0001',
   TEST_OPENAI_KEY: 'sk-test-key-0002',
+  TEST_FAL_KEY: 'fal-test-key-id:fal-test-key-0003',
 };
 
 /**
