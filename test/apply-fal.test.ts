@@ -9,7 +9,7 @@ import { startEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
-import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { submissions, submitAndLoseTheAnswers, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
@@ -139,22 +139,8 @@ describe('apply on fal against a started emulator', () => {
 
   it('adopts the request of a submission whose answer was never recorded, instead of paying again', async () => {
     const { emulator, ws } = await startCampaign({ latencyMs: [200, 400], seed: 8 }, { shots: 3, types: ['fal'] });
-    const { loadManifest } = await import('../src/manifest/load.js');
-    const { createProvider } = await import('../src/providers/registry.js');
-    const { HttpClient } = await import('../src/http/client.js');
-    const { serializeLock } = await import('../src/lock/serialize.js');
-    const manifest = await loadManifest(ws.path('shots.yaml'));
-    // What a crash right after the POST leaves: fal has the requests, the lock only the intents.
-    const http = new HttpClient();
-    const intents: Lock = { version: 1, shots: {} };
-    const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    for (const shot of manifest.shots) {
-      const provider = await createProvider(manifest.providers.get(shot.providerName)!, { http, apiKey: TEST_KEYS.TEST_FAL_KEY });
-      await provider.submit(shot, { signal: new AbortController().signal });
-      intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
-    }
-    await http.close();
-    await ws.write('shots.lock.yaml', serializeLock(intents));
+    await submitAndLoseTheAnswers(ws);
+    expect(submissions(emulator.stats())).toBe(3);
 
     const result = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(result.code, result.stderr + result.stdout).toBe(0);

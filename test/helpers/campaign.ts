@@ -1,6 +1,11 @@
 /** Generated manifests for end-to-end runs, and the emulator and project folder they run against. */
 import { afterEach } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { HttpClient } from '../../src/http/client.js';
+import { serializeLock } from '../../src/lock/serialize.js';
+import type { Lock } from '../../src/lock/types.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { createProvider } from '../../src/providers/registry.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface CampaignOptions {
@@ -113,4 +118,26 @@ export function useCampaigns(): (
     await ws.write('shots.yaml', campaignManifest({ ...manifest, emulatorUrl: emulator.url }));
     return { emulator, ws };
   };
+}
+
+/**
+ * What a crash right after each submission's POST leaves: the provider has the jobs, the lock
+ * only the intents (`submitted` without a job id), recorded a second before.
+ */
+export async function submitAndLoseTheAnswers(ws: Workspace): Promise<void> {
+  const manifest = await loadManifest(ws.path('shots.yaml'));
+  const http = new HttpClient();
+  const intents: Lock = { version: 1, shots: {} };
+  const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  try {
+    for (const shot of manifest.shots) {
+      const config = manifest.providers.get(shot.providerName)!;
+      const apiKey = (TEST_KEYS as Record<string, string>)[config.apiKeyEnv] ?? '';
+      await (await createProvider(config, { http, apiKey })).submit(shot, { signal: new AbortController().signal });
+      intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
+    }
+  } finally {
+    await http.close();
+  }
+  await ws.write('shots.lock.yaml', serializeLock(intents));
 }

@@ -11,6 +11,7 @@ import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { Shot } from '../../manifest/types.js';
 import { sameOrigin } from '../../util/base-url.js';
+import { downloadWithoutKey } from '../downloads.js';
 import { readLocalImage } from '../images.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer } from '../response.js';
@@ -209,16 +210,8 @@ export const createFalProvider: ProviderFactory = (config, deps) => {
     },
 
     async download(job, dest, ctx) {
-      return http.download({
-        url: job.url,
-        // A public CDN URL (v3.fal.media): no key, ever.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+      // A public CDN URL (v3.fal.media): no key, ever.
+      return downloadWithoutKey(http, config, job, dest, ctx);
     },
   };
   return provider;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { Shot } from '../../manifest/types.js';
+import { downloadWithoutKey } from '../downloads.js';
 import { imageBlob, readLocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
 import { authHeaders } from '../module.js';
@@ -172,17 +173,8 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      return http.download({
-        url: job.url,
-        // The temporary URL is pre-signed and usually on another host: never send it the key.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        // No apiKeyEnv: a refused pre-signed URL has expired; the key has nothing to do with it.
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+      // The temporary URL is pre-signed and usually on another host: never send it the key.
+      return downloadWithoutKey(http, config, job, dest, ctx);
     },
   };
   return provider;
