@@ -8,7 +8,7 @@ import { normaliseBaseUrl } from '../../util/base-url.js';
 import type { ProviderConfig } from '../../manifest/types.js';
 import { refuseFields, refuseReservedOptions, valueNotIn, type FieldRefusals } from '../field-rules.js';
 import { baseSpec, findModel, modelOf, type FieldProblem, type ProviderModule, type SettingProblem, type ShotRequest } from '../module.js';
-import { FAL_MODELS, familyOf, fieldsOf, type FalField, type FalModel } from './models.js';
+import { FAL_FIELDS, FAL_MODELS, familyOf, fieldsOf, type FalField, type FalModel } from './models.js';
 import { reservedNames } from './request.js';
 
 const QUEUE_URL = 'https://queue.fal.run';
@@ -36,8 +36,6 @@ export function falHost(config: ProviderConfig, setting: FalHostSetting): string
   const normalised = typeof written === 'string' ? normaliseBaseUrl(written, setting) : undefined;
   return typeof normalised === 'string' ? normalised : HOST_SETTINGS[setting];
 }
-
-const OTHER_FIELDS: readonly FalField[] = ['aspect_ratio', 'duration', 'resolution', 'seed', 'audio', 'reference_image', 'tail_image'];
 
 const SIZE_REFUSAL = { why: 'fal models take `aspect_ratio` and `resolution`', hint: 'set `aspect_ratio` (and `resolution`) instead' };
 const VIA_OPTIONS = 'pass it through `options` if the model takes it under another name';
@@ -121,7 +119,7 @@ export const falModule: ProviderModule = {
     const problems: FieldProblem[] = [];
     const model = shot.model === undefined ? undefined : (findModel(falModule, shot.model) as FalModel | undefined);
     // A model missing from the table is accepted as written (lists grow) and checked against nothing.
-    problems.push(...refuseFields('fal', shot, model ? fieldsOf(model) : OTHER_FIELDS, model ? refusalsFor(model) : { size: SIZE_REFUSAL }));
+    problems.push(...refuseFields('fal', shot, model ? fieldsOf(model) : FAL_FIELDS, model ? refusalsFor(model) : { size: SIZE_REFUSAL }));
     const { duration, ...rest } = shot;
     const wholeSeconds = duration === undefined || Number.isInteger(duration);
     if (!wholeSeconds) {

@@ -22,6 +22,9 @@ export interface FalFamily {
   defaults: { duration?: number; resolution?: string; audio?: boolean };
 }
 
+/** Every field a fal request can carry, in the manifest's order. */
+export const FAL_FIELDS: readonly FalField[] = ['aspect_ratio', 'duration', 'resolution', 'seed', 'audio', 'reference_image', 'tail_image'];
+
 /** The names most fal video models use; a family lists only where it differs. */
 export const COMMON_NAMES: Readonly<Record<FalField, string>> = {
   aspect_ratio: 'aspect_ratio',

@@ -3,7 +3,7 @@
  * recognised by (recover.ts). Pure.
  */
 import type { Spec } from '../../manifest/types.js';
-import { bodyName, familyOf, type FalFamily, type FalField } from './models.js';
+import { FAL_FIELDS, bodyName, familyOf, type FalFamily, type FalField } from './models.js';
 
 /** Where the images went: a URL fal can fetch (as written, or the CDN upload of a local file). */
 export interface ImageUrls {
@@ -14,11 +14,9 @@ export interface ImageUrls {
 /** Body fields set from the shot's own fields, which `options` must not override. */
 export function reservedNames(family: FalFamily): Record<string, string> {
   const reserved: Record<string, string> = { prompt: 'prompt' };
-  for (const field of FIELDS) reserved[bodyName(family, field)] = field;
+  for (const field of FAL_FIELDS) reserved[bodyName(family, field)] = field;
   return reserved;
 }
-
-const FIELDS: readonly FalField[] = ['aspect_ratio', 'duration', 'resolution', 'seed', 'audio', 'reference_image', 'tail_image'];
 
 export function falRequestBody(spec: Spec, images: ImageUrls): Record<string, unknown> {
   const family = familyOf(spec.model);
