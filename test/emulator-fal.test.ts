@@ -55,7 +55,7 @@ describe('fal queue: submit, status, result', () => {
 
     const result = await fal(emu, created.body.response_url);
     expect(result.status).toBe(200);
-    expect(result.body.video).toMatchObject({ url: expect.stringContaining('/_emulator/videos/fal/'), content_type: 'video/mp4', file_name: 'output.mp4' });
+    expect(result.body.video).toMatchObject({ url: `${emu.url}/fal/cdn/videos/${encodeURIComponent(id)}.mp4`, content_type: 'video/mp4', file_name: 'output.mp4' });
     const video = await fetch(result.body.video.url);
     await expectServedMp4(video, id);
     expect(Number(video.headers.get('content-length'))).toBe(result.body.video.file_size);
@@ -152,13 +152,20 @@ describe('fal queue: how requests end', () => {
     expect(failing.stats().jobs).toMatchObject({ created: 2, failed: 2 });
   });
 
-  it('keeps a result for resultTtlMs only', async () => {
-    const emu = await start({ latencyMs: 50, resultTtlMs: 150 });
+  it('keeps a result for resultTtlMs only, and its video on the CDN for contentTtlMs', async () => {
+    const emu = await start({ latencyMs: 50, resultTtlMs: 150, contentTtlMs: 600 });
     const { body } = await submit(emu, 'fal-ai/veo3.1', { prompt: 'p' });
     await completed(emu, body.status_url);
+    const doneAt = Date.now();
+    const video: string = (await fal(emu, body.response_url)).body.video.url;
     await sleep(200);
     expect(await fal(emu, body.response_url)).toMatchObject({ status: 404, body: { detail: 'Request result is no longer available' } });
     expect((await fal(emu, body.status_url)).body.status).toBe('COMPLETED');
+    // The video outlives the result: a client that kept its URL still gets it, for a while.
+    const kept = await fetch(video);
+    if (stillWithin(doneAt, 550)) expect(kept.status).toBe(200);
+    await sleep(500);
+    expect((await fetch(video)).status).toBe(404);
   });
 
   it('cancels a waiting request, and says ALREADY_COMPLETED or NOT_FOUND otherwise', async () => {

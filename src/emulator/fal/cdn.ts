@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { sniffImageMime } from '../../util/image-type.js';
 import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
 import type { Route, RouteContext } from '../router.js';
+import { videoResponse } from '../storage/api.js';
 import { falDetail } from './errors.js';
+import { FAL_JOBS, outcomeOf, requestPhase } from './requests.js';
 
 /**
  * fal's storage (reference/fal-queue.md, "Image inputs"): `POST /storage/upload/initiate` on
  * the REST host (rest.fal.ai, here /fal/rest; takes the key) hands out a signed upload URL
- * and the file's CDN URL; the bytes go to the upload URL with a PUT, and the CDN serves them
- * (here /fal/cdn; both keyless: a key that arrives there is counted as leaked).
+ * and the file's CDN URL; the bytes go to the upload URL with a PUT, and the CDN serves them,
+ * and the videos of finished requests (here /fal/cdn; keyless: a key that arrives there is
+ * counted as leaked).
  */
 
 export const FAL_REST_PATH = '/fal/rest';
@@ -25,7 +28,13 @@ export const restRoutes: readonly Route[] = [
 export const cdnRoutes: readonly Route[] = [
   { method: 'PUT', pattern: `${FAL_CDN_PATH}/uploads/:id`, faults: 'none', handle: receive },
   { method: 'GET', pattern: `${FAL_CDN_PATH}/files/:id/:name`, faults: 'download', handle: serve },
+  { method: 'GET', pattern: `${FAL_CDN_PATH}/videos/:file`, faults: 'download', handle: serveVideo },
 ];
+
+/** A finished request's video: a public URL (no signature, no key), as fal's CDN hands out. */
+export function cdnVideoUrl(origin: string, requestId: string): string {
+  return `${origin}${FAL_CDN_PATH}/videos/${encodeURIComponent(requestId)}.mp4`;
+}
 
 async function initiate(ctx: RouteContext): Promise<EmulatorResponse> {
   const storageType = ctx.url.searchParams.get('storage_type');
@@ -58,6 +67,18 @@ function serve(ctx: RouteContext): EmulatorResponse {
   const asset = ctx.env.assets.get(ctx.params.id ?? '');
   if (!asset) return falDetail(404, 'File not found');
   return { status: 200, headers: { 'content-type': asset.mimeType }, body: asset.bytes };
+}
+
+/**
+ * How long fal's CDN keeps media is not documented (it depends on a header and an account
+ * setting): here the emulator's contentTtlMs after the request ended, then 404.
+ */
+function serveVideo(ctx: RouteContext): EmulatorResponse {
+  const id = /^(.+)\.mp4$/.exec(ctx.params.file ?? '')?.[1] ?? '';
+  const job = ctx.env.jobs.find(id, FAL_JOBS);
+  const done = job && requestPhase(job.facts, ctx.now) === 'COMPLETED' && outcomeOf(job.facts) === 'ok';
+  if (!job || !done || ctx.now >= job.facts.createdAt + job.facts.latencyMs + ctx.env.options.contentTtlMs) return falDetail(404, 'File not found');
+  return videoResponse(ctx.env, job.id, job.facts.aspectRatio);
 }
 
 /** Whether a URL the emulator's CDN handed out holds a file (what an app fetching it would find); other URLs are taken on trust. */

@@ -1,7 +1,7 @@
 /**
  * fal.ai (reference/fal-queue.md) as the emulator speaks it: three hosts that take the key
  * as `Authorization: Key …` (the queue, the storage REST host, the platform API) and the
- * keyless CDN that receives and serves uploads. Videos are served by the storage host.
+ * keyless CDN that receives uploads and serves them and the videos.
  */
 import type { EmulatedApi } from '../router.js';
 import { cdnRoutes, restRoutes } from './cdn.js';

@@ -4,8 +4,7 @@ import type { JobRecord } from '../jobs.js';
 import { emulatorVideoFor } from '../mp4.js';
 import { nearestAspectRatio } from '../ratios.js';
 import type { Route, RouteContext } from '../router.js';
-import { signVideoUrl } from '../storage/video-urls.js';
-import { cdnFileExists } from './cdn.js';
+import { cdnFileExists, cdnVideoUrl } from './cdn.js';
 import { checkInput } from './endpoints.js';
 import { falDetail, falInfraError, falModelError } from './errors.js';
 import { FAL_JOBS, outcomeOf, problemsOf, queueMsOf, requestExtra, requestPhase, resultExpired, type FalOutcome } from './requests.js';
@@ -131,7 +130,7 @@ function result(ctx: RouteContext): EmulatorResponse {
     case 'invalid':
       return falModelError(422, problemsOf(job.facts), false);
     default: {
-      const url = signVideoUrl(ctx.origin, FAL_JOBS.api, job.id, ctx.now, ctx.env.options.urlTtlMs);
+      const url = cdnVideoUrl(ctx.origin, job.id);
       const size = emulatorVideoFor(job.facts.aspectRatio, job.id, ctx.env.options.videoBytes).size;
       return jsonResponse(200, { video: { url, content_type: 'video/mp4', file_name: 'output.mp4', file_size: size } });
     }
