@@ -3,7 +3,7 @@
  * the emulator (in-process with `emulate: true`, or started here with faults), real files,
  * real lock. Every output is checked against the sha256 the lock records.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
@@ -91,6 +91,14 @@ describe('apply on fal with the in-process emulator (emulate: true)', () => {
     const again = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('No changes');
+
+    // A deleted output is fetched again from the same request, not generated anew.
+    await rm(ws.path(lock.shots['seedance']!.output!.path));
+    const fetched = await cli(ws, 'apply', 'shots.yaml', '--yes');
+    expect(fetched.code, fetched.stderr + fetched.stdout).toBe(0);
+    const after = await lockOf(ws);
+    expect(after.shots['seedance']).toMatchObject({ job_id: lock.shots['seedance']!.job_id, output: lock.shots['seedance']!.output });
+    await expectOutputsMatchLock(ws, after);
   });
 
   it("resumes a request in the next run's emulator from the URLs the lock recorded", async () => {
