@@ -19,8 +19,8 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d', 'fal-key-id-7c1d2e3f'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'fal'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', fal: 'fal-ai/veo3.1' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'fal'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', 'heygen-v3': 'heygen-video-1', fal: 'fal-ai/veo3.1' };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -68,7 +68,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 /** An entry of `type` whose every host is the emulator at `emuUrl`. */
 function configFor(type: ProviderType, emuUrl: string): ProviderConfig {
   if (type === 'fal') return falConfig(emuUrl);
-  return providerConfig(type, type === 'heygen' ? emuUrl : `${emuUrl}/v1`);
+  return providerConfig(type, type === 'openai-videos' ? `${emuUrl}/v1` : emuUrl);
 }
 
 /** fal's `Authorization: Key` carries a `KEY_ID:KEY_SECRET` pair: neither half may show either. */
@@ -82,11 +82,11 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const provider = await createProvider(configFor(type, emu.url), { http, apiKey: SECRET_FOR[type] ?? SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
       const unknownRequest = `${emu.url}/fal/queue/fal-ai/veo3.1/requests/x`;
       await caught(provider.poll('node-gw-unknown', { signal, remote: { status_url: `${unknownRequest}/status`, response_url: unknownRequest } }), errors);
-      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : type === 'fal' ? unknownRequest : `${emu.url}/v1/videos/x/content?variant=video`;
+      const url = type === 'openai-videos' ? `${emu.url}/v1/videos/x/content?variant=video` : type === 'fal' ? unknownRequest : `${emu.url}/v1/workflows/executions/x`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
@@ -103,6 +103,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       apiKey: SECRET,
       seed: 21,
       failRate: 0.3,
+      moderationRate: 0.2,
       rateLimitRate: 0.25,
       errorRate: 0.25,
       dropRate: 0.25,
@@ -117,7 +118,8 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
         const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
-        const submitted = (await caught(provider.submit(s, { signal }), errors)) as SubmitResult | undefined;
+        // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
+        const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as SubmitResult | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
           const poll = provider.poll(submitted.jobId, { signal, ...(submitted.remote ? { remote: submitted.remote } : {}) });

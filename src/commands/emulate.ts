@@ -10,7 +10,7 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
   io.stdout.write(
     [
       `videogen emulator listening on ${emulator.url}`,
-      `  HeyGen:            base_url: ${emulator.url}`,
+      `  HeyGen (v3, v1):   base_url: ${emulator.url}`,
       `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
       `  fal:               base_url: ${emulator.url}/fal/queue, rest_url: ${emulator.url}/fal/rest, platform_url: ${emulator.url}/fal/api`,
       `  stats:             ${emulator.url}/_emulator/stats`,

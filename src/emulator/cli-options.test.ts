@@ -18,6 +18,7 @@ describe('emulatorOptionsFromFlags', () => {
         truncateRate: '1',
         maxConcurrent: '10',
         urlTtl: '10m',
+        createDelay: '1.5s',
         resultTtl: '6m',
         apiKey: 'secret',
         seed: '42',
@@ -35,6 +36,7 @@ describe('emulatorOptionsFromFlags', () => {
       truncateRate: 1,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      createDelayMs: 1500,
       resultTtlMs: 360_000,
       apiKey: 'secret',
       seed: 42,
@@ -53,6 +55,8 @@ describe('emulatorOptionsFromFlags', () => {
     ['latency', '6s-2s'],
     ['latency', '1s-2s-3s'],
     ['fail-rate', '1.5'],
+    ['moderationRate', '2'],
+    ['create-delay', 'a while'],
     ['errorRate', '-0.1'],
     ['dropRate', 'often'],
     ['maxConcurrent', '0'],
@@ -97,6 +101,7 @@ describe('resolveEmulatorOptions', () => {
       urlTtlMs: 600_000,
       resultTtlMs: 360_000,
       contentTtlMs: 3_600_000,
+      createDelayMs: 0,
       apiKey: undefined,
       seed: undefined,
       videoBytes: 0,
@@ -105,7 +110,8 @@ describe('resolveEmulatorOptions', () => {
 
   it('refuses values that make no sense', () => {
     expect(() => resolveEmulatorOptions({ failRate: 2 })).toThrow(/failRate/);
-    expect(() => resolveEmulatorOptions({ moderationRate: -0.1 })).toThrow(/moderationRate/);
+    expect(() => resolveEmulatorOptions({ moderationRate: -1 })).toThrow(/moderationRate/);
+    expect(() => resolveEmulatorOptions({ createDelayMs: -1 })).toThrow(/createDelayMs/);
     expect(() => resolveEmulatorOptions({ resultTtlMs: -1 })).toThrow(/resultTtlMs/);
     expect(() => resolveEmulatorOptions({ latencyMs: [5, 1] })).toThrow(/latencyMs/);
     expect(() => resolveEmulatorOptions({ maxConcurrent: 0 })).toThrow(/maxConcurrent/);

@@ -13,6 +13,14 @@ export function jobFailureClass(code: string | undefined): FailureClass {
   return code !== undefined && MODERATION_CODES.test(code) ? 'moderation' : 'failed';
 }
 
+/**
+ * Whether free text (a failure message) reads as a content-policy refusal: for APIs that
+ * document no code for one (HeyGen v3), the words are all there is to go on.
+ */
+export function readsAsModeration(text: string): boolean {
+  return MODERATION_CODES.test(text);
+}
+
 export function classifyError(error: unknown): FailureClass {
   if (!(error instanceof VideogenError)) return 'failed';
   const { kind, status, providerCode } = error as VideogenError & { kind?: string; status?: number; providerCode?: string };

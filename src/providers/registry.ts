@@ -7,6 +7,7 @@ import { VideogenError } from '../errors.js';
 import type { ProviderConfig } from '../manifest/types.js';
 import { falModule } from './fal/index.js';
 import { heygenModule } from './heygen/index.js';
+import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
 import type { Provider, ProviderDeps } from './types.js';
@@ -25,7 +26,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, falModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, falModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

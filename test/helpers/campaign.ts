@@ -12,12 +12,23 @@ export interface CampaignOptions {
   emulatorUrl: string;
   shots: number;
   /** Which provider types to use; shots alternate between them. */
-  types?: Array<'heygen' | 'openai-videos' | 'fal'>;
+  types?: CampaignType[];
   concurrency?: number;
   poll?: { initial: string; max: string };
   timeout?: string;
   promptSuffix?: (index: number) => string;
 }
+
+export type CampaignType = 'heygen' | 'openai-videos' | 'heygen-v3' | 'fal';
+
+/** Each type's provider entry name and the model its shots use (every other shot `alternate`, where set). */
+const ENTRY: Record<CampaignType, { name: string; model: string; alternate?: string }> = {
+  heygen: { name: 'hg', model: 'veo_3_1' },
+  'openai-videos': { name: 'oa', model: 'veo-3.1-fast-generate-001' },
+  'heygen-v3': { name: 'h3', model: 'heygen-video-1' },
+  // Two fal families, so both duration spellings ("4s", "4") go out.
+  fal: { name: 'fa', model: 'fal-ai/veo3.1/fast', alternate: 'bytedance/seedance-2.0/text-to-video' },
+};
 
 export function campaignManifest(options: CampaignOptions): string {
   const types = options.types ?? ['heygen', 'openai-videos'];
@@ -46,6 +57,17 @@ export function campaignManifest(options: CampaignOptions): string {
       ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
     );
   }
+  if (types.includes('heygen-v3')) {
+    providers.push(
+      '  h3:',
+      '    type: heygen-v3',
+      `    base_url: ${options.emulatorUrl}`,
+      '    api_key_env: TEST_HEYGEN_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
   if (types.includes('fal')) {
     providers.push(
       '  fa:',
@@ -65,23 +87,15 @@ export function campaignManifest(options: CampaignOptions): string {
     const id = `shot-${String(i).padStart(3, '0')}`;
     const suffix = options.promptSuffix?.(i) ?? '';
     shots.push(`  - id: ${id}`);
-    shots.push(`    provider: ${PROVIDER_NAMES[type ?? 'heygen']}`);
-    shots.push(`    model: ${modelFor(type ?? 'heygen', i)}`);
+    shots.push(`    provider: ${ENTRY[type!].name}`);
+    const entry = ENTRY[type!];
+    shots.push(`    model: ${i % 2 === 1 && entry.alternate ? entry.alternate : entry.model}`);
     shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
     shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
     if (type === 'openai-videos' || type === 'fal') shots.push('    duration: 4');
     shots.push(`    tags: [${i % 2 === 0 ? 'even' : 'odd'}]`);
   }
   return ['version: 1', 'output_dir: out', 'providers:', ...providers, 'shots:', ...shots, ''].join('\n');
-}
-
-const PROVIDER_NAMES = { heygen: 'hg', 'openai-videos': 'oa', fal: 'fa' } as const;
-
-function modelFor(type: 'heygen' | 'openai-videos' | 'fal', index: number): string {
-  if (type === 'heygen') return 'veo_3_1';
-  if (type === 'openai-videos') return 'veo-3.1-fast-generate-001';
-  // Two fal families, so both duration spellings ("4s", "4") are exercised.
-  return index % 2 === 0 ? 'fal-ai/veo3.1/fast' : 'bytedance/seedance-2.0/text-to-video';
 }
 
 export const TEST_KEYS = {

@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
-import type { Shot } from '../../manifest/types.js';
+import type { ImageSource, Shot } from '../../manifest/types.js';
 import { sameOrigin } from '../../util/base-url.js';
-import { downloadWithoutKey } from '../downloads.js';
 import { readLocalImage } from '../images.js';
+import { downloadSignedUrl, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
@@ -94,10 +94,15 @@ export const createFalProvider: ProviderFactory = (config, deps) => {
 
   const uploads = new UploadCache(uploadToCdn);
 
+  /** A URL fal can fetch: URLs pass through, local files go to its CDN (once per content). */
+  function imageUrl(image: ImageSource, shotId: string, ctx: CallContext): Promise<string> {
+    return image.kind === 'url' ? Promise.resolve(image.url) : uploads.upload(image, shotId, ctx);
+  }
+
   async function requestBody(shot: Shot, ctx: CallContext): Promise<Record<string, unknown>> {
     const [reference, tail] = await Promise.all([
-      shot.referenceImage ? uploads.urlFor(shot.referenceImage, shot.id, ctx) : undefined,
-      shot.tailImage ? uploads.urlFor(shot.tailImage, shot.id, ctx) : undefined,
+      shot.referenceImage ? imageUrl(shot.referenceImage, shot.id, ctx) : undefined,
+      shot.tailImage ? imageUrl(shot.tailImage, shot.id, ctx) : undefined,
     ]);
     return falRequestBody(shot.spec, { ...(reference ? { reference } : {}), ...(tail ? { tail } : {}) });
   }
@@ -177,22 +182,15 @@ export const createFalProvider: ProviderFactory = (config, deps) => {
       }
       const urls = { status_url: located(recorded.status_url), response_url: located(recorded.response_url) };
       const purpose = `poll ${jobId}`;
-      let status: string;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: withQuery(urls.status_url, 'logs', '1'),
-          auth: keyFor(urls.status_url, purpose),
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        status = parseAnswer(StatusAnswer, response.body, purpose, secrets).status;
-      } catch (error) {
-        if (error instanceof HttpError && (error.status === 404 || error.status === 410)) return { state: 'not_found' };
-        throw error;
-      }
+      const answer = await getJobStatus(http, {
+        url: withQuery(urls.status_url, 'logs', '1'),
+        auth: keyFor(urls.status_url, purpose),
+        signal: ctx.signal,
+        purpose,
+        apiKeyEnv: config.apiKeyEnv,
+      });
+      if (answer === 'not_found') return { state: 'not_found' };
+      const { status } = parseAnswer(StatusAnswer, answer.body, purpose, secrets);
       switch (status) {
         case 'IN_QUEUE':
           return { state: 'queued' };
@@ -211,7 +209,7 @@ export const createFalProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       // A public CDN URL (v3.fal.media): no key, ever.
-      return downloadWithoutKey(http, config, job, dest, ctx);
+      return downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs);
     },
   };
   return provider;

@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { VideogenError } from '../../errors.js';
 import type { LockRemote } from '../../lock/types.js';
-import type { Shot } from '../../manifest/types.js';
-import { downloadWithoutKey } from '../downloads.js';
-import { imageBlob, readLocalImage } from '../images.js';
+import type { ImageSource, Shot } from '../../manifest/types.js';
 import { jobFailureClass } from '../classify.js';
+import { downloadSignedUrl } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
-import { UploadCache, type LocalImageSource } from '../uploads.js';
-import { HEYGEN_MAX_IMAGE_BYTES, heygenModule } from './index.js';
+import { heygenAssetUploader } from './assets.js';
+import { heygenModule } from './index.js';
 
 /**
  * HeyGen's workflow API (`GenerateVideoNode`): see reference/README.md. Submit a workflow
@@ -22,10 +20,6 @@ const optionalString = z.string().nullish().catch(undefined);
 
 const SubmitAnswer = z.object({
   data: z.object({ execution_id: z.string().min(1) }),
-});
-
-const AssetAnswer = z.object({
-  data: z.object({ url: z.string().min(1) }),
 });
 
 const StatusAnswer = z.object({
@@ -50,39 +44,18 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
   http.addSecret(apiKey);
   const secrets = [apiKey];
   const auth = authHeaders(heygenModule.auth, apiKey);
+  const uploadAsset = heygenAssetUploader({ http, baseUrl: config.baseUrl, apiKeyEnv: config.apiKeyEnv, auth, secrets, field: 'url' });
 
-  async function uploadAsset(image: LocalImageSource, shotId: string, ctx: CallContext): Promise<string> {
-    const local = await readLocalImage(image);
-    if (local.bytes.length > HEYGEN_MAX_IMAGE_BYTES) {
-      throw new VideogenError('VIDEOGEN_IMAGE_TOO_LARGE', `image ${image.path} is larger than HeyGen's 32 MB limit`, {
-        hint: 'resize or recompress it',
-      });
-    }
-    const form = new FormData();
-    form.append('file', imageBlob(local), local.filename);
-    const purpose = `upload ${local.filename} for ${shotId}`;
-    const response = await http.request<unknown>({
-      method: 'POST',
-      url: `${config.baseUrl}/v3/assets`,
-      auth,
-      form,
-      // An asset upload creates nothing billable, so repeating it after an ambiguous
-      // failure costs at most a duplicate asset: safe to retry like a GET.
-      retry: 'idempotent',
-      signal: ctx.signal,
-      purpose,
-      apiKeyEnv: config.apiKeyEnv,
-    });
-    return parseAnswer(AssetAnswer, response.body, purpose, secrets).data.url;
+  /** A URL HeyGen can fetch: URLs pass through, local files are uploaded (once per content). */
+  function imageUrl(image: ImageSource, shotId: string, ctx: CallContext): Promise<string> {
+    return image.kind === 'url' ? Promise.resolve(image.url) : uploadAsset(image, shotId, ctx);
   }
-
-  const uploads = new UploadCache(uploadAsset);
 
   async function buildInput(shot: Shot, ctx: CallContext): Promise<Record<string, unknown>> {
     const { spec } = shot;
     const [referenceUrl, tailUrl] = await Promise.all([
-      shot.referenceImage ? uploads.urlFor(shot.referenceImage, shot.id, ctx) : undefined,
-      shot.tailImage ? uploads.urlFor(shot.tailImage, shot.id, ctx) : undefined,
+      shot.referenceImage ? imageUrl(shot.referenceImage, shot.id, ctx) : undefined,
+      shot.tailImage ? imageUrl(shot.tailImage, shot.id, ctx) : undefined,
     ]);
     const input: Record<string, unknown> = { prompt: spec.prompt, provider: spec.model };
     if (spec.aspect_ratio !== undefined) input.aspect_ratio = spec.aspect_ratio;
@@ -173,8 +146,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      // The temporary URL is pre-signed and usually on another host: never send it the key.
-      return downloadWithoutKey(http, config, job, dest, ctx);
+      return downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs);
     },
   };
   return provider;
