@@ -6,7 +6,8 @@ import { FAL_APIS } from './fal/index.js';
 import { heygenApi } from './heygen/workflow.js';
 import { heygenV3Api } from './heygen-v3/videos.js';
 import { openaiApi } from './openai/videos.js';
+import { openRouterApi } from './openrouter/videos.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, storageApi, ...FAL_APIS];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi, ...FAL_APIS];

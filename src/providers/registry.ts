@@ -10,6 +10,7 @@ import { heygenModule } from './heygen/index.js';
 import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
+import { openRouterModule } from './openrouter/index.js';
 import type { Provider, ProviderDeps } from './types.js';
 
 const modules = new Map<string, ProviderModule>();
@@ -26,7 +27,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module, falModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, falModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

@@ -4,6 +4,7 @@
  * and not from the client's model table (providers/fal/models.ts), so that a mistake in one
  * is caught by the other. Enum values are strings, as fal's endpoint types declare them.
  */
+import { isHttpUrl, isImageDataUrl } from '../image-urls.js';
 import type { DetailItem } from './errors.js';
 
 interface EndpointInputs {
@@ -88,7 +89,7 @@ export function checkInput(endpoint: string, input: Record<string, unknown>, ima
     const value = input[name];
     if (value === undefined) {
       if (need === 'required') problems.push({ loc: ['body', name], msg: 'Field required', type: 'missing' });
-    } else if (typeof value !== 'string' || !isImageReference(value)) {
+    } else if (typeof value !== 'string' || !(isHttpUrl(value) || isImageDataUrl(value))) {
       problems.push({ loc: ['body', name], msg: 'Input should be a URL or a data URI', type: 'url_parsing' });
     } else if (imageCheck(value) === 'missing') {
       problems.push({ loc: ['body', name], msg: 'Failed to download the file', type: 'file_download_error' });
@@ -97,12 +98,3 @@ export function checkInput(endpoint: string, input: Record<string, unknown>, ima
   return problems;
 }
 
-function isImageReference(text: string): boolean {
-  if (/^data:image\/[a-z+.-]+;base64,/i.test(text)) return true;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
