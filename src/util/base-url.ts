@@ -1,4 +1,4 @@
-/** Endpoint URLs: as the manifest gives them, checked (https, no credentials) and normalised; and compared. */
+/** Endpoint URLs as the manifest gives them: checked (https, no credentials) and normalised. */
 
 const URL_EXPECTED = 'expected an http(s) URL such as https://api.example.com/v1';
 
@@ -38,13 +38,4 @@ export function normaliseBaseUrl(raw: string, name = 'base_url'): string | { mes
 
 function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
-
-/** Whether two URLs share scheme, host and port (where a key may go, it goes to its own origin only). */
-export function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
