@@ -1,7 +1,7 @@
 /**
  * The inputs of the fal video endpoints reference/fal-queue.md documents ("Four video
  * models"), as the emulator checks them: the emulator's own copy, written from the document
- * and not from the client's model table (providers/fal/models.ts), so that a mistake in one
+ * and not from the client's model table (providers/fal/index.ts), so that a mistake in one
  * is caught by the other. Enum values are strings, as fal's endpoint types declare them.
  */
 import { isHttpUrl, isImageDataUrl } from '../image-urls.js';

@@ -3,19 +3,12 @@
  * recognised by (recover.ts). Pure.
  */
 import type { Spec } from '../../manifest/types.js';
-import { FAL_FIELDS, bodyName, familyOf, type FalFamily, type FalField } from './models.js';
+import { bodyName, familyOf, reservedNames, type FalField } from './index.js';
 
 /** Where the images went: a URL fal can fetch (as written, or the CDN upload of a local file). */
 export interface ImageUrls {
   reference?: string;
   tail?: string;
-}
-
-/** Body fields set from the shot's own fields, which `options` must not override. */
-export function reservedNames(family: FalFamily): Record<string, string> {
-  const reserved: Record<string, string> = { prompt: 'prompt' };
-  for (const field of FAL_FIELDS) reserved[bodyName(family, field)] = field;
-  return reserved;
 }
 
 export function falRequestBody(spec: Spec, images: ImageUrls): Record<string, unknown> {
