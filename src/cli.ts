@@ -97,7 +97,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('emulate')
-    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter)')
+    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter, fal)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')
@@ -112,6 +112,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--url-ttl <duration>', 'lifetime of temporary video URLs', '10m')
     .option('--content-ttl <duration>', 'how long a finished video stays downloadable where the API keeps it', '1h')
     .option('--create-delay <duration>', 'how long HeyGen v3 takes to answer a submission (its Idempotency-Key is in progress meanwhile)')
+    .option('--result-ttl <duration>', "how long fal keeps a finished request's result", '6m')
     .option('--api-key <key>', 'require this API key (default: any non-empty key)')
     .option('--seed <n>', 'seed for deterministic faults and latencies')
     .option('--video-bytes <n>', 'pad each video to at least this many bytes')

@@ -54,7 +54,7 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
   const http = new HttpClient();
   const providers = new Map<string, Provider>();
   for (const config of configs) {
-    const live: ProviderConfig = config.emulate && emulator ? { ...config, baseUrl: emulator.url + providerModule(config.type).emulatorPath } : config;
+    const live: ProviderConfig = config.emulate && emulator ? emulatedConfig(config, emulator.url) : config;
     providers.set(config.name, await createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
   }
   return {
@@ -64,4 +64,11 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
       await emulator?.close();
     },
   };
+}
+
+/** An emulated entry's endpoint, and its module's other hosts, at the emulator. */
+function emulatedConfig(config: ProviderConfig, emulatorUrl: string): ProviderConfig {
+  const module = providerModule(config.type);
+  const hosts = Object.entries(module.emulatorSettings ?? {}).map(([setting, path]) => [setting, emulatorUrl + path]);
+  return { ...config, baseUrl: emulatorUrl + module.emulatorPath, settings: { ...config.settings, ...Object.fromEntries(hosts) } };
 }

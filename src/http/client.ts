@@ -128,8 +128,11 @@ export class HttpClient {
     attempt: number,
   ): Promise<{ response: HttpResponse<T> } | { outcome: Outcome; failure: HttpError }> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
-    let body: string | Readable | undefined;
-    if (req.form !== undefined) {
+    let body: string | Buffer | Readable | undefined;
+    if (req.bytes !== undefined) {
+      headers['content-type'] = req.bytes.contentType;
+      body = Buffer.from(req.bytes.data.buffer, req.bytes.data.byteOffset, req.bytes.data.byteLength);
+    } else if (req.form !== undefined) {
       const encoded = encodeFormData(req.form);
       headers['content-type'] = encoded.contentType;
       headers['content-length'] = String(encoded.contentLength);
@@ -154,6 +157,10 @@ export class HttpClient {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES, this.responseBodyDeadlineMs);
       await settleConnection();
+      if (req.answerStatuses?.includes(res.statusCode)) {
+        const body = scrubSecrets(parseIfJson(buffer.toString('utf8')), this.secrets) as T;
+        return { response: { status: res.statusCode, headers: responseHeaders, body, requestId: requestId && clean(requestId) } };
+      }
       const failure = httpErrorFromResponse(res.statusCode, responseHeaders, buffer.toString('utf8'), req.purpose, req.url, {
         apiKeyEnv: req.apiKeyEnv,
         redact: clean,
@@ -226,6 +233,15 @@ export class HttpClient {
  */
 function settleConnection(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** An error answer's body: its JSON value when it is JSON, else the text itself. */
+function parseIfJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function snippet(text: string): string {

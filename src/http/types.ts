@@ -35,7 +35,15 @@ export interface HttpRequest {
   /** A JSON value (sent as application/json) or a FormData (multipart). */
   json?: unknown;
   form?: FormData;
+  /** Raw bytes of one file, sent as is (fal's CDN upload: `PUT upload_url`). */
+  bytes?: { data: Uint8Array; contentType: string };
   retry: RetryMode;
+  /**
+   * Non-2xx statuses that are this endpoint's answer rather than a failure of the request
+   * (fal's result URL answers with the job's own error status and body): they come back as
+   * a response, body parsed as JSON where it is JSON (else the text), and are never retried.
+   */
+  answerStatuses?: readonly number[];
   signal?: AbortSignal;
   /**
    * Ends the waits between attempts, never an attempt in flight: a submission must not be

@@ -126,6 +126,11 @@ export interface ProviderModule {
   /** Where the emulator serves this API, relative to its origin (`''`, `/v1`, `/api/v1`). */
   readonly emulatorPath: string;
   /**
+   * Settings naming further hosts of the API (fal's storage REST host), each mapped to where
+   * the emulator serves that host, relative to its origin: an emulated entry gets these.
+   */
+  readonly emulatorSettings?: Readonly<Record<string, string>>;
+  /**
    * Provider-level settings beyond the common ones (`reference_format`, `project`), each
    * with `.describe()`: they appear in the manifest's JSON Schema, and an entry of another
    * type that sets one is told that this type takes it.

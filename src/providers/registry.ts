@@ -5,6 +5,7 @@
  */
 import { VideogenError } from '../errors.js';
 import type { ProviderConfig } from '../manifest/types.js';
+import { falModule } from './fal/index.js';
 import { heygenModule } from './heygen/index.js';
 import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
@@ -27,7 +28,9 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, vertexVeoModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, falModule, vertexVeoModule]) {
+  registerProviderModule(module);
+}
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

@@ -14,7 +14,7 @@ import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
 import type { DownloadedFile } from '../http/types.js';
 import type { LockChange } from '../lock/lock-writer.js';
-import type { LockCost } from '../lock/types.js';
+import type { LockCost, LockRemote } from '../lock/types.js';
 import { providerModule } from '../providers/registry.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
@@ -165,7 +165,7 @@ class ShotRunner {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
     let job: CompletedJob | undefined;
     try {
-      const result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+      const result = await this.provider.poll(jobId, { signal: this.ctx.stop, ...this.remoteOf(jobId) });
       if (result.state === 'completed') job = result.job;
     } catch (error) {
       if (this.ctx.stop.aborted) return { kind: 'skipped' };
@@ -262,7 +262,7 @@ class ShotRunner {
       const pollDeadline = AbortSignal.timeout(Math.max(1, deadline - this.ctx.now()));
       let result;
       try {
-        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]) });
+        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]), ...this.remoteOf(jobId) });
       } catch (error) {
         if (this.ctx.stop.aborted) return this.pending(jobId);
         if (pollDeadline.aborted) return timedOut();
@@ -311,7 +311,7 @@ class ShotRunner {
           if (this.ctx.stop.aborted) return this.pending(job.jobId);
           // Temporary URLs expire (HeyGen's do within hours): ask once for a fresh one.
           if (attempt === 1 && isGoneError(error)) {
-            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop }).catch(() => undefined);
+            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop, ...this.remoteOf(job.jobId) }).catch(() => undefined);
             if (fresh?.state === 'completed' && fresh.job) {
               current = fresh.job;
               continue;
@@ -367,6 +367,12 @@ class ShotRunner {
         hint: 'free disk space or fix permissions, then run apply again',
       });
     }
+  }
+
+  /** The lock's `remote` for this job, for the provider to find it again by (CallContext.remote). */
+  private remoteOf(jobId: string): { remote?: LockRemote } {
+    const entry = this.ctx.lock.get(this.shot.id);
+    return entry?.job_id === jobId && entry.remote ? { remote: entry.remote } : {};
   }
 
   private pending(jobId: string): ShotOutcome {

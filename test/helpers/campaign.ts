@@ -1,6 +1,11 @@
 /** Generated manifests for end-to-end runs, and the emulator and project folder they run against. */
 import { afterEach } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { HttpClient } from '../../src/http/client.js';
+import { serializeLock } from '../../src/lock/serialize.js';
+import type { Lock } from '../../src/lock/types.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { createProvider } from '../../src/providers/registry.js';
 import { createWorkspace, type Workspace } from './workspace.js';
 
 export interface CampaignOptions {
@@ -14,13 +19,15 @@ export interface CampaignOptions {
   promptSuffix?: (index: number) => string;
 }
 
-export type CampaignType = 'heygen' | 'openai-videos' | 'heygen-v3';
+export type CampaignType = 'heygen' | 'openai-videos' | 'heygen-v3' | 'fal';
 
-/** Each type's provider entry name and the model its shots use. */
-const ENTRY: Record<CampaignType, { name: string; model: string }> = {
+/** Each type's provider entry name and the model its shots use (every other shot `alternate`, where set). */
+const ENTRY: Record<CampaignType, { name: string; model: string; alternate?: string }> = {
   heygen: { name: 'hg', model: 'veo_3_1' },
   'openai-videos': { name: 'oa', model: 'veo-3.1-fast-generate-001' },
   'heygen-v3': { name: 'h3', model: 'heygen-video-1' },
+  // Two fal families, so both duration spellings ("4s", "4") go out.
+  fal: { name: 'fa', model: 'fal-ai/veo3.1/fast', alternate: 'bytedance/seedance-2.0/text-to-video' },
 };
 
 export function campaignManifest(options: CampaignOptions): string {
@@ -61,6 +68,19 @@ export function campaignManifest(options: CampaignOptions): string {
       ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
     );
   }
+  if (types.includes('fal')) {
+    providers.push(
+      '  fa:',
+      '    type: fal',
+      `    base_url: ${options.emulatorUrl}/fal/queue`,
+      `    rest_url: ${options.emulatorUrl}/fal/rest`,
+      `    platform_url: ${options.emulatorUrl}/fal/api`,
+      '    api_key_env: TEST_FAL_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
   const shots: string[] = [];
   for (let i = 0; i < options.shots; i++) {
     const type = types[i % types.length];
@@ -68,10 +88,11 @@ export function campaignManifest(options: CampaignOptions): string {
     const suffix = options.promptSuffix?.(i) ?? '';
     shots.push(`  - id: ${id}`);
     shots.push(`    provider: ${ENTRY[type!].name}`);
-    shots.push(`    model: ${ENTRY[type!].model}`);
+    const entry = ENTRY[type!];
+    shots.push(`    model: ${i % 2 === 1 && entry.alternate ? entry.alternate : entry.model}`);
     shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
     shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
-    if (type === 'openai-videos') shots.push('    duration: 4');
+    if (type === 'openai-videos' || type === 'fal') shots.push('    duration: 4');
     shots.push(`    tags: [${i % 2 === 0 ? 'even' : 'odd'}]`);
   }
   return ['version: 1', 'output_dir: out', 'providers:', ...providers, 'shots:', ...shots, ''].join('\n');
@@ -80,6 +101,7 @@ export function campaignManifest(options: CampaignOptions): string {
 export const TEST_KEYS = {
   TEST_HEYGEN_KEY: 'hg-test-key-0001',
   TEST_OPENAI_KEY: 'sk-test-key-0002',
+  TEST_FAL_KEY: 'fal-test-key-id:fal-test-key-0003',
 };
 
 /**
@@ -110,4 +132,26 @@ export function useCampaigns(): (
     await ws.write('shots.yaml', campaignManifest({ ...manifest, emulatorUrl: emulator.url }));
     return { emulator, ws };
   };
+}
+
+/**
+ * What a crash right after each submission's POST leaves: the provider has the jobs, the lock
+ * only the intents (`submitted` without a job id), recorded a second before.
+ */
+export async function submitAndLoseTheAnswers(ws: Workspace): Promise<void> {
+  const manifest = await loadManifest(ws.path('shots.yaml'));
+  const http = new HttpClient();
+  const intents: Lock = { version: 1, shots: {} };
+  const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  try {
+    for (const shot of manifest.shots) {
+      const config = manifest.providers.get(shot.providerName)!;
+      const apiKey = (TEST_KEYS as Record<string, string>)[config.apiKeyEnv] ?? '';
+      await (await createProvider(config, { http, apiKey })).submit(shot, { signal: new AbortController().signal });
+      intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
+    }
+  } finally {
+    await http.close();
+  }
+  await ws.write('shots.lock.yaml', serializeLock(intents));
 }
