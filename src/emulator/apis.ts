@@ -4,7 +4,8 @@
  */
 import { heygenApi } from './heygen/workflow.js';
 import { openaiApi } from './openai/videos.js';
+import { REPLICATE_APIS } from './replicate/index.js';
 import type { EmulatedApi } from './router.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi, ...REPLICATE_APIS];
