@@ -9,6 +9,7 @@ import { heygenModule } from './heygen/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
 import { replicateModule } from './replicate/index.js';
+import { runwayModule } from './runway/index.js';
 import type { Provider, ProviderDeps } from './types.js';
 
 const modules = new Map<string, ProviderModule>();
@@ -25,7 +26,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, replicateModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, replicateModule, runwayModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];
