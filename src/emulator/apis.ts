@@ -6,6 +6,7 @@ import { heygenApi } from './heygen/workflow.js';
 import { openaiApi } from './openai/videos.js';
 import { REPLICATE_APIS } from './replicate/index.js';
 import type { EmulatedApi } from './router.js';
+import { runwayApi } from './runway/tasks.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi, ...REPLICATE_APIS];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, storageApi, ...REPLICATE_APIS, runwayApi];
