@@ -34,7 +34,7 @@ const Task = z.object({
  * How Runway says the account cannot pay. Its error bodies are `{"error": "…"}` with no code
  * (reference "Errors"), and out-of-credit is not among the documented statuses: its words decide.
  */
-const OUT_OF_CREDIT = /not enough credits|insufficient credit|out of credits/i;
+const OUT_OF_CREDIT = /enough credits|insufficient credit|out of credits/i;
 
 export const createRunwayProvider: ProviderFactory = (config, deps) => {
   const { http, apiKey } = deps;
