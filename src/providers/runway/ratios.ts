@@ -24,6 +24,8 @@ export type RatioChoice = { ratio?: string; problems: FieldProblem[] };
 export function runwayRatio(shot: ShotRequest, model: string): RatioChoice {
   const entry = knownRunwayModel(model);
   const imageToVideo = shot.reference_image !== undefined;
+  // No text to video at all (gen4_turbo): the module says that, and no ratio would help.
+  if (entry && !imageToVideo && !entry.textToVideo) return { problems: [] };
   if (entry?.ratioFollowsImage && imageToVideo) {
     const written = shot.size !== undefined ? 'size' : shot.aspect_ratio !== undefined ? 'aspect_ratio' : undefined;
     if (written === undefined) return { problems: [] };
