@@ -18,8 +18,10 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'replicate', 'runway'];
+const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', replicate: 'google/veo-3.1', runway: 'gen4.5' };
+/** Spec fields an API requires that its module would have written (Runway's ratio and duration). */
+const REQUIRED: Record<string, Record<string, unknown>> = { runway: { ratio: '1280:720', duration: 5 } };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -65,8 +67,24 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'heygen' ? emuUrl : `${emuUrl}/v1`;
+  return type === 'heygen' || type === 'runway' ? emuUrl : `${emuUrl}/v1`;
 }
+
+/** A URL the provider would download from, on the host it downloads from. */
+function downloadUrl(type: ProviderType, emuUrl: string): string {
+  switch (type) {
+    case 'heygen':
+      return `${emuUrl}/v1/workflows/executions/x`;
+    case 'replicate':
+      return `${emuUrl}/_emulator/replicate-delivery/x/output.mp4`;
+    case 'runway':
+      return `${emuUrl}/_emulator/videos/runway/x.000000000000.mp4?expires=1&signature=0`;
+    default:
+      return `${emuUrl}/v1/videos/x/content?variant=video`;
+  }
+}
+
+const spec = (type: ProviderType) => ({ provider: type, model: MODEL[type]!, ...REQUIRED[type] });
 
 describe.each(TYPES)('%s: the key stays out of errors', (type) => {
   it('when the key is refused (401) on submit, upload, poll and download', async () => {
@@ -76,11 +94,10 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]! }), { signal }), errors);
-      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]! }, { referenceImage: image }), { signal }), errors);
+      await caught(provider.submit(shot('a', spec(type)), { signal }), errors);
+      await caught(provider.submit(shot('b', spec(type), { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      const url = type === 'heygen' ? `${emu.url}/v1/workflows/executions/x` : `${emu.url}/v1/videos/x/content?variant=video`;
-      await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
+      await caught(provider.download({ jobId: 'x', url: downloadUrl(type, emu.url) }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
       expectNoKey(errors);
@@ -109,7 +126,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const s = shot(`f${i}`, { provider: type, model: MODEL[type]! }, i % 3 === 0 ? { referenceImage: image } : {});
+        const s = shot(`f${i}`, spec(type), i % 3 === 0 ? { referenceImage: image } : {});
         const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
