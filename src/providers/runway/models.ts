@@ -27,12 +27,16 @@ const GEN4_RATIOS = ['1280:720', '720:1280', '1104:832', '960:960', '832:1104', 
 const VEO_RATIOS = ['1280:720', '720:1280', '1080:1920', '1920:1080'] as const;
 const WIDE_RATIOS = ['1280:720', '720:1280'] as const;
 
+/** The shapes those sizes are, for `videogen models` and "did you mean" (1104:832 is Runway's 4:3). */
+const GEN4_SHAPES = ['16:9', '9:16', '4:3', '1:1', '3:4', '21:9'];
+const WIDE_SHAPES = ['16:9', '9:16'];
+
 const range = (min: number, max: number): number[] => Array.from({ length: max - min + 1 }, (_, i) => min + i);
 /** `1280:720` as the manifest's `size` writes it, for `videogen models`. */
 const sizes = (ratios: readonly string[]): string[] => ratios.map((ratio) => ratio.replace(':', 'x'));
 
 const veo = (id: string, durations: number[], tailImage: boolean): RunwayModel => ({
-  info: { id, durations, sizes: sizes(VEO_RATIOS), referenceImage: true, tailImage, audio: true, note: '`audio` changes the price' },
+  info: { id, durations, aspectRatios: WIDE_SHAPES, sizes: sizes(VEO_RATIOS), referenceImage: true, tailImage, audio: true, note: '`audio` changes the price' },
   textToVideo: true,
   ratios: { imageToVideo: VEO_RATIOS, textToVideo: VEO_RATIOS },
   defaultDuration: 8,
@@ -40,7 +44,7 @@ const veo = (id: string, durations: number[], tailImage: boolean): RunwayModel =
 });
 
 const seedance = (id: string, note: string): RunwayModel => ({
-  info: { id, referenceImage: true, note },
+  info: { id, referenceImage: true, audio: false, note },
   textToVideo: true,
   maxPromptLength: 3500,
 });
@@ -52,7 +56,7 @@ const seedance = (id: string, note: string): RunwayModel => ({
  */
 export const RUNWAY_MODELS: readonly RunwayModel[] = [
   {
-    info: { id: 'gen4.5', durations: range(2, 10), sizes: sizes(GEN4_RATIOS), referenceImage: true, note: 'text to video at 1280:720 and 720:1280 only' },
+    info: { id: 'gen4.5', durations: range(2, 10), aspectRatios: GEN4_SHAPES, sizes: sizes(GEN4_RATIOS), referenceImage: true, audio: false, note: 'text to video at 16:9 and 9:16 only' },
     textToVideo: true,
     ratios: { imageToVideo: GEN4_RATIOS, textToVideo: WIDE_RATIOS },
     durationRange: { min: 2, max: 10 },
@@ -61,7 +65,7 @@ export const RUNWAY_MODELS: readonly RunwayModel[] = [
     maxPromptLength: 1000,
   },
   {
-    info: { id: 'gen4_turbo', sizes: sizes(GEN4_RATIOS), referenceImage: true, note: 'image to video only' },
+    info: { id: 'gen4_turbo', aspectRatios: GEN4_SHAPES, sizes: sizes(GEN4_RATIOS), referenceImage: true, audio: false, note: 'image to video only' },
     textToVideo: false,
     ratios: { imageToVideo: GEN4_RATIOS, textToVideo: [] },
     maxPromptLength: 1000,
@@ -73,14 +77,14 @@ export const RUNWAY_MODELS: readonly RunwayModel[] = [
   seedance('seedance2_fast', 'up to 720p: write `size`'),
   seedance('seedance2_mini', 'up to 720p: write `size`'),
   {
-    info: { id: 'gemini_omni_flash', durations: range(3, 10), sizes: sizes(WIDE_RATIOS), referenceImage: true },
+    info: { id: 'gemini_omni_flash', durations: range(3, 10), aspectRatios: WIDE_SHAPES, sizes: sizes(WIDE_RATIOS), referenceImage: true, audio: false },
     textToVideo: true,
     ratios: { imageToVideo: WIDE_RATIOS, textToVideo: WIDE_RATIOS },
     durationRange: { min: 3, max: 10 },
     maxPromptLength: 1000,
   },
   {
-    info: { id: 'happyhorse_1_0', resolutions: ['720p', '1080p'], referenceImage: true, note: 'image to video keeps the image\'s ratio' },
+    info: { id: 'happyhorse_1_0', resolutions: ['720p', '1080p'], referenceImage: true, audio: false, note: 'image to video keeps the image\'s ratio' },
     textToVideo: true,
     ratioFollowsImage: true,
     resolutionValues: { '720p': '720P', '1080p': '1080P' },

@@ -74,7 +74,12 @@ function fromAspect(aspect: string, resolution: string | undefined, documented: 
     const listed = documented ? `its ${endpoint} ratios are ${documented.join(', ')}` : 'only 16:9 and 9:16 map to a documented size';
     return {
       problems: [
-        { field: 'aspect_ratio', kind: 'value', message: `${model} has no ratio for ${aspect} (${listed})`, hint: documented ? 'use one of those shapes, or write `size`' : 'write `size` (WxH in pixels) for another ratio' },
+        {
+          field: 'aspect_ratio',
+          kind: 'value',
+          message: `${model} has no ratio for ${aspect} (${listed})`,
+          hint: documented ? `use an aspect ratio of one of those shapes, or \`size\` as one of ${documented.map((r) => r.replace(':', 'x')).join(', ')}` : 'write `size` (WxH in pixels) for another ratio',
+        },
       ],
     };
   }
