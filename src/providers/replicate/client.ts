@@ -9,8 +9,9 @@ import { HttpError } from '../../http/errors.js';
 import type { ImageSource } from '../../manifest/types.js';
 import { classifyError } from '../classify.js';
 import { imageBlob, readLocalImage, toDataUrl } from '../images.js';
+import { downloadWithoutKey, getJob } from '../job-http.js';
 import { authHeaders } from '../module.js';
-import { badResponse, parseAnswer } from '../response.js';
+import { parseAnswer } from '../response.js';
 import type { CallContext, PollResult, Provider, ProviderFactory } from '../types.js';
 import { UploadCache, type LocalImageSource } from '../uploads.js';
 import { REPLICATE_MAX_DATA_URL_BYTES, replicateModule } from './index.js';
@@ -153,21 +154,8 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: predictionUrl(jobId),
-          auth,
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        return pollResultFrom(response.body, jobId, purpose);
-      } catch (error) {
-        if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
-        throw error;
-      }
+      const answer = await getJob({ http, config, auth }, predictionUrl(jobId), purpose, ctx.signal);
+      return answer === 'not_found' ? { state: 'not_found' } : pollResultFrom(answer.body, jobId, purpose);
     },
 
     async findSubmitted(shot, since, claimed, ctx) {
@@ -179,19 +167,8 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
       return findSubmittedPrediction(http, config, auth, expected, shot, since, claimed, ctx);
     },
 
-    async download(job, dest, ctx) {
-      if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      return http.download({
-        url: job.url,
-        // Outputs live on Replicate's delivery host, which takes no key: never send it one.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
-    },
+    // Outputs live on Replicate's delivery host, which takes no key.
+    download: (job, dest, ctx) => downloadWithoutKey(http, config, job, dest, ctx),
   };
   return provider;
 };

@@ -12,8 +12,9 @@ import { HttpError } from '../../http/errors.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { classifyError, jobFailureClass } from '../classify.js';
 import { readLocalImage, toDataUrl } from '../images.js';
+import { downloadWithoutKey, getJob } from '../job-http.js';
 import { authHeaders } from '../module.js';
-import { badResponse, parseAnswer, progressFrom } from '../response.js';
+import { parseAnswer, progressFrom } from '../response.js';
 import type { PollResult, Provider, ProviderFactory } from '../types.js';
 import { runwayModule, runwayVersionOf } from './index.js';
 import { knownRunwayModel } from './models.js';
@@ -132,38 +133,13 @@ export const createRunwayProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: taskUrl(jobId),
-          headers,
-          auth,
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        return pollResultFrom(response.body, jobId, purpose);
-      } catch (error) {
-        // Deleted tasks cannot be fetched again; how long others stay fetchable is not documented.
-        if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
-        throw error;
-      }
+      // A deleted task cannot be fetched again (404); how long others stay fetchable is not documented.
+      const answer = await getJob({ http, config, auth, headers }, taskUrl(jobId), purpose, ctx.signal);
+      return answer === 'not_found' ? { state: 'not_found' } : pollResultFrom(answer.body, jobId, purpose);
     },
 
-    async download(job, dest, ctx) {
-      if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      return http.download({
-        url: job.url,
-        // A signed URL on Runway's storage: it takes no key, and must never be sent one.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
-    },
+    // A signed URL on Runway's storage, which takes no key.
+    download: (job, dest, ctx) => downloadWithoutKey(http, config, job, dest, ctx),
   };
   return provider;
 };
