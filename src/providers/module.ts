@@ -8,6 +8,7 @@
  * client when `apply` needs it.
  */
 import type { z } from 'zod';
+import type { Price } from '../cost/price.js';
 import type { FailureClass } from '../lock/types.js';
 import type { ProviderConfig, Spec } from '../manifest/types.js';
 import type { ImageMime } from '../util/image-type.js';
@@ -68,6 +69,10 @@ export interface ModelInfo {
   tailImage?: boolean;
   /** The model can generate sound (`audio`). */
   audio?: boolean;
+  /** Seconds a shot gets when it names no duration (what a per-second price is multiplied by). */
+  defaultDuration?: number;
+  /** What the model costs, dated and sourced; absent when no public figure is known (the plan says "unknown"). */
+  price?: Price;
   retired?: Retirement;
   note?: string;
 }

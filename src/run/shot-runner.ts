@@ -320,7 +320,9 @@ class ShotRunner {
           const info = describeFailure(error, this.provider);
           // A refetch falls back to generating when the video is gone: that is its call to report.
           if (options.goneIsExpected && isGoneError(error)) return { kind: 'failed', error: info, gone: true };
-          if (isDefinitelyGone(error)) return this.videoGone(job.jobId, info);
+          // Gone even at the fresh URL a new poll handed out (a poll that no longer says
+          // completed is a flapping server: then the job stays submitted, as below).
+          if (attempt > 1 && isDefinitelyGone(error)) return this.videoGone(job.jobId, info);
           return this.fail({ ...info, message: `${info.message}; job ${job.jobId} stays submitted, the next apply downloads it again` }, job.jobId);
         }
         const at = isoNow(this.ctx);

@@ -59,9 +59,9 @@ export function contentExpired(status: JobStatus, now: number, contentTtlMs: num
   return status.state === 'completed' && now >= contentExpiresAtMs(status, contentTtlMs);
 }
 
-/** Whole seconds, as `expires_at` says it, so the field and the server never disagree. */
+/** `completed_at` plus the lifetime, in whole seconds as `expires_at` says it, so the field and the server never disagree. */
 function contentExpiresAtMs(status: JobStatus, contentTtlMs: number): number {
-  return Math.ceil((status.endsAt + contentTtlMs) / 1000) * 1000;
+  return (toSeconds(status.endsAt) + Math.ceil(contentTtlMs / 1000)) * 1000;
 }
 
 function toSeconds(ms: number): number {
