@@ -70,8 +70,9 @@ export const replicateModule: ProviderModule = {
   spec(shot, config) {
     const model = modelOf(replicateModule, shot);
     const spec = baseSpec('replicate', config, model, shot);
-    const defaults = knownReplicateModel(model)?.defaults ?? {};
-    const duration = shot.duration ?? defaults.duration;
+    const known = knownReplicateModel(model);
+    const defaults = known?.defaults ?? {};
+    const duration = shot.duration ?? known?.info.defaultDuration;
     const aspectRatio = shot.aspect_ratio ?? defaults.aspect_ratio;
     const resolution = shot.resolution ?? defaults.resolution;
     const audio = shot.audio ?? defaults.audio;

@@ -36,11 +36,12 @@ export type InputField = Extract<ShotField, 'duration' | 'aspect_ratio' | 'resol
 export type InputNames = Readonly<Partial<Record<InputField, string>>>;
 
 /**
- * What videogen writes when a known model's shot leaves a field out. Sent explicitly, so the
+ * What videogen writes when a known model's shot leaves a field out (the duration is the
+ * model's `defaultDuration`). Sent explicitly, so the
  * video never depends on a default Replicate may change, and writing the value out hashes like
  * leaving it out.
  */
-export type InputDefaults = Readonly<{ duration?: number; aspect_ratio?: string; resolution?: string; audio?: boolean }>;
+export type InputDefaults = Readonly<{ aspect_ratio?: string; resolution?: string; audio?: boolean }>;
 
 export interface ReplicateModel {
   info: ModelInfo;
@@ -74,6 +75,7 @@ export const REPLICATE_MODELS: readonly ReplicateModel[] = [
     info: {
       id: 'google/veo-3.1',
       durations: [4, 6, 8],
+      defaultDuration: 8,
       aspectRatios: ['16:9', '9:16'],
       resolutions: ['720p', '1080p'],
       referenceImage: true,
@@ -82,7 +84,7 @@ export const REPLICATE_MODELS: readonly ReplicateModel[] = [
       note: 'output: one URI; deleted by Replicate an hour after the prediction',
     },
     input: { ...GENERIC_INPUT, tail_image: 'last_frame' },
-    defaults: { duration: 8, aspect_ratio: '16:9', resolution: '1080p', audio: true },
+    defaults: { aspect_ratio: '16:9', resolution: '1080p', audio: true },
   },
 ];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../manifest/types.js';
 import type { ShotRequest } from '../module.js';
 import { RUNWAY_MAX_DATA_URI_CHARS, RUNWAY_MAX_INLINE_IMAGE_BYTES, runwayModule } from './index.js';
-import { runwayRatio, tierOf } from './ratios.js';
+import { runwayRatio, tierOf } from './models.js';
 
 const config: ProviderConfig = {
   name: 'rw',

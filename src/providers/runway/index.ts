@@ -8,8 +8,8 @@ import { z } from 'zod';
 import type { ProviderConfig } from '../../manifest/types.js';
 import { refuseFields, refuseReservedOptions, valueNotIn } from '../field-rules.js';
 import { baseSpec, modelOf, type FieldProblem, type ProviderModule, type ShotRequest } from '../module.js';
-import { DEFAULT_RUNWAY_MODEL, RUNWAY_MODELS, knownRunwayModel } from './models.js';
-import { runwayRatio } from './ratios.js';
+import { DEFAULT_RUNWAY_MODEL, RUNWAY_MODELS, knownRunwayModel, runwayRatio } from './models.js';
+
 
 /** The API version videogen speaks (the SDK's default in v4.12.0). */
 export const RUNWAY_API_VERSION = '2024-11-06';
@@ -86,7 +86,7 @@ export const runwayModule: ProviderModule = {
     // The ratio actually sent: `aspect_ratio: "16:9"` and `size: 1280x720` are the same video.
     const { ratio } = runwayRatio(shot, model);
     if (ratio !== undefined) spec.ratio = ratio;
-    const duration = shot.duration ?? entry?.defaultDuration;
+    const duration = shot.duration ?? entry?.info.defaultDuration;
     if (duration !== undefined) spec.duration = duration;
     if (entry?.resolutionValues && shot.resolution !== undefined) spec.resolution = shot.resolution;
     // No default is documented for `audio`: absent stays absent, and the API decides.
