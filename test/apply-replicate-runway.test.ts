@@ -106,6 +106,15 @@ async function expectNoTokens(ws: Workspace, results: CliResult[]): Promise<void
 const MODERATION_CODE = /^(SAFETY\.|prediction_flagged$)/;
 
 describe('replicate and runway campaigns', () => {
+  it('are listed by `videogen models`, with their documented limits', async () => {
+    const models = await runCli(['models'], { timeoutMs: 30_000 });
+    expect(models.code).toBe(0);
+    expect(models.stdout).toMatch(/^replicate: Replicate predictions/m);
+    expect(models.stdout).toMatch(/google\/veo-3\.1\s+4, 6, 8 s\s+16:9 9:16\s+720p 1080p\s+first\+last\s+yes/);
+    expect(models.stdout).toMatch(/^runway: Runway tasks/m);
+    expect(models.stdout).toMatch(/gen4_turbo\s+-\s+16:9 9:16 4:3 1:1 3:4 21:9\s+1280x720 .*image to video only/);
+  });
+
   it('run on the in-process emulator (emulate: true), then plan nothing', async () => {
     const ws = await workspace(() => manifest('emulate', 6));
     expect((await cli(ws, 'validate', 'shots.yaml')).code).toBe(0);
