@@ -33,8 +33,12 @@ const Prediction = z.object({
 
 const UploadedFile = z.object({ urls: z.object({ get: z.string().min(1) }) });
 
-/** Replicate's words for a refusal by its safety checker (an `error` string or a 4xx `detail`). */
-const MODERATION_WORDS = /flagged|nsfw|content[ _-]?polic|safety|moderat/i;
+/**
+ * Replicate's words for a refusal by its safety checker, in an `error` string ("flagged as
+ * sensitive … (E005)") or a 4xx `detail`. Not "safety" alone: an input such as
+ * `disable_safety_checker` named in a validation error is no refusal.
+ */
+const MODERATION_WORDS = /flagged|nsfw|content[ _-]?polic|moderat/i;
 
 export const createReplicateProvider: ProviderFactory = (config, deps) => {
   const { http, apiKey } = deps;
@@ -124,7 +128,8 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
     classify(error) {
       // A prompt or image refused at the door by the safety checker is a content refusal, not a bad request.
       if (error instanceof HttpError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429) {
-        if (MODERATION_WORDS.test(error.message)) return 'moderation';
+        // Only what Replicate said, after "… HTTP 400 from <url>": a model's name is no refusal.
+        if (MODERATION_WORDS.test(error.message.replace(/^.*? from \S+/, ''))) return 'moderation';
       }
       return classifyError(error);
     },
