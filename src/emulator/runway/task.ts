@@ -18,7 +18,6 @@ export const cancellations = new JobNotes<number>();
 /** The share of a task's own run (after any throttling) it spends PENDING. */
 const PENDING_SHARE = 0.1;
 
-/** `extra.throttled`: ms the task waits THROTTLED for a slot. `extra.end`: how a failing, unmoderated task ends. */
 export type TaskStatus = 'THROTTLED' | 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
 /** When the task ends (or ended), from its id alone or its cancellation. */
@@ -28,6 +27,10 @@ export function taskEndsAt(ctx: RouteContext, job: JobRecord): number {
   return cancelledAt !== undefined && cancelledAt < endsAt ? cancelledAt : endsAt;
 }
 
+/**
+ * Where a task stands now, from its id (`extra.throttled`: ms it waits THROTTLED for a slot;
+ * `extra.end`: how a failing, unmoderated task ends) and any cancellation.
+ */
 export function taskStatus(ctx: RouteContext, job: JobRecord): { status: TaskStatus; progress?: number } {
   const { facts } = job;
   const throttledMs = typeof facts.extra?.throttled === 'number' ? facts.extra.throttled : 0;
