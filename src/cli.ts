@@ -111,6 +111,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--max-concurrent <n>', 'jobs in flight per key before 429', '10')
     .option('--url-ttl <duration>', 'lifetime of temporary video URLs', '10m')
     .option('--content-ttl <duration>', 'how long a finished video stays downloadable where the API keeps it', '1h')
+    .option('--create-delay <duration>', 'how long HeyGen v3 takes to answer a submission (its Idempotency-Key is in progress meanwhile)')
     .option('--api-key <key>', 'require this API key (default: any non-empty key)')
     .option('--seed <n>', 'seed for deterministic faults and latencies')
     .option('--video-bytes <n>', 'pad each video to at least this many bytes')

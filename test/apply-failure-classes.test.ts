@@ -76,13 +76,14 @@ describe('a content-policy refusal', () => {
 
 describe('a finished video the provider no longer serves', () => {
   it('fails the shot instead of leaving it submitted for ever, and the next apply generates it again', async () => {
-    // Jobs take 300 ms, apply gives up after 150 ms (the job stays submitted), and the content
-    // expires about a second after the job ends: by the next apply the video is gone.
-    const { emulator, ws } = await campaign({ latencyMs: 300, contentTtlMs: 1000 }, { shots: 1, types: ['openai-videos'], timeout: '150ms' });
+    // Jobs take 2 s, apply gives up after 300 ms (the job stays submitted; generous margins, so a
+    // busy machine cannot finish the job in time), and the content expires about a second after
+    // the job ends: by the next apply the video is gone.
+    const { emulator, ws } = await campaign({ latencyMs: 2000, contentTtlMs: 1000 }, { shots: 1, types: ['openai-videos'], timeout: '300ms' });
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(first.code).toBe(1);
     expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'submitted' });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await new Promise((resolve) => setTimeout(resolve, 4500));
 
     const resumed = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(resumed.code).toBe(1);

@@ -16,6 +16,7 @@ import {
   pollHeygen,
   sleep,
   stillWithin,
+  trackDimensions,
   useEmulators,
 } from './emulator-helpers.js';
 
@@ -425,11 +426,3 @@ describe('HeyGen: the guide’s curl requests, verbatim', () => {
     }
   });
 });
-
-/** Width × height from the first video track's tkhd box (16.16 fixed point). */
-function trackDimensions(mp4: Buffer): string {
-  const at = mp4.indexOf('tkhd', 0, 'latin1');
-  const version = mp4[at + 4];
-  const widthOffset = at + 4 + (version === 1 ? 4 + 8 + 8 + 4 + 4 + 8 : 4 + 4 + 4 + 4 + 4 + 4) + 8 + 2 + 2 + 2 + 2 + 36;
-  return `${mp4.readUInt32BE(widthOffset) >> 16}x${mp4.readUInt32BE(widthOffset + 4) >> 16}`;
-}

@@ -201,7 +201,6 @@ describe('replicate: refusals and their classes', () => {
     const flagged = new HttpError('client', 'submit x: HTTP 400 from https://r.test/v1/predictions: NSFW content detected in the input image', { status: 400 });
     expect(provider.classify!(flagged)).toBe('moderation');
     expect(provider.classify!(new HttpError('client', 'submit x: HTTP 400 from https://r.test/v1/models/a/flagged/predictions: bad input', { status: 400 }))).toBe('invalid');
-    expect(provider.classify!(new HttpError('client', 'submit x: HTTP 422 from https://r.test/v1/predictions: input.disable_safety_checker: must be a boolean', { status: 422 }))).toBe('invalid');
   });
 
   it('rides out 429s and 503s on submit without creating a prediction twice', async () => {

@@ -18,8 +18,14 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'replicate', 'runway'];
-const MODEL: Record<string, string> = { heygen: 'veo_3_1', 'openai-videos': 'sora-2', replicate: 'google/veo-3.1', runway: 'gen4.5' };
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'replicate', 'runway'];
+const MODEL: Record<string, string> = {
+  heygen: 'veo_3_1',
+  'openai-videos': 'sora-2',
+  'heygen-v3': 'heygen-video-1',
+  replicate: 'google/veo-3.1',
+  runway: 'gen4.5',
+};
 /** Spec fields an API requires that its module would have written (Runway's ratio and duration). */
 const REQUIRED: Record<string, Record<string, unknown>> = { runway: { ratio: '1280:720', duration: 5 } };
 
@@ -67,13 +73,14 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'heygen' || type === 'runway' ? emuUrl : `${emuUrl}/v1`;
+  return type === 'openai-videos' || type === 'replicate' ? `${emuUrl}/v1` : emuUrl;
 }
 
 /** A URL the provider would download from, on the host it downloads from. */
 function downloadUrl(type: ProviderType, emuUrl: string): string {
   switch (type) {
     case 'heygen':
+    case 'heygen-v3':
       return `${emuUrl}/v1/workflows/executions/x`;
     case 'replicate':
       return `${emuUrl}/_emulator/replicate-delivery/x/output.mp4`;
@@ -94,7 +101,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', spec(type)), { signal }), errors);
+      await caught(provider.submit(shot('a', spec(type)), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', spec(type), { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
       await caught(provider.download({ jobId: 'x', url: downloadUrl(type, emu.url) }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
@@ -113,6 +120,7 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       apiKey: SECRET,
       seed: 21,
       failRate: 0.3,
+      moderationRate: 0.2,
       rateLimitRate: 0.25,
       errorRate: 0.25,
       dropRate: 0.25,
@@ -127,7 +135,8 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
         const s = shot(`f${i}`, spec(type), i % 3 === 0 ? { referenceImage: image } : {});
-        const submitted = (await caught(provider.submit(s, { signal }), errors)) as { jobId: string } | undefined;
+        // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
+        const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;
         for (let tries = 0; tries < 60; tries += 1) {
           const result = (await caught(provider.poll(submitted.jobId, { signal }), errors)) as PollResult | undefined;

@@ -10,7 +10,7 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
   io.stdout.write(
     [
       `videogen emulator listening on ${emulator.url}`,
-      `  HeyGen:            base_url: ${emulator.url}`,
+      `  HeyGen (v3, v1):   base_url: ${emulator.url}`,
       `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
       `  stats:             ${emulator.url}/_emulator/stats`,
       'Press Ctrl-C to stop.',

@@ -26,6 +26,12 @@ export interface EmulatorOptions {
   urlTtlMs?: number;
   /** How long a finished video stays downloadable where the API keeps it (OpenAI: about an hour); default 1 hour. */
   contentTtlMs?: number;
+  /**
+   * How long HeyGen v3's `POST /v3/models/videos` takes to answer once it has created the
+   * job (default 0): meanwhile a repeat with the same Idempotency-Key is answered 409
+   * `request_in_progress`, and a client killed then has a job it never heard of.
+   */
+  createDelayMs?: number;
   /** Require exactly this key; default: any non-empty key. */
   apiKey?: string;
   /** Makes every random decision (faults, failures, latencies) reproducible. */
@@ -49,6 +55,7 @@ export interface ResolvedEmulatorOptions {
   maxConcurrent: number;
   urlTtlMs: number;
   contentTtlMs: number;
+  createDelayMs: number;
   apiKey: string | undefined;
   seed: number | undefined;
   videoBytes: number;
@@ -81,6 +88,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   requireNonNegative('urlTtlMs', urlTtlMs);
   const contentTtlMs = options.contentTtlMs ?? EMULATOR_DEFAULTS.contentTtlMs;
   requireNonNegative('contentTtlMs', contentTtlMs);
+  const createDelayMs = options.createDelayMs ?? 0;
+  requireNonNegative('createDelayMs', createDelayMs);
   const videoBytes = options.videoBytes ?? 0;
   requireNonNegative('videoBytes', videoBytes);
   if (options.apiKey !== undefined && options.apiKey === '') throw new RangeError('apiKey: must not be empty');
@@ -103,6 +112,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     maxConcurrent,
     urlTtlMs,
     contentTtlMs,
+    createDelayMs: Math.round(createDelayMs),
     apiKey: options.apiKey,
     seed: options.seed,
     videoBytes: Math.floor(videoBytes),

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AssetStore } from './asset-store.js';
 import type { FaultDice } from './faults.js';
 import type { EmulatorResponse } from './http-io.js';
+import type { IdempotencyStore } from './idempotency.js';
 import type { JobKind } from './job-id.js';
 import type { JobStore } from './jobs.js';
 import type { ResolvedEmulatorOptions } from './options.js';
@@ -14,9 +15,11 @@ export interface EmulatorEnv {
   assets: AssetStore;
   dice: FaultDice;
   stats: StatsRecorder;
+  /** Idempotency keys seen by APIs that take them (HeyGen v3). */
+  idempotency: IdempotencyStore;
   /** Each API's jobs by API name, for hosts that serve any API's videos (storage). */
   jobKinds: ReadonlyMap<string, JobKind>;
-  /** Clears jobs, assets and counters, and rewinds the random streams. */
+  /** Clears jobs, assets, idempotency keys and counters, and rewinds the random streams. */
   reset(): void;
 }
 

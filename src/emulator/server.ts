@@ -4,6 +4,7 @@ import { EMULATED_APIS } from './apis.js';
 import { AssetStore } from './asset-store.js';
 import { FaultDice } from './faults.js';
 import { jsonResponse, sendResponse, withHeaders, type EmulatorResponse } from './http-io.js';
+import { IdempotencyStore } from './idempotency.js';
 import type { JobKind } from './job-id.js';
 import { JobStore } from './jobs.js';
 import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOptions } from './options.js';
@@ -97,6 +98,7 @@ function createEnv(options: ResolvedEmulatorOptions): EmulatorEnv {
   const assets = new AssetStore();
   const dice = new FaultDice(options);
   const stats = new StatsRecorder();
+  const idempotency = new IdempotencyStore();
   const jobKinds = new Map<string, JobKind>(EMULATED_APIS.flatMap((api) => (api.jobs ? [[api.jobs.api, api.jobs] as const] : [])));
   return {
     options,
@@ -104,10 +106,12 @@ function createEnv(options: ResolvedEmulatorOptions): EmulatorEnv {
     assets,
     dice,
     stats,
+    idempotency,
     jobKinds,
     reset() {
       jobs.reset();
       assets.clear();
+      idempotency.clear();
       dice.reseed();
       stats.reset();
     },

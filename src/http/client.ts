@@ -11,7 +11,7 @@ import { encodeFormData } from './multipart.js';
 import { redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
 import {
   DEFAULT_RETRY_POLICY,
-  retryDelay,
+  retryDelayAfter,
   serverRequestedDelayMs,
   shouldRetry,
   type Outcome,
@@ -107,8 +107,7 @@ export class HttpClient {
         failure = httpErrorFromTransport(error, outcome, req.purpose, req.url, clean, attempt);
       }
       if (!outcome || !shouldRetry(req.retry, outcome, attempt, this.policy)) throw failure;
-      const headers = outcome.kind === 'response' ? outcome.headers : undefined;
-      const delayMs = retryDelay(attempt, headers, this.policy, this.random);
+      const delayMs = retryDelayAfter(req.retry, outcome, attempt, this.policy, this.random);
       this.onRetry?.({ attempt, delayMs, reason: describeOutcome(outcome), purpose: req.purpose });
       if (req.retryWaitSignal?.aborted) throw failure;
       const waitSignal = req.retryWaitSignal && req.signal ? AbortSignal.any([req.signal, req.retryWaitSignal]) : (req.retryWaitSignal ?? req.signal);

@@ -4,11 +4,19 @@ export type RetryMode =
   /** GET/DELETE and other requests that are safe to repeat: network errors, 408, 429, 5xx are retried. */
   | 'idempotent'
   /**
-   * A POST that creates (and bills) a job. Providers take no idempotency key, so it is
-   * retried only where no job can have been created: 429, a connection refused before
-   * the request was sent, and 503 with Retry-After.
+   * A POST that creates (and bills) a job, without an idempotency key: it is retried only
+   * where no job can have been created: 429, a connection refused before the request was
+   * sent, and 503 with Retry-After.
    */
   | 'submit'
+  /**
+   * A POST that creates (and bills) a job and carries an idempotency key the API honours
+   * (HeyGen v3's `Idempotency-Key`): a repeat with the same key replays the first answer
+   * instead of creating a second job, so a lost answer (a reset after sending, a timeout,
+   * a 5xx) is retried like a GET, and 409 (the first request with this key is still being
+   * processed) is waited out. The caller must send the same key on every attempt.
+   */
+  | 'keyed-submit'
   /** Never retried (uploads of large bodies, tests). */
   | 'none';
 

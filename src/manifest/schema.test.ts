@@ -42,9 +42,9 @@ describe('ManifestSchema as JSON Schema', () => {
     expect(shot.properties!.id!.pattern).toBe('^(?!.*\\.\\.)[a-z0-9][a-z0-9._-]*$');
     expect(shot.properties!.aspect_ratio!.pattern).toBeTruthy();
     const provider = (json.properties!.providers as JsonSchema).additionalProperties as JsonSchema;
-    // Every registered module's type, in registration order.
+    // Every registered module's type, and only those.
     expect(provider.properties!.type!.enum).toEqual(providerTypes());
-    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'replicate', 'runway']));
+    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'heygen-v3', 'replicate', 'runway']));
     expect(provider.properties!.base_url!.format).toBe('uri');
   });
 });

@@ -6,11 +6,19 @@ import { VideogenError } from '../errors.js';
 import type { FailureClass } from './module.js';
 
 /** Provider codes that mean "the content was refused", in the words the APIs use. */
-const MODERATION_CODES = /content[_ -]?policy|moderat|safety|guardrail|flagged/i;
+const MODERATION_CODES = /content[_ -]?policy|moderat|safety|guardrail|flagged|nsfw/i;
 
 /** The class of a job that ended badly, from the code the API gave it (a refusal is `moderation`). */
 export function jobFailureClass(code: string | undefined): FailureClass {
   return code !== undefined && MODERATION_CODES.test(code) ? 'moderation' : 'failed';
+}
+
+/**
+ * Whether free text (a failure message) reads as a content-policy refusal: for APIs that
+ * document no code for one (HeyGen v3), the words are all there is to go on.
+ */
+export function readsAsModeration(text: string): boolean {
+  return MODERATION_CODES.test(text);
 }
 
 export function classifyError(error: unknown): FailureClass {

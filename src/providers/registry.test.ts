@@ -26,7 +26,7 @@ describe('createProvider', () => {
     expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos']));
   });
 
-  it.each(['heygen', 'openai-videos'])('builds a %s provider carrying its config', async (type) => {
+  it.each(['heygen', 'openai-videos', 'heygen-v3'])('builds a %s provider carrying its config', async (type) => {
     const provider = await createProvider(config(type), { http, apiKey: 'k-registry-123456' });
     expect(provider.type).toBe(type);
     expect(provider.config.type).toBe(type);

@@ -6,6 +6,7 @@
 import { VideogenError } from '../errors.js';
 import type { ProviderConfig } from '../manifest/types.js';
 import { heygenModule } from './heygen/index.js';
+import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
 import { replicateModule } from './replicate/index.js';
@@ -26,7 +27,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, replicateModule, runwayModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, replicateModule, runwayModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

@@ -54,9 +54,14 @@ export function isPermanent(error: unknown): boolean {
   return kind !== undefined && PERMANENT_KINDS.has(kind);
 }
 
-/** A 4xx (or a 503 asking to come back) to a submission: the provider created nothing. */
-export function wasRefused(error: unknown): boolean {
+/**
+ * A 4xx (or a 503 asking to come back) to a submission: the provider created nothing. Except
+ * a 409 to a keyed submission: `request_in_progress` means the first request with this key is
+ * still being made into a job, so the intent (and its key) must stay for the next apply.
+ */
+export function wasRefused(error: unknown, keyed = false): boolean {
   const status = errorStatus(error);
+  if (keyed && status === 409) return false;
   return (status !== undefined && status >= 400 && status < 500) || refusedAtTheDoor(error);
 }
 

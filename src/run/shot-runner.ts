@@ -219,7 +219,7 @@ class ShotRunner {
           if (waitable) continue;
         }
         const info = describeFailure(error, this.provider);
-        if (!wasRefused(error)) {
+        if (!wasRefused(error, Boolean(idempotencyKey))) {
           // A 5xx, a reset or a garbled answer: the provider may have created (and billed) the
           // job anyway. The intent stays in the lock so the next apply looks for it first.
           const next = idempotencyKey

@@ -7,12 +7,21 @@ export interface CampaignOptions {
   emulatorUrl: string;
   shots: number;
   /** Which provider types to use; shots alternate between them. */
-  types?: Array<'heygen' | 'openai-videos'>;
+  types?: CampaignType[];
   concurrency?: number;
   poll?: { initial: string; max: string };
   timeout?: string;
   promptSuffix?: (index: number) => string;
 }
+
+export type CampaignType = 'heygen' | 'openai-videos' | 'heygen-v3';
+
+/** Each type's provider entry name and the model its shots use. */
+const ENTRY: Record<CampaignType, { name: string; model: string }> = {
+  heygen: { name: 'hg', model: 'veo_3_1' },
+  'openai-videos': { name: 'oa', model: 'veo-3.1-fast-generate-001' },
+  'heygen-v3': { name: 'h3', model: 'heygen-video-1' },
+};
 
 export function campaignManifest(options: CampaignOptions): string {
   const types = options.types ?? ['heygen', 'openai-videos'];
@@ -41,14 +50,25 @@ export function campaignManifest(options: CampaignOptions): string {
       ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
     );
   }
+  if (types.includes('heygen-v3')) {
+    providers.push(
+      '  h3:',
+      '    type: heygen-v3',
+      `    base_url: ${options.emulatorUrl}`,
+      '    api_key_env: TEST_HEYGEN_KEY',
+      `    concurrency: ${concurrency}`,
+      `    poll: { initial: ${poll.initial}, max: ${poll.max} }`,
+      ...(options.timeout ? [`    timeout: ${options.timeout}`] : []),
+    );
+  }
   const shots: string[] = [];
   for (let i = 0; i < options.shots; i++) {
     const type = types[i % types.length];
     const id = `shot-${String(i).padStart(3, '0')}`;
     const suffix = options.promptSuffix?.(i) ?? '';
     shots.push(`  - id: ${id}`);
-    shots.push(`    provider: ${type === 'heygen' ? 'hg' : 'oa'}`);
-    shots.push(`    model: ${type === 'heygen' ? 'veo_3_1' : 'veo-3.1-fast-generate-001'}`);
+    shots.push(`    provider: ${ENTRY[type!].name}`);
+    shots.push(`    model: ${ENTRY[type!].model}`);
     shots.push(`    prompt: "Scene number ${i}, slow dolly shot${suffix}"`);
     shots.push(`    aspect_ratio: "${i % 3 === 0 ? '9:16' : '16:9'}"`);
     if (type === 'openai-videos') shots.push('    duration: 4');

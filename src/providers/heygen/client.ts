@@ -1,14 +1,13 @@
 import { z } from 'zod';
-import { VideogenError } from '../../errors.js';
-import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
-import { imageBlob, readLocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
+import { downloadSignedUrl } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { badResponse, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
-import { HEYGEN_MAX_IMAGE_BYTES, heygenModule } from './index.js';
+import { heygenAssetUploader } from './assets.js';
+import { heygenModule } from './index.js';
 
 /**
  * HeyGen's workflow API (`GenerateVideoNode`): see reference/README.md. Submit a workflow
@@ -21,10 +20,6 @@ const optionalString = z.string().nullish().catch(undefined);
 
 const SubmitAnswer = z.object({
   data: z.object({ execution_id: z.string().min(1) }),
-});
-
-const AssetAnswer = z.object({
-  data: z.object({ url: z.string().min(1) }),
 });
 
 const StatusAnswer = z.object({
@@ -49,53 +44,11 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
   http.addSecret(apiKey);
   const secrets = [apiKey];
   const auth = authHeaders(heygenModule.auth, apiKey);
-  /** Keyed by the image's sha256, so shots sharing an image upload it once even when submitted concurrently. */
-  const uploads = new Map<string, Promise<string>>();
-
-  async function uploadAsset(image: Extract<ImageSource, { kind: 'file' }>, shotId: string, ctx: CallContext): Promise<string> {
-    const local = await readLocalImage(image);
-    if (local.bytes.length > HEYGEN_MAX_IMAGE_BYTES) {
-      throw new VideogenError('VIDEOGEN_IMAGE_TOO_LARGE', `image ${image.path} is larger than HeyGen's 32 MB limit`, {
-        hint: 'resize or recompress it',
-      });
-    }
-    const form = new FormData();
-    form.append('file', imageBlob(local), local.filename);
-    const purpose = `upload ${local.filename} for ${shotId}`;
-    const response = await http.request<unknown>({
-      method: 'POST',
-      url: `${config.baseUrl}/v3/assets`,
-      auth,
-      form,
-      // An asset upload creates nothing billable, so repeating it after an ambiguous
-      // failure costs at most a duplicate asset: safe to retry like a GET.
-      retry: 'idempotent',
-      signal: ctx.signal,
-      purpose,
-      apiKeyEnv: config.apiKeyEnv,
-    });
-    return parseAnswer(AssetAnswer, response.body, purpose, secrets).data.url;
-  }
+  const uploadAsset = heygenAssetUploader({ http, baseUrl: config.baseUrl, apiKeyEnv: config.apiKeyEnv, auth, secrets, field: 'url' });
 
   /** A URL HeyGen can fetch: URLs pass through, local files are uploaded (once per content). */
   function imageUrl(image: ImageSource, shotId: string, ctx: CallContext): Promise<string> {
-    if (image.kind === 'url') return Promise.resolve(image.url);
-    const cached = uploads.get(image.sha256);
-    if (cached) {
-      // The shared upload runs under the signal of the shot that started it; if that shot
-      // was aborted and this one was not, this one uploads for itself.
-      return cached.catch((error: unknown) => {
-        if (error instanceof HttpError && error.kind === 'aborted' && !ctx.signal.aborted) return imageUrl(image, shotId, ctx);
-        throw error;
-      });
-    }
-    const upload = uploadAsset(image, shotId, ctx);
-    uploads.set(image.sha256, upload);
-    // A failed upload must not poison the cache: the next shot (or the next try) uploads again.
-    upload.catch(() => {
-      if (uploads.get(image.sha256) === upload) uploads.delete(image.sha256);
-    });
-    return upload;
+    return image.kind === 'url' ? Promise.resolve(image.url) : uploadAsset(image, shotId, ctx);
   }
 
   async function buildInput(shot: Shot, ctx: CallContext): Promise<Record<string, unknown>> {
@@ -193,17 +146,7 @@ export const createHeygenProvider: ProviderFactory = (config, deps) => {
 
     async download(job, dest, ctx) {
       if (!job.url) throw badResponse(`download ${job.jobId}`, 'no video URL');
-      return http.download({
-        url: job.url,
-        // The temporary URL is pre-signed and usually on another host: never send it the key.
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        // No apiKeyEnv: a refused pre-signed URL has expired; the key has nothing to do with it.
-        purpose: `download ${job.jobId}`,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+      return downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs);
     },
   };
   return provider;

@@ -12,6 +12,17 @@ const BASE_URL = 'https://api.heygen.com';
 /** `POST /v3/assets`, which local images go through, takes at most 32 MB. */
 export const HEYGEN_MAX_IMAGE_BYTES = 32 * 1024 * 1024;
 
+/** Both HeyGen APIs take local images through `POST /v3/assets`: its types and its limit. */
+export const HEYGEN_ASSET_IMAGES: Pick<ProviderModule, 'imageTypes' | 'imageLimit'> = {
+  // HeyGen's asset upload lists png and jpeg; WebP is in no HeyGen list.
+  imageTypes: ['image/png', 'image/jpeg'],
+  imageLimit: () => ({
+    bytes: HEYGEN_MAX_IMAGE_BYTES,
+    why: 'HeyGen uploads take at most 32 MB',
+    hint: 'shrink or recompress the image (PNG or JPEG), or give an https URL',
+  }),
+};
+
 const VEO_RETIRED = { since: '2026-06-30', source: 'reference/vertex-veo.md (Google retired Veo 2 and 3.0)' };
 const SORA_RETIRED = { since: '2026-09-24', source: 'reference/README.md (OpenAI shut down sora-2 and its Videos API)' };
 
@@ -50,13 +61,7 @@ export const heygenModule: ProviderModule = {
   auth: { kind: 'header', header: 'X-Api-Key' },
   emulatorPath: '',
   models: MODELS,
-  // HeyGen's asset upload lists png and jpeg; WebP is in no HeyGen list.
-  imageTypes: ['image/png', 'image/jpeg'],
-  imageLimit: () => ({
-    bytes: HEYGEN_MAX_IMAGE_BYTES,
-    why: 'HeyGen uploads take at most 32 MB',
-    hint: 'shrink or recompress the image (PNG or JPEG), or give an https URL',
-  }),
+  ...HEYGEN_ASSET_IMAGES,
   retiredAt(config: ProviderConfig) {
     if (config.emulate || new URL(config.baseUrl).origin !== BASE_URL) return undefined;
     return { what: "HeyGen's v1 workflow API (GenerateVideoNode)", since: '2026-11-01', replacement: 'type: heygen-v3', source: 'reference/heygen-v3.md §8' };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
-import { HttpError } from '../../http/errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
+import { getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
 import type { Provider, ProviderFactory, PollResult } from '../types.js';
@@ -170,22 +170,8 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      try {
-        const response = await http.request<unknown>({
-          method: 'GET',
-          url: videoUrl(jobId),
-          auth,
-          retry: 'idempotent',
-          signal: ctx.signal,
-          purpose,
-          apiKeyEnv: config.apiKeyEnv,
-        });
-        return pollResultFrom(response.body, response.headers, jobId, purpose);
-      } catch (error) {
-        // The documented answer for an unknown (or deleted, or expired) video id.
-        if (error instanceof HttpError && error.status === 404) return { state: 'not_found' };
-        throw error;
-      }
+      const response = await getJobStatus(http, { url: videoUrl(jobId), auth, signal: ctx.signal, purpose, apiKeyEnv: config.apiKeyEnv });
+      return response === 'not_found' ? { state: 'not_found' } : pollResultFrom(response.body, response.headers, jobId, purpose);
     },
 
     async findSubmitted(shot, since, claimed, ctx) {

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { HttpError } from '../../http/errors.js';
 import type { ImageSource } from '../../manifest/types.js';
-import { classifyError } from '../classify.js';
+import { classifyError, readsAsModeration } from '../classify.js';
 import { imageBlob, readLocalImage, toDataUrl } from '../images.js';
-import { downloadWithoutKey, getJob } from '../job-http.js';
+import { downloadSignedUrl, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer } from '../response.js';
 import type { CallContext, PollResult, Provider, ProviderFactory } from '../types.js';
@@ -32,13 +32,6 @@ const Prediction = z.object({
 });
 
 const UploadedFile = z.object({ urls: z.object({ get: z.string().min(1) }) });
-
-/**
- * Replicate's words for a refusal by its safety checker, in an `error` string ("flagged as
- * sensitive … (E005)") or a 4xx `detail`. Not "safety" alone: an input such as
- * `disable_safety_checker` named in a validation error is no refusal.
- */
-const MODERATION_WORDS = /flagged|nsfw|content[ _-]?polic|moderat/i;
 
 export const createReplicateProvider: ProviderFactory = (config, deps) => {
   const { http, apiKey } = deps;
@@ -92,8 +85,8 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
         return succeeded(prediction, jobId);
       case 'failed': {
         const message = errorText(prediction.error) ?? 'the prediction failed without a reason';
-        // Replicate's safety checker fails the prediction with words, not a code.
-        const moderated = MODERATION_WORDS.test(message);
+        // Replicate's safety checker fails a prediction with words ("flagged as sensitive … (E005)"), not a code.
+        const moderated = readsAsModeration(message);
         return { state: 'failed', error: { code: moderated ? 'prediction_flagged' : 'prediction_failed', message, class: moderated ? 'moderation' : 'failed' } };
       }
       case 'canceled':
@@ -129,7 +122,7 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
       // A prompt or image refused at the door by the safety checker is a content refusal, not a bad request.
       if (error instanceof HttpError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 429) {
         // Only what Replicate said, after "… HTTP 400 from <url>": a model's name is no refusal.
-        if (MODERATION_WORDS.test(error.message.replace(/^.*? from \S+/, ''))) return 'moderation';
+        if (readsAsModeration(error.message.replace(/^.*? from \S+/, ''))) return 'moderation';
       }
       return classifyError(error);
     },
@@ -159,7 +152,7 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
 
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
-      const answer = await getJob({ http, config, auth }, predictionUrl(jobId), purpose, ctx.signal);
+      const answer = await getJobStatus(http, { url: predictionUrl(jobId), auth, signal: ctx.signal, purpose, apiKeyEnv: config.apiKeyEnv });
       return answer === 'not_found' ? { state: 'not_found' } : pollResultFrom(answer.body, jobId, purpose);
     },
 
@@ -173,7 +166,7 @@ export const createReplicateProvider: ProviderFactory = (config, deps) => {
     },
 
     // Outputs live on Replicate's delivery host, which takes no key.
-    download: (job, dest, ctx) => downloadWithoutKey(http, config, job, dest, ctx),
+    download: (job, dest, ctx) => downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs),
   };
   return provider;
 };

@@ -12,7 +12,7 @@ import { HttpError } from '../../http/errors.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
 import { classifyError, jobFailureClass } from '../classify.js';
 import { readLocalImage, toDataUrl } from '../images.js';
-import { downloadWithoutKey, getJob } from '../job-http.js';
+import { downloadSignedUrl, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
 import { parseAnswer, progressFrom } from '../response.js';
 import type { PollResult, Provider, ProviderFactory } from '../types.js';
@@ -134,12 +134,12 @@ export const createRunwayProvider: ProviderFactory = (config, deps) => {
     async poll(jobId, ctx) {
       const purpose = `poll ${jobId}`;
       // A deleted task cannot be fetched again (404); how long others stay fetchable is not documented.
-      const answer = await getJob({ http, config, auth, headers }, taskUrl(jobId), purpose, ctx.signal);
+      const answer = await getJobStatus(http, { url: taskUrl(jobId), headers, auth, signal: ctx.signal, purpose, apiKeyEnv: config.apiKeyEnv });
       return answer === 'not_found' ? { state: 'not_found' } : pollResultFrom(answer.body, jobId, purpose);
     },
 
     // A signed URL on Runway's storage, which takes no key.
-    download: (job, dest, ctx) => downloadWithoutKey(http, config, job, dest, ctx),
+    download: (job, dest, ctx) => downloadSignedUrl(http, job, dest, ctx, config.downloadTimeoutMs),
   };
   return provider;
 };
