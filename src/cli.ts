@@ -97,7 +97,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('emulate')
-    .description('run the built-in emulator of the HeyGen and OpenAI-compatible video APIs')
+    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')

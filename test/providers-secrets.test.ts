@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
 import type { ProviderType } from '../src/manifest/types.js';
-import { createProvider } from '../src/providers/registry.js';
+import { createProvider, providerModule } from '../src/providers/registry.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import { providerConfig, shot, tempDir, writeImage } from './providers-helpers.js';
 
@@ -18,16 +18,26 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'replicate', 'runway'];
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'replicate', 'runway'];
 const MODEL: Record<string, string> = {
   heygen: 'veo_3_1',
   'openai-videos': 'sora-2',
   'heygen-v3': 'heygen-video-1',
+  openrouter: 'google/veo-3.1-fast',
   replicate: 'google/veo-3.1',
   runway: 'gen4.5',
 };
 /** Spec fields an API requires that its module would have written (Runway's ratio and duration). */
 const REQUIRED: Record<string, Record<string, unknown>> = { runway: { ratio: '1280:720', duration: 5 } };
+/** A URL on the emulator that wants the key, for a download the key is refused on. */
+const KEYED_PATH: Record<string, string> = {
+  heygen: '/v1/workflows/executions/x',
+  'heygen-v3': '/v1/workflows/executions/x',
+  'openai-videos': '/v1/videos/x/content?variant=video',
+  openrouter: '/api/v1/videos/x/content?index=0',
+  replicate: '/v1/predictions/x',
+  runway: '/v1/tasks/x',
+};
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {
@@ -73,22 +83,7 @@ async function caught(promise: Promise<unknown>, into: unknown[]): Promise<unkno
 }
 
 function baseUrl(type: ProviderType, emuUrl: string): string {
-  return type === 'openai-videos' || type === 'replicate' ? `${emuUrl}/v1` : emuUrl;
-}
-
-/** A URL the provider would download from, on the host it downloads from. */
-function downloadUrl(type: ProviderType, emuUrl: string): string {
-  switch (type) {
-    case 'heygen':
-    case 'heygen-v3':
-      return `${emuUrl}/v1/workflows/executions/x`;
-    case 'replicate':
-      return `${emuUrl}/_emulator/replicate-delivery/x/output.mp4`;
-    case 'runway':
-      return `${emuUrl}/_emulator/videos/runway/x.000000000000.mp4?expires=1&signature=0`;
-    default:
-      return `${emuUrl}/v1/videos/x/content?variant=video`;
-  }
+  return emuUrl + providerModule(type).emulatorPath;
 }
 
 const spec = (type: ProviderType) => ({ provider: type, model: MODEL[type]!, ...REQUIRED[type] });
@@ -104,7 +99,8 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       await caught(provider.submit(shot('a', spec(type)), { signal, idempotencyKey: 'vg-a-1' }), errors);
       await caught(provider.submit(shot('b', spec(type), { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
-      await caught(provider.download({ jobId: 'x', url: downloadUrl(type, emu.url) }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
+      const url = `${emu.url}${KEYED_PATH[type]!}`;
+      await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
       expect(errors.length).toBeGreaterThanOrEqual(3);
       expect(errors.some((e) => (e as { kind?: string }).kind === 'auth')).toBe(true);
       expectNoKey(errors);

@@ -12,6 +12,7 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
       `videogen emulator listening on ${emulator.url}`,
       `  HeyGen (v3, v1):   base_url: ${emulator.url}`,
       `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
+      `  OpenRouter:        base_url: ${emulator.url}/api/v1`,
       `  Replicate:         base_url: ${emulator.url}/v1`,
       `  Runway:            base_url: ${emulator.url}`,
       `  stats:             ${emulator.url}/_emulator/stats`,

@@ -5,9 +5,10 @@
 import { heygenApi } from './heygen/workflow.js';
 import { heygenV3Api } from './heygen-v3/videos.js';
 import { openaiApi } from './openai/videos.js';
+import { openRouterApi } from './openrouter/videos.js';
 import { REPLICATE_APIS } from './replicate/index.js';
 import type { EmulatedApi } from './router.js';
 import { runwayApi } from './runway/tasks.js';
 import { storageApi } from './storage/api.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, storageApi, ...REPLICATE_APIS, runwayApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi, ...REPLICATE_APIS, runwayApi];

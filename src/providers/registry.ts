@@ -9,6 +9,7 @@ import { heygenModule } from './heygen/index.js';
 import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
+import { openRouterModule } from './openrouter/index.js';
 import { replicateModule } from './replicate/index.js';
 import { runwayModule } from './runway/index.js';
 import type { Provider, ProviderDeps } from './types.js';
@@ -27,7 +28,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module, replicateModule, runwayModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, replicateModule, runwayModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];
