@@ -18,25 +18,34 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'replicate', 'runway'];
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'vertex-veo', 'replicate', 'runway'];
 const MODEL: Record<string, string> = {
   heygen: 'veo_3_1',
   'openai-videos': 'sora-2',
   'heygen-v3': 'heygen-video-1',
   openrouter: 'google/veo-3.1-fast',
+  'vertex-veo': 'veo-3.1-fast-generate-001',
   replicate: 'google/veo-3.1',
   runway: 'gen4.5',
 };
-/** Spec fields an API requires that its module would have written (Runway's ratio and duration). */
-const REQUIRED: Record<string, Record<string, unknown>> = { runway: { ratio: '1280:720', duration: 5 } };
 /** A URL on the emulator that wants the key, for a download the key is refused on. */
 const KEYED_PATH: Record<string, string> = {
   heygen: '/v1/workflows/executions/x',
   'heygen-v3': '/v1/workflows/executions/x',
   'openai-videos': '/v1/videos/x/content?variant=video',
   openrouter: '/api/v1/videos/x/content?index=0',
+  'vertex-veo': '/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media',
   replicate: '/v1/predictions/x',
   runway: '/v1/tasks/x',
+};
+/** Vertex needs a project, and (for faulted GET downloads) its videos in Cloud Storage; its key is an OAuth token. */
+const SETTINGS: Record<string, (emuUrl: string) => Record<string, unknown>> = {
+  'vertex-veo': (emuUrl) => ({ project: 'secrets-test', storage_uri: 'gs://secrets-bucket/run/', storage_url: `${emuUrl}/storage/v1` }),
+};
+/** Spec fields the API needs that the module's spec() would write out. */
+const SPEC: Record<string, Record<string, unknown>> = {
+  'vertex-veo': { aspect_ratio: '16:9', duration: 8, resolution: '720p', audio: true },
+  runway: { ratio: '1280:720', duration: 5 },
 };
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -86,18 +95,20 @@ function baseUrl(type: ProviderType, emuUrl: string): string {
   return emuUrl + providerModule(type).emulatorPath;
 }
 
-const spec = (type: ProviderType) => ({ provider: type, model: MODEL[type]!, ...REQUIRED[type] });
+function config(type: ProviderType, emuUrl: string) {
+  return providerConfig(type, baseUrl(type, emuUrl), SETTINGS[type] ? { settings: SETTINGS[type](emuUrl) } : {});
+}
 
 describe.each(TYPES)('%s: the key stays out of errors', (type) => {
   it('when the key is refused (401) on submit, upload, poll and download', async () => {
     const emu = await startEmulator({ latencyMs: 100, apiKey: 'the-key-the-emulator-wants' });
     const http = new HttpClient({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, capDelayMs: 5 } });
     try {
-      const provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider = await createProvider(config(type, emu.url), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-ref.png`);
       const errors: unknown[] = [];
-      await caught(provider.submit(shot('a', spec(type)), { signal, idempotencyKey: 'vg-a-1' }), errors);
-      await caught(provider.submit(shot('b', spec(type), { referenceImage: image }), { signal }), errors);
+      await caught(provider.submit(shot('a', { provider: type, model: MODEL[type]!, ...SPEC[type] }), { signal, idempotencyKey: 'vg-a-1' }), errors);
+      await caught(provider.submit(shot('b', { provider: type, model: MODEL[type]!, ...SPEC[type] }, { referenceImage: image }), { signal }), errors);
       await caught(provider.poll('node-gw-unknown', { signal }), errors);
       const url = `${emu.url}${KEYED_PATH[type]!}`;
       await caught(provider.download({ jobId: 'x', url }, path.join(tmp.dir, `${type}-401.mp4`), dl), errors);
@@ -125,12 +136,12 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
     // One try only, so the faults surface as errors instead of being retried away.
     const http = new HttpClient({ retryPolicy: { maxAttempts: 1 } });
     try {
-      const provider: Provider = await createProvider(providerConfig(type, baseUrl(type, emu.url)), { http, apiKey: SECRET });
+      const provider: Provider = await createProvider(config(type, emu.url), { http, apiKey: SECRET });
       const image = await writeImage(tmp.dir, `${type}-faults.png`);
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const s = shot(`f${i}`, spec(type), i % 3 === 0 ? { referenceImage: image } : {});
+        const s = shot(`f${i}`, { provider: type, model: MODEL[type]!, ...SPEC[type] }, i % 3 === 0 ? { referenceImage: image } : {});
         // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
         const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as { jobId: string } | undefined;
         if (!submitted) continue;

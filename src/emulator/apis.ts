@@ -10,5 +10,6 @@ import { REPLICATE_APIS } from './replicate/index.js';
 import type { EmulatedApi } from './router.js';
 import { runwayApi } from './runway/tasks.js';
 import { storageApi } from './storage/api.js';
+import { vertexEmulatedApis } from './vertex/apis.js';
 
-export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi, ...REPLICATE_APIS, runwayApi];
+export const EMULATED_APIS: readonly EmulatedApi[] = [heygenApi, openaiApi, heygenV3Api, openRouterApi, storageApi, ...vertexEmulatedApis, ...REPLICATE_APIS, runwayApi];

@@ -20,10 +20,12 @@ import {
 import {
   abortedError,
   describeOutcome,
+  type CappedBody,
   httpErrorFromTransport,
   normalizeHeaders,
   outcomeFromTransportError,
   readCapped,
+  readUntilInlineVideo,
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
 
@@ -163,11 +165,16 @@ export class HttpClient {
     }
 
     const declared = Number(responseHeaders['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes && !req.stopAtInlineVideo) {
       res.body.destroy();
       throw this.tooLarge(req, res.statusCode, requestId);
     }
-    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    const { buffer, overflow, inlineVideo }: CappedBody & { inlineVideo?: true } = req.stopAtInlineVideo
+      ? await readUntilInlineVideo(res.body, req.stopAtInlineVideo, this.maxResponseBytes, this.responseBodyDeadlineMs)
+      : await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    if (inlineVideo) {
+      return { response: { status: res.statusCode, headers: responseHeaders, body: undefined as T, inlineVideo, requestId: requestId && clean(requestId) } };
+    }
     if (overflow) throw this.tooLarge(req, res.statusCode, requestId);
     await settleConnection();
     const text = buffer.toString('utf8');

@@ -131,6 +131,12 @@ export interface ProviderModule {
    * type that sets one is told that this type takes it.
    */
   readonly settings?: Readonly<Record<string, z.ZodType>>;
+  /**
+   * The endpoint when `base_url` is not written, for an API whose host depends on a setting
+   * (Vertex AI's on `location`); undefined falls back to `defaults.baseUrl`. `base_url` still
+   * wins, so proxies and the emulator can stand in.
+   */
+  defaultBaseUrl?(settings: Readonly<Record<string, unknown>>): string | undefined;
   readonly models: readonly ModelInfo[];
   /** Image types the API takes for local reference images. */
   readonly imageTypes: readonly ImageMime[];

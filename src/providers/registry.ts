@@ -13,6 +13,7 @@ import { openRouterModule } from './openrouter/index.js';
 import { replicateModule } from './replicate/index.js';
 import { runwayModule } from './runway/index.js';
 import type { Provider, ProviderDeps } from './types.js';
+import { vertexVeoModule } from './vertex-veo/index.js';
 
 const modules = new Map<string, ProviderModule>();
 /** Bumped on every registration, so schemas assembled from the registry know when to rebuild. */
@@ -28,7 +29,7 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, replicateModule, runwayModule]) registerProviderModule(module);
+for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, vertexVeoModule, replicateModule, runwayModule]) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
+import { sameOrigin } from '../../util/base-url.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
 import { downloadFromApi, getJobStatus } from '../job-requests.js';
