@@ -127,17 +127,20 @@ function listPredictions(ctx: RouteContext): EmulatorResponse {
     if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) return replicateError(400, `${name} must be an ISO 8601 date-time`);
     bounds[name] = ms;
   }
+  // Newest first; predictions created in the same millisecond keep the order they were made in.
   const newestFirst = ctx.env.jobs
     .list(REPLICATE_JOBS.api, accountOf(ctx, REPLICATE_JOBS.api))
     .filter((job) => (bounds.created_after === undefined || job.facts.createdAt > bounds.created_after) && (bounds.created_before === undefined || job.facts.createdAt < bounds.created_before))
-    .sort((a, b) => older(b, a));
+    .reverse()
+    .sort((a, b) => b.facts.createdAt - a.facts.createdAt);
   let start = 0;
   const cursor = query.get('cursor');
   if (cursor !== null) {
-    // The cursor is the last id of the previous page: the next page starts after it, wherever it now is.
+    // The cursor is the last id of the previous page; one this process did not make is placed by its time.
     const facts = decodeJobId(cursor, REPLICATE_JOBS);
     if (!facts) return replicateError(400, 'Invalid cursor');
-    start = newestFirst.findIndex((job) => older(job, { id: cursor, facts }) < 0);
+    const at = newestFirst.findIndex((job) => job.id === cursor);
+    start = at >= 0 ? at + 1 : newestFirst.findIndex((job) => job.facts.createdAt < facts.createdAt);
     if (start < 0) start = newestFirst.length;
   }
   const page = newestFirst.slice(start, start + PAGE_SIZE);
@@ -149,11 +152,6 @@ function listPredictions(ctx: RouteContext): EmulatorResponse {
     next = `${ctx.origin}/v1/predictions?${params}`;
   }
   return jsonResponse(200, { previous: null, next, results: page.map((job) => predictionResource(ctx, job)) });
-}
-
-function older(a: Pick<JobRecord, 'id' | 'facts'>, b: Pick<JobRecord, 'id' | 'facts'>): number {
-  if (a.facts.createdAt !== b.facts.createdAt) return a.facts.createdAt - b.facts.createdAt;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 type JsonBody = { value: Record<string, unknown> } | { response: EmulatorResponse };
