@@ -66,10 +66,11 @@ describe('videogen CLI', () => {
         expect(loaded.some((url) => url.includes('/dist/manifest/'))).toBe(true);
         const heavy = loaded.filter((url) => /node_modules\/(undici|listr2|p-limit)\/|\/dist\/(http|emulator|run)\/|listr-reporter/.test(url));
         expect(heavy, command).toEqual([]);
-        // Provider modules are pure data and checks; their HTTP clients load only when apply needs them.
+        // Provider modules are pure data and checks (an index, with its model table and request
+        // shapes beside it); their HTTP clients load only when apply needs them.
         const providerFiles = loaded.filter((url) => url.includes('/dist/providers/'));
         expect(providerFiles.length, command).toBeGreaterThan(0);
-        const clients = providerFiles.filter((url) => !/\/dist\/providers\/((registry|module|field-rules)\.js|[^/]+\/index\.js)$/.test(url));
+        const clients = providerFiles.filter((url) => !/\/dist\/providers\/((registry|module|field-rules)\.js|[^/]+\/(index|models|request)\.js)$/.test(url));
         expect(clients, command).toEqual([]);
       }
     } finally {

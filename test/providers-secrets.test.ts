@@ -19,7 +19,7 @@ const SECRET = 'sk-videogen-SECRET-4f9a0c7e1b2d3a4f5e6d';
 const FRAGMENTS = [SECRET, 'SECRET-4f9a', '4f9a0c7e1b2d3a4f5e6d', 'fal-key-id-7c1d2e3f'];
 const signal = new AbortController().signal;
 const dl = { signal, maxBytes: 50 * 1024 * 1024 };
-const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'vertex-veo', 'fal'];
+const TYPES: ProviderType[] = ['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'vertex-veo', 'fal', 'replicate', 'runway'];
 const MODEL: Record<string, string> = {
   heygen: 'veo_3_1',
   'openai-videos': 'sora-2',
@@ -27,6 +27,8 @@ const MODEL: Record<string, string> = {
   openrouter: 'google/veo-3.1-fast',
   'vertex-veo': 'veo-3.1-fast-generate-001',
   fal: 'fal-ai/veo3.1',
+  replicate: 'google/veo-3.1',
+  runway: 'gen4.5',
 };
 /** A URL on the emulator that wants the key, for a download the key is refused on. */
 const KEYED_PATH: Record<string, string> = {
@@ -36,13 +38,18 @@ const KEYED_PATH: Record<string, string> = {
   openrouter: '/api/v1/videos/x/content?index=0',
   'vertex-veo': '/storage/v1/b/secrets-bucket/o/run%2Fx%2Fsample_0.mp4?alt=media',
   fal: '/fal/queue/fal-ai/veo3.1/requests/x',
+  replicate: '/v1/predictions/x',
+  runway: '/v1/tasks/x',
 };
 /** Vertex needs a project, and (for faulted GET downloads) its videos in Cloud Storage; its key is an OAuth token. */
 const SETTINGS: Record<string, (emuUrl: string) => Record<string, unknown>> = {
   'vertex-veo': (emuUrl) => ({ project: 'secrets-test', storage_uri: 'gs://secrets-bucket/run/', storage_url: `${emuUrl}/storage/v1` }),
 };
 /** Spec fields the API needs that the module's spec() would write out. */
-const SPEC: Record<string, Record<string, unknown>> = { 'vertex-veo': { aspect_ratio: '16:9', duration: 8, resolution: '720p', audio: true } };
+const SPEC: Record<string, Record<string, unknown>> = {
+  'vertex-veo': { aspect_ratio: '16:9', duration: 8, resolution: '720p', audio: true },
+  runway: { ratio: '1280:720', duration: 5 },
+};
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeAll(async () => {

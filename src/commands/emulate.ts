@@ -16,6 +16,8 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
       `  OpenRouter:        base_url: ${emulator.url}/api/v1`,
       `  Vertex AI (Veo):   base_url: ${emulator.url}/v1, storage_url: ${emulator.url}/storage/v1, GOOGLE_OAUTH_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN}`,
       `  fal:               base_url: ${emulator.url}/fal/queue, rest_url: ${emulator.url}/fal/rest, platform_url: ${emulator.url}/fal/api`,
+      `  Replicate:         base_url: ${emulator.url}/v1`,
+      `  Runway:            base_url: ${emulator.url}`,
       `  stats:             ${emulator.url}/_emulator/stats`,
       'Press Ctrl-C to stop.',
       '',

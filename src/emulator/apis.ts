@@ -7,7 +7,9 @@ import { heygenApi } from './heygen/workflow.js';
 import { heygenV3Api } from './heygen-v3/videos.js';
 import { openaiApi } from './openai/videos.js';
 import { openRouterApi } from './openrouter/videos.js';
+import { REPLICATE_APIS } from './replicate/index.js';
 import type { EmulatedApi } from './router.js';
+import { runwayApi } from './runway/tasks.js';
 import { storageApi } from './storage/api.js';
 import { vertexEmulatedApis } from './vertex/apis.js';
 
@@ -19,4 +21,6 @@ export const EMULATED_APIS: readonly EmulatedApi[] = [
   storageApi,
   ...vertexEmulatedApis,
   ...FAL_APIS,
+  ...REPLICATE_APIS,
+  runwayApi,
 ];

@@ -17,6 +17,8 @@ export interface JobStatusRequest {
   /** `poll <job id>`, for messages. */
   purpose: string;
   apiKeyEnv: string;
+  /** Headers besides the credential that the API wants on every request (Runway's X-Runway-Version). */
+  headers?: Record<string, string>;
 }
 
 /** `GET` a job's status (retried like any read), or `not_found` when the API answers 404. */

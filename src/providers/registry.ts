@@ -11,6 +11,8 @@ import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
 import { openRouterModule } from './openrouter/index.js';
+import { replicateModule } from './replicate/index.js';
+import { runwayModule } from './runway/index.js';
 import type { Provider, ProviderDeps } from './types.js';
 import { vertexVeoModule } from './vertex-veo/index.js';
 
@@ -28,9 +30,8 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, falModule, vertexVeoModule]) {
-  registerProviderModule(module);
-}
+const BUILT_IN = [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, falModule, vertexVeoModule, replicateModule, runwayModule];
+for (const module of BUILT_IN) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];
