@@ -5,6 +5,7 @@
  * documented models ("Four video models") and how each family spells its request, then the
  * module. Pure data and checks.
  */
+import type { Price } from '../../cost/price.js';
 import { z } from 'zod';
 import { normaliseBaseUrl } from '../../util/base-url.js';
 import type { ProviderConfig } from '../../manifest/types.js';
@@ -101,16 +102,34 @@ const SEEDANCE_RATIOS = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 const SEEDANCE_RESOLUTIONS = ['480p', '720p', '1080p', '4k'];
 
 const veo = { durations: VEO_SECONDS, defaultDuration: 8, aspectRatios: VEO_RATIOS, resolutions: VEO_RESOLUTIONS, audio: true, seed: true };
+
+/**
+ * fal's published prices, read from each model's own page on the date given. Models whose
+ * pages disagree with each other (Kling v3 Pro) or price in tokens that depend on more than
+ * the spec holds are left without one: the plan says "unknown" rather than guess.
+ */
+const VEO_PRICE: Price = {
+  per_second: 0.2,
+  audio: { per_second: 0.4 },
+  by_resolution: { '4k': { per_second: 0.4, audio: { per_second: 0.6 } } },
+  as_of: '2026-12-01',
+  source: 'https://fal.ai/models/fal-ai/veo3.1/llms.txt',
+};
+const SEEDANCE_I2V_PRICE: Price = {
+  by_resolution: { '720p': { per_second: 0.3024 } },
+  as_of: '2026-12-01',
+  source: 'https://fal.ai/models/bytedance/seedance-2.0/image-to-video/llms.txt',
+};
 const seedance = { durations: SEEDANCE_SECONDS, aspectRatios: SEEDANCE_RATIOS, resolutions: SEEDANCE_RESOLUTIONS };
 
 export const FAL_MODELS: readonly FalModel[] = [
-  { id: 'fal-ai/veo3.1', ...veo, note: 'text to video' },
-  { id: 'fal-ai/veo3.1/image-to-video', ...veo, referenceImage: true, note: 'aspect_ratio may also be "auto" (leave it out)' },
+  { id: 'fal-ai/veo3.1', ...veo, price: VEO_PRICE, note: 'text to video' },
+  { id: 'fal-ai/veo3.1/image-to-video', ...veo, price: VEO_PRICE, referenceImage: true, note: 'aspect_ratio may also be "auto" (leave it out)' },
   { id: 'fal-ai/veo3.1/fast', ...veo, note: 'text to video' },
   { id: 'fal-ai/veo3.1/lite', ...veo, resolutions: ['720p', '1080p'], note: 'text to video, no 4k' },
   { id: 'fal-ai/kling-video/v3/pro/image-to-video', durations: KLING_SECONDS, defaultDuration: 5, referenceImage: true, tailImage: true, audio: true },
   { id: 'fal-ai/kling-video/v3/pro/text-to-video', durations: KLING_SECONDS, defaultDuration: 5, aspectRatios: ['16:9', '9:16', '1:1'], audio: true },
-  { id: 'bytedance/seedance-2.0/image-to-video', ...seedance, referenceImage: true, tailImage: true },
+  { id: 'bytedance/seedance-2.0/image-to-video', ...seedance, price: SEEDANCE_I2V_PRICE, referenceImage: true, tailImage: true },
   { id: 'bytedance/seedance-2.0/text-to-video', ...seedance },
   { id: 'bytedance/seedance-2.0/fast/image-to-video', ...seedance, referenceImage: true, tailImage: true },
   { id: 'bytedance/seedance-2.0/fast/text-to-video', ...seedance },
