@@ -6,6 +6,7 @@
  * a user writes. Rules that need the whole manifest live in rules.ts (stage 2).
  */
 import { z } from 'zod';
+import { STORAGE_KEYS, StorageSchema } from '../storage/schema.js';
 
 /** Shot ids name output files and appear in CLI selectors: lowercase, no path tricks, at most 128 characters. */
 export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
@@ -153,6 +154,7 @@ export const ManifestSchema = z
       .min(1, 'expected a directory path')
       .describe('Where videos are written, relative to the manifest (or absolute). Default "out".')
       .optional(),
+    storage: StorageSchema.optional(),
     providers: z
       .record(
         z.string().regex(PROVIDER_NAME_PATTERN, 'expected a provider name of letters, digits, ".", "_" and "-"').describe('Provider name.'),
@@ -180,4 +182,5 @@ export const KNOWN_KEYS = {
   poll: Object.keys(PollSchema.shape),
   defaults: Object.keys(DefaultsSchema.shape),
   shot: Object.keys(ShotSchema.shape),
+  storage: STORAGE_KEYS,
 } as const;

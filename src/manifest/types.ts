@@ -1,4 +1,5 @@
 /** What the rest of videogen sees of a manifest once it has been loaded, validated and normalised. */
+import type { StorageConfig } from '../storage/config.js';
 
 export type ProviderType = 'heygen' | 'openai-videos';
 export type ReferenceFormat = 'multipart' | 'object' | 'string';
@@ -75,4 +76,6 @@ export interface Manifest {
   providers: Map<string, ProviderConfig>;
   /** In manifest order. */
   shots: Shot[];
+  /** The content-addressed output store (`storage:`), when the manifest names one. */
+  storage?: StorageConfig;
 }
