@@ -36,7 +36,8 @@ export function completedEntry(
   remote?: LockRemote,
 ): LockEntry {
   const merged = { ...previous.remote, ...remote };
-  const { error: _error, ...rest } = previous;
+  // A generated output is never a reused one, whatever the entry said before.
+  const { error: _error, reused_from: _reusedFrom, ...rest } = previous;
   return {
     ...rest,
     state: 'completed',
