@@ -80,7 +80,8 @@ export async function observeFile(
 /** Small files in one read: opening a stream per 4 KB file costs more than the hashing. */
 const WHOLE_READ_BYTES = 8 * 1024 * 1024;
 
-async function hashFile(path: string, bytes: number): Promise<string> {
+/** sha256 of a file's bytes, lowercase hex; `bytes` (its size) picks one read or a stream. */
+export async function hashFile(path: string, bytes: number): Promise<string> {
   if (bytes <= WHOLE_READ_BYTES) return createHash('sha256').update(await readFile(path)).digest('hex');
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
