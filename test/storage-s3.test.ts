@@ -77,7 +77,7 @@ describe('S3 object store', () => {
     const entry = {
       version: 1 as const,
       spec_hash: specHash,
-      spec: { provider: 'heygen', endpoint: 'emulator', model: 'veo_3_1', prompt: 'x' },
+      spec: { provider: 'heygen' as const, endpoint: 'emulator', model: 'veo_3_1', prompt: 'x' },
       output: { sha256: 'a'.repeat(64), bytes: 10 },
     };
     await store.putSpec(entry);

@@ -9,6 +9,7 @@ import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
 import { compareOrdinal } from '../util/compare.js';
+import { NO_REUSE, restoreAction, reuseAction } from './reuse.js';
 import {
   PLAN_VERSION,
   type ActionKind,
@@ -16,14 +17,20 @@ import {
   type Plan,
   type PlanAction,
   type PlanSummary,
+  type ReuseIndex,
   type Selectors,
 } from './types.js';
 
+/**
+ * `reuse` is what the caller found in the local cache and the store for the questions
+ * reuseQueries (reuse.ts) asked of a first plan made without it.
+ */
 export function planShots(
   shots: Shot[],
   lock: Lock,
   observed: ReadonlyMap<string, ObservedOutput>,
   selectors: Selectors = {},
+  reuse: ReuseIndex = NO_REUSE,
 ): Plan {
   const only = new SelectorSet(selectors.only ?? []);
   const replace = new SelectorSet(selectors.replace ?? []);
@@ -38,12 +45,15 @@ export function planShots(
       continue;
     }
     const entry = lockEntry(lock, shot.id);
-    let action = decide(shot, entry, observed.get(shot.id));
     // Every replace selector is tried (not just until one matches) so none is reported unmatched wrongly.
     const replaceHit = replace.matchShot(shot);
     const forcedBy = selectors.force ? '--force' : replaceHit ? '--replace' : undefined;
+    // A forced shot is asked for a new generation: an earlier one of the same spec will not do.
+    let action = decide(shot, entry, observed.get(shot.id), forcedBy ? NO_REUSE : reuse);
     if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
       action = forcedReplace(shot, entry, forcedBy);
+    } else if (forcedBy) {
+      action = { ...action, forced: forcedBy };
     }
     actions.push(action);
     summary[action.action] += 1;
@@ -58,17 +68,19 @@ export function planShots(
     summary.orphan += 1;
   }
 
-  summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch;
+  summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch + summary.reuse;
   const unmatched = [...new Set([...only.unmatched(), ...replace.unmatched()])];
   return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
 }
 
-function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutput | undefined): PlanAction {
+function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutput | undefined, reuse: ReuseIndex): PlanAction {
   const base = { id: shot.id, provider: shot.providerName };
-  if (!entry) return { ...base, action: 'create', reason: 'not in the lock' };
+  if (!entry) return reuseAction(shot, reuse) ?? { ...base, action: 'create', reason: 'not in the lock' };
 
   if (entry.spec_hash !== shot.specHash) {
     const changes = diffSpecs(entry.spec, shot.spec);
+    const reused = reuseAction(shot, reuse, changes);
+    if (reused) return entry.state === 'submitted' && entry.job_id ? { ...reused, reason: `${reused.reason}${abandons(entry)}` } : reused;
     const what = changes.length > 0 ? `changed: ${changes.map((change) => change.field).join(', ')}` : 'spec hash changed';
     return { ...base, action: 'replace', reason: `${what}${abandons(entry)}`, changes };
   }
@@ -85,11 +97,13 @@ function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutp
   }
   if (entry.state === 'failed') {
     const code = entry.error?.code ? ` (${entry.error.code})` : '';
-    return { ...base, action: 'retry', reason: `last attempt failed${code}` };
+    return reuseAction(shot, reuse) ?? { ...base, action: 'retry', reason: `last attempt failed${code}` };
   }
 
   const problem = outputProblem(shot, entry, observed);
   if (!problem) return { ...base, action: 'keep', reason: 'up to date' };
+  const restored = restoreAction(shot, entry, problem, reuse) ?? (entry.job_id ? undefined : reuseAction(shot, reuse));
+  if (restored) return restored;
   const then = entry.job_id
     ? `download job ${entry.job_id} again if the provider still serves it, else regenerate`
     : 'regenerate (no job id recorded)';
@@ -106,8 +120,8 @@ function outputProblem(shot: Shot, entry: LockEntry, observed: ObservedOutput | 
   return undefined;
 }
 
-function forcedReplace(shot: Shot, entry: LockEntry, flag: string): PlanAction {
-  return { id: shot.id, provider: shot.providerName, action: 'replace', reason: `forced by ${flag}${abandons(entry)}`, changes: [] };
+function forcedReplace(shot: Shot, entry: LockEntry, flag: '--force' | '--replace'): PlanAction {
+  return { id: shot.id, provider: shot.providerName, action: 'replace', reason: `forced by ${flag}${abandons(entry)}`, changes: [], forced: flag };
 }
 
 /** Replacing a submitted shot leaves its job running at the provider: say so, it may still be billed. */
@@ -158,6 +172,6 @@ function lockEntry(lock: Lock, id: string): LockEntry | undefined {
 }
 
 function emptySummary(): PlanSummary & Record<ActionKind, number> {
-  return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
+  return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
 }
 

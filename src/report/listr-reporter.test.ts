@@ -13,7 +13,7 @@ const SGR = /\x1b\[[0-9;]*m/;
 const planOf = (actions: PlanAction[]): Plan => ({
   version: 1,
   actions,
-  summary: { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: actions.length },
+  summary: { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: actions.length },
 });
 
 const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000 });

@@ -12,7 +12,7 @@ const plan: Plan = {
     { id: 'forest', action: 'resume', reason: 'submitted in the lock', provider: 'heygen', job_id: 'job-f' },
     { id: 'old', action: 'keep', reason: 'output intact', provider: 'heygen' },
   ],
-  summary: { create: 1, replace: 1, resume: 1, retry: 0, fetch: 0, keep: 1, orphan: 0, skipped: 0, changes: 3 },
+  summary: { create: 1, replace: 1, resume: 1, retry: 0, fetch: 0, reuse: 0, keep: 1, orphan: 0, skipped: 0, changes: 3 },
 };
 
 const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000, interrupted: true });
