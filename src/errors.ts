@@ -73,3 +73,16 @@ export class LockBusyError extends VideogenError {
     super('VIDEOGEN_LOCK_BUSY', message, { exitCode: ExitCode.failure, hint });
   }
 }
+
+/** What a failure says to people: its stable code, its message, and a hint when there is one. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  /** For the person reading the output; never written to the lock. */
+  hint?: string;
+}
+
+export function describeError(error: unknown): ErrorInfo {
+  if (error instanceof VideogenError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return { code: 'VIDEOGEN_INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}

@@ -1,6 +1,6 @@
 import type { CommandIO } from './options.js';
-import { loadProjectWithOutputs } from './project.js';
-import { planShots } from '../plan/plan.js';
+import { loadProjectWithOutputs, planWithReuse } from './project.js';
+import { openOutputSources } from '../storage/sources.js';
 import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { colorEnabled } from '../report/choose-reporter.js';
@@ -40,8 +40,14 @@ export async function runPlan(
   io: CommandIO,
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
-  const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
-  const plan = planShots(manifest.shots, lock, observed, selectors);
+  const project = await loadProjectWithOutputs(manifestPath);
+  const sources = await openOutputSources(project.manifest, io.env);
+  let plan: Plan;
+  try {
+    plan = await planWithReuse(project, selectors, sources, (text) => io.stderr.write(`warning: ${text}\n`));
+  } finally {
+    sources.close();
+  }
   refuseUnmatchedSelectors(plan);
   if (options.json) {
     io.stdout.write(`${planToJson(plan)}\n`);

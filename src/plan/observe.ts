@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { Shot } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
 import { OutputHashCache } from './hash-cache.js';
+import { mapLimit } from '../util/map-limit.js';
 import type { ObservedOutput } from './types.js';
 
 /** Files hashed at once: enough to keep a disk busy, few enough to stay well under fd limits. */
@@ -30,17 +31,9 @@ export async function observeOutputs(
     const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
     return entry?.state === 'completed' && entry.spec_hash === shot.specHash;
   });
-  const results: ObservedOutput[] = new Array<ObservedOutput>(work.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < work.length) {
-      const index = next++;
-      const shot = work[index] as Shot;
-      const expectedBytes = lock.shots[shot.id]?.output?.bytes;
-      results[index] = await observeFile(resolve(manifestDir, shot.output), expectedBytes, cache);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+  const results = await mapLimit(work, CONCURRENCY, (shot) =>
+    observeFile(resolve(manifestDir, shot.output), lock.shots[shot.id]?.output?.bytes, cache),
+  );
   await cache.save();
   // In manifest order, whatever order the workers finished in.
   return new Map(work.map((shot, index) => [shot.id, results[index] as ObservedOutput]));

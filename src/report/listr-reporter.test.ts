@@ -75,7 +75,7 @@ describe('createListrReporter', () => {
     expect(text).toContain('forest        still running remotely (job job-f); the next apply collects it');
     // listr2 wraps long titles at the terminal width; compare the words.
     expect(text.replace(/\s+/g, ' ')).toContain(
-      'Done in 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 1 failed; 8 s of video.',
+      'Done in 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 1 failed; 8 s of video.',
     );
     expect(text).toContain('warning: heygen: rate limited');
     // The kept shot does no work and gets no task.
@@ -133,6 +133,6 @@ describe('createListrReporter', () => {
     reporter.onPlan?.(planOf([{ id: 'old', action: 'keep', reason: 'intact', provider: 'heygen' }]));
     reporter.onSummary?.({ ...summary, created: 0, failed: 0, pending: 0 });
     await reporter.close?.();
-    expect(term.text()).toBe('Done in 3m12s: 0 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 0 failed; 8 s of video.\n');
+    expect(term.text()).toBe('Done in 3m12s: 0 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 0 failed; 8 s of video.\n');
   });
 });

@@ -78,7 +78,7 @@ describe('createPlainReporter', () => {
       'coastal-city  downloading',
       'coastal-city  done 2m31s  12.1 MB',
       'forest        pending  job-f  still running remotely; the next apply collects it',
-      'Interrupted after 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 1 failed; 8 s of video. 1 still running remotely; the next apply collects it.',
+      'Interrupted after 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 1 failed; 8 s of video. 1 still running remotely; the next apply collects it.',
       '',
     ]);
   });

@@ -1,5 +1,5 @@
 /** The lock entry for each transition of a shot. Pure: the executor decides when, these decide what. */
-import type { LockEntry, LockRemote } from '../lock/types.js';
+import type { LockEntry, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
 /**
@@ -34,7 +34,7 @@ export function completedEntry(
   output: { path: string; sha256: string; bytes: number },
   completedAt: string,
   remote?: LockRemote,
-): LockEntry {
+): LockEntry & { output: LockOutput } {
   const merged = { ...previous.remote, ...remote };
   // A generated output is never a reused one, whatever the entry said before.
   const { error: _error, reused_from: _reusedFrom, ...rest } = previous;
@@ -44,6 +44,19 @@ export function completedEntry(
     completed_at: completedAt,
     output,
     ...(hasAny(merged) ? { remote: merged } : {}),
+  };
+}
+
+/** A shot whose video came from an earlier generation of the same spec: no job of its own. */
+export function reusedEntry(shot: Shot, output: LockOutput, completedAt: string, origin: LockReuse): LockEntry & { output: LockOutput } {
+  return {
+    spec_hash: shot.specHash,
+    spec: shot.spec,
+    state: 'completed',
+    provider: shot.providerName,
+    completed_at: completedAt,
+    output,
+    reused_from: origin,
   };
 }
 

@@ -35,7 +35,7 @@ const SpecIndexEntrySchema = z.object({
   job_id: z.string().min(1).optional(),
   provider: z.string().min(1).optional(),
   shot: z.string().min(1).optional(),
-  generated_at: z.string().optional(),
+  generated_at: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** The entry for a completed lock entry's output. */

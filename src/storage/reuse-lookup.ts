@@ -1,0 +1,62 @@
+/**
+ * Answers the planner's reuse questions (plan/reuse.ts reuseQueries) in one batch: the local
+ * cache first (one directory read, then only the hits), then the store for whatever the
+ * cache lacks, with a bounded number of requests in flight.
+ */
+import type { ReuseQueries } from '../plan/reuse.js';
+import type { ReuseIndex, ReuseSource } from '../plan/types.js';
+import { mapLimit } from '../util/map-limit.js';
+import type { SpecIndexEntry } from './spec-index.js';
+import type { OutputSources } from './sources.js';
+
+/** Requests to the store at once: enough to hide latency, few enough for any store's rate limits. */
+export const STORE_CONCURRENCY = 16;
+
+export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
+  const specs = new Map<string, ReuseSource>();
+  const objects = new Map<string, 'cache' | 'store'>();
+  const { cache, store } = sources;
+
+  const cachedSpecs = queries.specHashes.length > 0 ? await cache.specHashes() : new Set<string>();
+  for (const hash of queries.specHashes) {
+    if (!cachedSpecs.has(hash)) continue;
+    const entry = await cache.readSpec(hash);
+    if (entry && (await cache.hasObject(entry.output))) specs.set(hash, sourceOf(entry, 'cache'));
+  }
+  for (const output of queries.objects) {
+    if (await cache.hasObject(output)) objects.set(output.sha256, 'cache');
+  }
+  if (!store) return { specs, objects };
+
+  const askStore = queries.specHashes.filter((hash) => !specs.has(hash));
+  const answers = await mapLimit(askStore, STORE_CONCURRENCY, (hash) => store.getSpec(hash));
+  askStore.forEach((hash, index) => {
+    const answer = answers[index];
+    if (answer === undefined) return;
+    if ('problem' in answer) {
+      warn(`ignoring the store's spec index entry for ${hash} (${answer.problem}); that shot is generated anew`);
+      return;
+    }
+    // The index entry is written only after its video is uploaded, so it is trusted to exist;
+    // the download checks every byte anyway.
+    specs.set(hash, sourceOf(answer, 'store'));
+  });
+  const notCached = queries.objects.filter((output) => !objects.has(output.sha256));
+  const found = await mapLimit(notCached, STORE_CONCURRENCY, (output) => store.hasObject(output));
+  notCached.forEach((output, index) => {
+    if (found[index]) objects.set(output.sha256, 'store');
+  });
+  return { specs, objects };
+}
+
+function sourceOf(entry: SpecIndexEntry, from: ReuseSource['from']): ReuseSource {
+  return {
+    from,
+    sha256: entry.output.sha256,
+    bytes: entry.output.bytes,
+    ...(entry.job_id ? { job_id: entry.job_id } : {}),
+    ...(entry.provider ? { provider: entry.provider } : {}),
+    ...(entry.shot ? { shot: entry.shot } : {}),
+    ...(entry.generated_at ? { generated_at: entry.generated_at } : {}),
+  };
+}
