@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { createWorkspace } from './helpers/workspace.js';
 import { lockJsonSchema, manifestJsonSchema, serializeSchema } from '../src/schemas.js';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'emulate', 'schema', 'init'];
+const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'push', 'pull', 'emulate', 'schema', 'init'];
 
 describe('videogen CLI', () => {
   it('prints help for the program and every command, exit 0', async () => {

@@ -8,6 +8,9 @@ import type { StorageConfig } from './config.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { ExpectedBytes } from './verified-write.js';
 
+/** Small requests (HEAD, spec index reads) to the store at once: enough to hide latency, few enough for any store's rate limits. */
+export const STORE_CONCURRENCY = 16;
+
 export interface TransferOptions {
   signal?: AbortSignal;
   /** Bytes moved so far. */

@@ -6,11 +6,9 @@
 import type { ReuseQueries } from '../plan/reuse.js';
 import type { ReuseIndex, ReuseSource } from '../plan/types.js';
 import { mapLimit } from '../util/map-limit.js';
+import { STORE_CONCURRENCY } from './object-store.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { OutputSources } from './sources.js';
-
-/** Requests to the store at once: enough to hide latency, few enough for any store's rate limits. */
-export const STORE_CONCURRENCY = 16;
 
 export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
   const specs = new Map<string, ReuseSource>();

@@ -1,0 +1,19 @@
+/** What push and pull share: how many transfers at once, and how a failed one is reported. */
+import type { ErrorInfo } from '../errors.js';
+import { StorageCode, StorageError } from '../storage/errors.js';
+import type { CommandIO } from './options.js';
+
+/** Transfers at once: a multipart upload already runs parts in parallel, and each holds memory. */
+export const TRANSFERS = 4;
+
+/** Failures that would repeat for every output (a missing bucket, refused credentials): stop at the first. */
+const STORE_WIDE: ReadonlySet<string> = new Set([StorageCode.noBucket, StorageCode.accessDenied, StorageCode.credentials, StorageCode.region]);
+
+export function throwIfStoreWide(error: unknown): void {
+  if (error instanceof StorageError && STORE_WIDE.has(error.code)) throw error;
+}
+
+export function reportFailure(io: CommandIO, path: string, error: ErrorInfo): void {
+  io.stderr.write(`error ${error.code}: ${path}: ${error.message}\n`);
+  if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+}
