@@ -71,6 +71,7 @@ export class LocalCache {
   async checkout(output: ExpectedBytes, dest: string, options: { verified?: boolean } = {}): Promise<PlaceMethod> {
     const source = this.objectPath(output.sha256);
     if (!options.verified) await this.verify(output);
+    await mkdir(dirname(dest), { recursive: true });
     return placeAtomically(source, dest);
   }
 
