@@ -111,12 +111,17 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
 async function checkStore(manifest: Manifest, lock: Lock, rows: ShotStatus[], io: CommandIO): Promise<void> {
   const recorded = rows.flatMap((row) => {
     const entry = Object.hasOwn(lock.shots, row.id) ? lock.shots[row.id] : undefined;
-    return entry?.state === 'completed' && entry.output ? [{ row, output: entry.output }] : [];
+    return entry?.state === 'completed' && entry.output ? [{ row, output: entry.output, specHash: entry.spec_hash }] : [];
   });
   if (recorded.length === 0) return;
   const sources = await openOutputSources(manifest, io.env);
   try {
-    const present = await mapLimit(recorded, STORE_CONCURRENCY, ({ output }) => sources.store!.hasObject(output));
+    // Pushed means what push completes: the video, and a spec index entry that makes it reusable.
+    const present = await mapLimit(recorded, STORE_CONCURRENCY, async ({ output, specHash }) => {
+      if (!(await sources.store!.hasObject(output))) return false;
+      const index = await sources.store!.getSpec(specHash);
+      return index !== undefined && !('problem' in index);
+    });
     recorded.forEach(({ row }, index) => (row.store = present[index] ? 'present' : 'missing'));
   } catch (error) {
     const info = describeError(error);

@@ -301,7 +301,7 @@ class ShotRunner {
         // stops the record: the video is paid for and safe on disk.
         const kept = await this.keep(job.jobId, dest, completed);
         await this.record(() => completed, job.jobId);
-        const note = kept?.storeError ? `not in the store yet (${kept.storeError.code}: ${kept.storeError.message}); \`videogen push\` uploads it later` : undefined;
+        const note = kept?.storeError ? `not in the store yet: ${kept.storeError.code}: ${kept.storeError.message}; \`videogen push\` uploads it later` : undefined;
         this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt, ...(note ? { note } : {}) });
         const videoSeconds = (await readMp4DurationSeconds(dest)) ?? this.shot.spec.duration ?? 0;
         return { kind: 'completed', bytes: file.bytes, videoSeconds, ...(kept?.pushed === false ? { notPushed: true } : {}) };

@@ -13,7 +13,10 @@ import { specIndexEntry } from './spec-index.js';
 import type { ExpectedBytes } from './verified-write.js';
 
 export interface KeptOutput {
-  /** Whether the store has it now; undefined without a store. */
+  /**
+   * Whether the store has it now, video and spec index entry (what `status` checks and
+   * `push` completes); undefined without a store.
+   */
   pushed?: boolean;
   /** Why the store does not have it (the output itself is safe on disk and in the cache). */
   storeError?: { code: string; message: string; hint?: string };

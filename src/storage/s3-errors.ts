@@ -69,10 +69,11 @@ export function storageErrorFrom(error: unknown, doing: string, config: StorageC
   }
   const networkCode = e.code && NETWORK_CODES.has(e.code) ? e.code : NETWORK_CODES.has(name) ? name : undefined;
   if (networkCode || name === 'TimeoutError' || /socket hang up|timed? ?out/i.test(e.message ?? '') || (status !== undefined && status >= 500)) {
-    const why = networkCode ?? (status !== undefined && status >= 500 ? `HTTP ${status}${name ? ` ${name}` : ''}` : 'timed out');
+    const failed = status !== undefined && status >= 500 && !networkCode;
+    const why = failed ? `kept answering HTTP ${status}${name ? ` ${name}` : ''}` : `could not be reached (${networkCode ?? 'timed out'})`;
     return new StorageError(
       StorageCode.unreachable,
-      said(`the store${where} could not be reached (${why})`),
+      said(`the store${where} ${why}`),
       'check the network and the endpoint; outputs stay on disk and in the lock, and `videogen push` uploads them later'
     );
   }
