@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageConfig } from '../src/storage/config.js';
 import { LocalCache } from '../src/storage/local-cache.js';
 import { openObjectStore, type ObjectStore } from '../src/storage/object-store.js';
+import { PART_BYTES } from '../src/storage/s3-upload.js';
 import { s3ErrorBody, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { S3_CREDENTIALS, s3Env, startS3, type RunningS3 } from './helpers/s3.js';
 import { useScratch } from './helpers/scratch.js';
@@ -57,9 +58,9 @@ async function videoFile(name: string, bytes: number) {
 }
 
 describe('S3 object store', () => {
-  it('uploads a multipart video under its sha256 and downloads it verified', async () => {
+  it('uploads a video in parts under its sha256 and downloads it verified', async () => {
     const store = await open();
-    const video = await videoFile('big.mp4', 12 * 1024 * 1024 + 123);
+    const video = await videoFile('big.mp4', PART_BYTES + 123);
     expect(await store.hasObject(video)).toBe(false);
     await store.upload(video.file, video);
     expect(await store.hasObject(video)).toBe(true);
@@ -155,6 +156,18 @@ describe('S3 object store', () => {
     const busy = await open({ endpoint: proxy.url });
     const video = await videoFile('v.mp4', 1000);
     await expect(busy.upload(video.file, video)).rejects.toMatchObject({ code: 'VIDEOGEN_STORAGE_UNREACHABLE', message: expect.stringContaining('HTTP 503') });
+  });
+
+  it('sends a part again when its connection drops', async () => {
+    const store = await open({ endpoint: proxy.url });
+    const video = await videoFile('parts.mp4', PART_BYTES + 4096);
+    let parts = 0;
+    proxy.setRule((req) => (req.method === 'PUT' && /partNumber=2/.test(req.url ?? '') && ++parts === 1 ? 'reset' : 'pass'));
+    await store.upload(video.file, video);
+    expect(proxy.faults.reset).toBe(1);
+    const cache = LocalCache.forManifest(scratch.dir);
+    await store.download(video, (body) => cache.receive(body, video, 'x'));
+    expect(await cache.hasObject(video)).toBe(true);
   });
 
   it('downloads again when the connection breaks off', async () => {

@@ -17,7 +17,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { lockedOutputs, outputPathInside, type LockedOutput } from './locked-outputs.js';
 import type { CommandIO } from './options.js';
 import { selectorsFromFlags } from './plan.js';
-import { reportFailure, throwIfStoreWide, TRANSFERS } from './transfer-report.js';
+import { reportFailure, throwIfStoreWide, PULLS } from './transfer-report.js';
 
 export async function runPull(manifestPath: string, options: { only?: string[] }, io: CommandIO): Promise<number> {
   const { only = [] } = selectorsFromFlags({ only: options.only ?? [] });
@@ -49,7 +49,7 @@ export async function runPull(manifestPath: string, options: { only?: string[] }
     if (missing.length > 0) {
       const opened = await openOutputSources(manifest, io.env);
       sources = opened;
-      await mapLimit(missing, TRANSFERS, async ({ id, entry, dest }) => {
+      await mapLimit(missing, PULLS, async ({ id, entry, dest }) => {
         try {
           const { from } = await restoreOutput(opened, entry.output, dest);
           counts[from] += 1;

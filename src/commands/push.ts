@@ -18,7 +18,8 @@ import { mapLimit } from '../util/map-limit.js';
 import { lockedOutputs, outputPathInside, type LockedOutput } from './locked-outputs.js';
 import type { CommandIO } from './options.js';
 import { selectorsFromFlags } from './plan.js';
-import { reportFailure, throwIfStoreWide, TRANSFERS } from './transfer-report.js';
+import { reportFailure, throwIfStoreWide } from './transfer-report.js';
+import { UPLOADS } from '../storage/object-store.js';
 
 export async function runPush(manifestPath: string, options: { only?: string[] }, io: CommandIO): Promise<number> {
   const { only = [] } = selectorsFromFlags({ only: options.only ?? [] });
@@ -38,7 +39,8 @@ export async function runPush(manifestPath: string, options: { only?: string[] }
     const opened = await openOutputSources(manifest, io.env);
     sources = opened;
     const counts = { uploaded: 0, present: 0, failed: 0 };
-    await mapLimit(targets, TRANSFERS, async (target) => {
+    // As many as the store uploads at once: hashing more outputs ahead only costs memory.
+    await mapLimit(targets, UPLOADS, async (target) => {
       try {
         const file = await sourceFile(opened, manifest.outputDir, hashes, target, (path) => outputPathInside(manifest, path));
         const done = await pushOutput(opened, file, target.entry.output);

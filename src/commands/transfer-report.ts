@@ -3,8 +3,8 @@ import type { ErrorInfo } from '../errors.js';
 import { StorageCode, StorageError } from '../storage/errors.js';
 import type { CommandIO } from './options.js';
 
-/** Transfers at once: a multipart upload already runs parts in parallel, and each holds memory. */
-export const TRANSFERS = 4;
+/** Outputs pulled at once: each is a download streamed through a hash into a file. */
+export const PULLS = 4;
 
 /** Failures that would repeat for every output (a missing bucket, refused credentials): stop at the first. */
 const STORE_WIDE: ReadonlySet<string> = new Set([StorageCode.noBucket, StorageCode.accessDenied, StorageCode.credentials, StorageCode.region]);

@@ -11,6 +11,12 @@ import type { ExpectedBytes } from './verified-write.js';
 /** Small requests (HEAD, spec index reads) to the store at once: enough to hide latency, few enough for any store's rate limits. */
 export const STORE_CONCURRENCY = 16;
 
+/**
+ * Videos uploading at once, each streaming a few parts (s3-upload.ts). Two keep peak RSS
+ * near 120 MB; four reached 140–185 MB with no gain in throughput (BENCHMARKS.md, "Storage").
+ */
+export const UPLOADS = 2;
+
 export interface TransferOptions {
   signal?: AbortSignal;
   /** Bytes moved so far. */

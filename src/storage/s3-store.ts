@@ -3,27 +3,18 @@
  * GCS interoperability) through `endpoint:` and `force_path_style:`. Imported only through
  * object-store.ts's openObjectStore, so nothing else pays for loading the SDK.
  */
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import pLimit from 'p-limit';
 import type { StorageConfig } from './config.js';
 import { StorageCode, StorageError } from './errors.js';
 import { objectKey, specKey } from './layout.js';
-import type { ObjectStore, TransferOptions } from './object-store.js';
+import { UPLOADS, type ObjectStore, type TransferOptions } from './object-store.js';
 import { credentialSecrets, isTransient, storageErrorFrom } from './s3-errors.js';
+import { uploadFile } from './s3-upload.js';
 import { parseSpecIndexEntry, serializeSpecIndexEntry, type SpecIndexEntry } from './spec-index.js';
 import type { ExpectedBytes } from './verified-write.js';
 
-/**
- * Multipart uploads buffer `queueSize` parts of `partSize` each; with at most UPLOADS at
- * once the process holds about UPLOADS × (QUEUE + 1) × PART = 96 MiB of parts, whatever the
- * size of the videos or the number of shots.
- */
-const PART_BYTES = 8 * 1024 * 1024;
-const QUEUE = 2;
-const UPLOADS = 4;
 /** Attempts at a download whose body broke off (the SDK retries the request, not the body). */
 const DOWNLOAD_ATTEMPTS = 3;
 const MAX_SPEC_BYTES = 1024 * 1024;
@@ -58,6 +49,9 @@ export class S3ObjectStore implements ObjectStore {
       // of silence. No total limit: a 2 GB upload takes as long as it takes.
       requestHandler: { connectionTimeout: 10_000, socketTimeout: 60_000, httpAgent: { keepAlive: true, maxSockets: 32 }, httpsAgent: { keepAlive: true, maxSockets: 32 } },
       maxAttempts: 4,
+      // The SDK would print to the console when a streamed upload fails; failures are
+      // reported as StorageErrors, with their cause and a hint, and nothing else.
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     };
     this.#client = new S3Client(clientConfig);
   }
@@ -78,32 +72,20 @@ export class S3ObjectStore implements ObjectStore {
 
   async upload(file: string, output: ExpectedBytes, options: TransferOptions = {}): Promise<void> {
     const target = this.objectUrl(output.sha256);
-    await this.#uploads(async () => {
-      const abortController = new AbortController();
-      const stop = () => abortController.abort();
-      options.signal?.addEventListener('abort', stop, { once: true });
-      try {
-        const upload = new Upload({
+    await this.#uploads(() =>
+      uploadFile(
+        {
           client: this.#client,
-          params: {
-            Bucket: this.#config.bucket,
-            Key: this.#key(objectKey(output.sha256)),
-            Body: createReadStream(file, { highWaterMark: 1024 * 1024 }),
-            ContentType: 'video/mp4',
-            Metadata: { sha256: output.sha256 },
-          },
-          partSize: PART_BYTES,
-          queueSize: QUEUE,
-          abortController,
-        });
-        if (options.onProgress) upload.on('httpUploadProgress', (progress) => options.onProgress?.(progress.loaded ?? 0));
-        await upload.done();
-      } catch (error) {
-        throw this.#error(error, `upload to ${target}`);
-      } finally {
-        options.signal?.removeEventListener('abort', stop);
-      }
-    });
+          bucket: this.#config.bucket,
+          key: this.#key(objectKey(output.sha256)),
+          file,
+          bytes: output.bytes,
+          metadata: { sha256: output.sha256 },
+          fail: (error) => this.#error(error, `upload to ${target}`),
+        },
+        options,
+      ),
+    );
     // A store that mangles bodies (chunked framing kept as bytes, a proxy cutting them) is
     // caught here, not by a teammate's pull.
     if (!(await this.hasObject(output))) {
