@@ -2,13 +2,20 @@
 // implementation, in this process, on 127.0.0.1, port 0, storing into a temp directory),
 // then `videogen pull` of the same 8 into a clone with no outputs and no cache. Both are
 // cold CLI processes; throughput is bytes / wall time of the process (startup included).
-// Peak RSS is measured at two file sizes and must not grow with them. Files go to
-// os.tmpdir() and everything is deleted afterwards.
+// Each is compared with the same transfers done with bare node:http in a fresh process
+// (bench/s3-plain.mjs), which is what the store and the loopback allow. Peak RSS is measured
+// at two file sizes and must not grow with them. Files go to os.tmpdir() and everything is
+// deleted afterwards.
 import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timeCli } from './lib.mjs';
+import { ROOT, timeCli, timeNode } from './lib.mjs';
+
+const PLAIN = join(ROOT, 'bench', 's3-plain.mjs');
+/** As many transfers at once as videogen runs: 2 uploads (object-store.ts UPLOADS), 4 pulls (commands/transfer-report.ts PULLS). */
+const PLAIN_PUTS = 2;
+const PLAIN_GETS = 4;
 
 const MiB = 1024 * 1024;
 export const STORAGE_DEFAULTS = { files: 8, bytes: 256 * MiB, smallBytes: 32 * MiB };
@@ -46,6 +53,12 @@ export async function benchStorage(options = {}) {
   }
 }
 
+async function plain(args) {
+  const result = await timeNode([PLAIN, ...args.map(String)]);
+  if (result.code !== 0) throw new Error(`s3-plain ${args[0]} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
 /** Push from one project, pull into a clone of it; everything deleted afterwards. */
 async function roundTrip(dir, files, bytes) {
   const { default: S3rver } = await import('s3rver');
@@ -63,15 +76,25 @@ async function roundTrip(dir, files, bytes) {
     writeFileSync(join(clone, 'shots.yaml'), manifest.text);
     writeFileSync(join(clone, 'shots.lock.yaml'), manifest.lock);
 
+    const base = `http://127.0.0.1:${port}/videos`;
     const push = await timeCli(['push', 'shots.yaml'], { cwd: origin, env: AWS_ENV });
     if (push.code !== 0) throw new Error(`push exited ${push.code}: ${push.stderr}${push.stdout}`);
+    const plainPut = await plain(['put', PLAIN_PUTS, base, ...manifest.outputs.map((output) => join(origin, output.path))]);
     rmSync(origin, { recursive: true, force: true });
     const pull = await timeCli(['pull', 'shots.yaml'], { cwd: clone, env: AWS_ENV });
     if (pull.code !== 0) throw new Error(`pull exited ${pull.code}: ${pull.stderr}${pull.stdout}`);
     if (!pull.stdout.includes(`Pulled ${files} outputs (0 from the local cache, ${files} from the store)`)) throw new Error(`pull: ${pull.stdout}`);
+    const keys = manifest.outputs.map((output) => `bench/sha256/${output.sha256.slice(0, 2)}/${output.sha256}.mp4`);
+    const plainGet = await plain(['get', PLAIN_GETS, base, clone, ...keys]);
     const total = files * bytes;
-    const figures = (run) => ({ wallMs: run.wallMs, throughputBytesPerSec: (total / run.wallMs) * 1000, peakRssBytes: run.rssBytes, cpuMs: run.cpuMs });
-    return { push: figures(push), pull: figures(pull) };
+    const figures = (run, baseline) => ({
+      wallMs: run.wallMs,
+      throughputBytesPerSec: (total / run.wallMs) * 1000,
+      peakRssBytes: run.rssBytes,
+      cpuMs: run.cpuMs,
+      plain: { elapsedMs: baseline.elapsedMs, throughputBytesPerSec: (baseline.bytes / baseline.elapsedMs) * 1000 },
+    });
+    return { push: figures(push, plainPut), pull: figures(pull, plainGet) };
   } finally {
     await server.close();
     rmSync(runDir, { recursive: true, force: true });
@@ -106,7 +129,7 @@ async function writeProject(dir, endpoint, files, bytes) {
   }
   const lockText = serializeLock(lock);
   writeFileSync(join(dir, 'shots.lock.yaml'), lockText);
-  return { text, lock: lockText };
+  return { text, lock: lockText, outputs: Object.values(lock.shots).map((entry) => entry.output) };
 }
 
 function randomFile(path, bytes) {
