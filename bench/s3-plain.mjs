@@ -5,13 +5,10 @@
 // Prints { elapsedMs, bytes } as JSON.
 //   node s3-plain.mjs put <concurrency> <baseUrl> <file>...
 //   node s3-plain.mjs get <concurrency> <baseUrl> <destDir> <key>...
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename, join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { saveHashed } from './lib.mjs';
 
 const [mode, concurrency, baseUrl, ...rest] = process.argv.slice(2);
 
@@ -30,23 +27,7 @@ function put(file) {
 async function get(destDir, key, index) {
   const res = await new Promise((resolve, reject) => request(`${baseUrl}/${key}`, resolve).on('error', reject).end());
   if (res.statusCode !== 200) throw new Error(`GET ${key}: ${res.statusCode}`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const hashing = new Transform({
-    transform(chunk, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
-  const dest = join(destDir, `plain-${index}.mp4`);
-  await pipeline(res, hashing, createWriteStream(`${dest}.part`));
-  hash.digest('hex');
-  const handle = await open(`${dest}.part`, 'r');
-  await handle.sync();
-  await handle.close();
-  await rename(`${dest}.part`, dest);
-  return bytes;
+  return saveHashed(res, join(destDir, `plain-${index}.mp4`));
 }
 
 const jobs = mode === 'put' ? rest.map((file) => () => put(file)) : rest.slice(1).map((key, index) => () => get(rest[0], key, index));

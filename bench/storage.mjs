@@ -7,10 +7,10 @@
 // at two file sizes and must not grow with them. Files go to os.tmpdir() and everything is
 // deleted afterwards.
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statfsSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, timeCli, timeNode } from './lib.mjs';
+import { completedEntry, lacksSpace, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const PLAIN = join(ROOT, 'bench', 's3-plain.mjs');
 /** As many transfers at once as videogen runs: 2 uploads (object-store.ts UPLOADS), 4 pulls (commands/transfer-report.ts PULLS). */
@@ -33,11 +33,8 @@ export async function benchStorage(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-storage-'));
   try {
     // Outputs, the store's copy and its multipart parts, and the pulled copy (plus slack).
-    const { bavail, bsize } = statfsSync(dir);
-    const need = files * bytes * 4.5;
-    if (bavail * bsize < need) {
-      return { skipped: `needs ${(need / 1e9).toFixed(1)} GB free in ${tmpdir()}, has ${((bavail * bsize) / 1e9).toFixed(1)} GB` };
-    }
+    const skipped = lacksSpace(dir, files * bytes * 4.5);
+    if (skipped) return { skipped };
     const small = await roundTrip(dir, files, smallBytes);
     const large = await roundTrip(dir, files, bytes);
     return {
@@ -116,16 +113,7 @@ async function writeProject(dir, endpoint, files, bytes) {
   mkdirSync(join(dir, 'out'));
   const lock = { version: 1, shots: {} };
   for (const shot of manifest.shots) {
-    lock.shots[shot.id] = {
-      spec_hash: shot.specHash,
-      spec: shot.spec,
-      state: 'completed',
-      job_id: `node-gw-${shot.id}`,
-      provider: 'hg',
-      submitted_at: '2026-11-21T10:00:00Z',
-      completed_at: '2026-11-21T10:03:12Z',
-      output: { path: shot.output, ...randomFile(join(dir, shot.output), bytes) },
-    };
+    lock.shots[shot.id] = completedEntry(shot, { path: shot.output, ...randomFile(join(dir, shot.output), bytes) });
   }
   const lockText = serializeLock(lock);
   writeFileSync(join(dir, 'shots.lock.yaml'), lockText);

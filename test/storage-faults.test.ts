@@ -9,9 +9,9 @@ import { parseLockText } from '../src/lock/read.js';
 import { runCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
 import { isWrite, s3ErrorBody, startFaultProxy, type Fault } from './helpers/fault-proxy.js';
-import { s3Env, startS3, storageBlock } from './helpers/s3.js';
+import { s3Env, startS3, withStorage } from './helpers/s3.js';
 import { useScratch } from './helpers/scratch.js';
-import { startEmulator } from '../src/emulator/server.js';
+import { startEmulator, type EmulatorOptions } from '../src/emulator/server.js';
 import { createWorkspace } from './helpers/workspace.js';
 
 const FAULTS: Array<[string, Fault]> = [
@@ -23,8 +23,9 @@ const FAULTS: Array<[string, Fault]> = [
 describe('apply while the store fails', () => {
   const scratch = useScratch('videogen-store-faults-');
 
-  it.each(FAULTS)('keeps every shot when the store %s, and push completes the store later', async (_label, fault) => {
-    const emulator = await startEmulator({ latencyMs: 100, seed: 41 });
+  /** An emulator, and a campaign whose `storage:` is s3rver behind a fault proxy; all closed after the test. */
+  async function campaignBehindProxy(emulatorOptions: EmulatorOptions, shots: number) {
+    const emulator = await startEmulator(emulatorOptions);
     const s3 = await startS3(['videos']);
     const proxy = await startFaultProxy(s3.endpoint);
     const ws = await createWorkspace();
@@ -34,10 +35,14 @@ describe('apply while the store fails', () => {
       () => proxy.close(),
       () => emulator.close(),
     );
-    const manifest = campaignManifest({ emulatorUrl: emulator.url, shots: 4 }).replace('version: 1\n', `version: 1\n${storageBlock(proxy.url)}`);
+    const manifest = withStorage(campaignManifest({ emulatorUrl: emulator.url, shots }), proxy.url);
     await ws.write('shots.yaml', manifest);
-    const env = { ...TEST_KEYS, ...s3Env() };
-    const cli = (...args: string[]) => runCli(args, { cwd: ws.dir, env, timeoutMs: 90_000 });
+    const cli = (...args: string[]) => runCli(args, { cwd: ws.dir, env: { ...TEST_KEYS, ...s3Env() }, timeoutMs: 90_000 });
+    return { emulator, proxy, ws, manifest, cli };
+  }
+
+  it.each(FAULTS)('keeps every shot when the store %s, and push completes the store later', async (_label, fault) => {
+    const { emulator, proxy, ws, manifest, cli } = await campaignBehindProxy({ latencyMs: 100, seed: 41 }, 4);
 
     // Reads pass (the plan can ask about reuse); writes fail for as long as the rule says.
     proxy.setRule((req) => (isWrite(req) ? fault : 'pass'));
@@ -74,28 +79,17 @@ describe('apply while the store fails', () => {
   });
 
   it('uploads what it can when the store goes away mid-run; push uploads only what the store lacks', async () => {
-    const emulator = await startEmulator({ latencyMs: [100, 400], seed: 42 });
-    const s3 = await startS3(['videos']);
-    const proxy = await startFaultProxy(s3.endpoint);
-    const ws = await createWorkspace();
-    scratch.defer(
-      () => ws.remove(),
-      () => s3.close(),
-      () => proxy.close(),
-      () => emulator.close(),
-    );
-    await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 6 }).replace('version: 1\n', `version: 1\n${storageBlock(proxy.url)}`));
-    const env = { ...TEST_KEYS, ...s3Env() };
+    const { emulator, proxy, cli } = await campaignBehindProxy({ latencyMs: [100, 400], seed: 42 }, 6);
     // The first video and its index entry get through; then every write is dropped.
     let writes = 0;
     proxy.setRule((req) => (isWrite(req) && ++writes > 2 ? 'reset' : 'pass'));
-    const apply = await runCli(['apply', '--yes'], { cwd: ws.dir, env, timeoutMs: 90_000 });
+    const apply = await cli('apply', '--yes');
     expect(apply.code).toBe(1);
     const notPushed = Number(/(\d+) outputs? (?:is|are) not in the store yet/.exec(apply.stdout)?.[1]);
     expect(notPushed).toBeGreaterThanOrEqual(1);
 
     proxy.setRule(() => 'pass');
-    const push = await runCli(['push'], { cwd: ws.dir, env, timeoutMs: 60_000 });
+    const push = await cli('push');
     expect(push.code, push.stderr).toBe(0);
     // The first write was a video (a spec index entry only ever follows its video), so the
     // store had at least one; push uploads the rest, and no more than apply said were missing.
@@ -104,7 +98,7 @@ describe('apply while the store fails', () => {
     expect(present).toBeGreaterThanOrEqual(1);
     expect(uploaded).toBeGreaterThanOrEqual(1);
     expect(uploaded).toBeLessThanOrEqual(notPushed);
-    expect((await runCli(['status'], { cwd: ws.dir, env })).stdout).not.toContain('not pushed');
+    expect((await cli('status')).stdout).not.toContain('not pushed');
     expect(submissions(emulator.stats())).toBe(6);
   });
 
@@ -117,11 +111,11 @@ describe('apply while the store fails', () => {
     );
     await ws.write(
       'shots.yaml',
-      campaignManifest({ emulatorUrl: emulator.url, shots: 2 }).replace('version: 1\n', `version: 1\n${storageBlock('http://127.0.0.1:9')}`),
+      withStorage(campaignManifest({ emulatorUrl: emulator.url, shots: 2 }), 'http://127.0.0.1:9'),
     );
-    const plan = await runCli(['apply', '--yes'], { cwd: ws.dir, env: { ...TEST_KEYS, ...s3Env() }, timeoutMs: 60_000 });
-    expect(plan.code).toBe(1);
-    expect(plan.stderr).toMatch(/^error VIDEOGEN_STORAGE_UNREACHABLE: reading the spec index s3:\/\/videos\/campaign\/specs\/[0-9a-f]{64}\.json: the store at http:\/\/127\.0\.0\.1:9 could not be reached \(ECONNREFUSED\)\nhint: /);
+    const apply = await runCli(['apply', '--yes'], { cwd: ws.dir, env: { ...TEST_KEYS, ...s3Env() }, timeoutMs: 60_000 });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/^error VIDEOGEN_STORAGE_UNREACHABLE: reading the spec index s3:\/\/videos\/campaign\/specs\/[0-9a-f]{64}\.json: the store at http:\/\/127\.0\.0\.1:9 could not be reached \(ECONNREFUSED\)\nhint: /);
     expect(submissions(emulator.stats())).toBe(0);
   });
 });

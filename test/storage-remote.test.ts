@@ -12,7 +12,7 @@ import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
-import { s3Env, startS3, storageBlock, type RunningS3 } from './helpers/s3.js';
+import { s3Env, startS3, withStorage, type RunningS3 } from './helpers/s3.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 describe('storage: a campaign shared through an S3 store', () => {
@@ -41,7 +41,7 @@ describe('storage: a campaign shared through an S3 store', () => {
     emulator = await startEmulator({ latencyMs: 100, seed: 31 });
     s3 = await startS3(['videos']);
     origin = await workspace();
-    const manifest = campaignManifest({ emulatorUrl: emulator.url, shots: 5 }).replace('version: 1\n', `version: 1\n${storageBlock(s3.endpoint)}`);
+    const manifest = withStorage(campaignManifest({ emulatorUrl: emulator.url, shots: 5 }), s3.endpoint);
     await origin.write('shots.yaml', manifest);
   });
   afterAll(async () => {

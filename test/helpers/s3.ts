@@ -47,3 +47,8 @@ export async function startS3(buckets: string[] = ['videos']): Promise<RunningS3
 export function storageBlock(endpoint: string, url = 's3://videos/campaign'): string {
   return ['storage:', `  url: ${url}`, `  endpoint: ${endpoint}`, '  force_path_style: true', ''].join('\n');
 }
+
+/** A manifest (as campaignManifest writes them) with `storage:` pointing at a store at `endpoint`. */
+export function withStorage(manifest: string, endpoint: string): string {
+  return manifest.replace('version: 1\n', `version: 1\n${storageBlock(endpoint)}`);
+}
