@@ -314,7 +314,8 @@ class ShotRunner {
     const outputs = this.ctx.outputs;
     if (!outputs) return undefined;
     if (outputs.store) this.report('downloading', { jobId, bytes: completed.output.bytes, note: `uploading to ${outputs.store.url}` });
-    return keepOutput(outputs, dest, this.shot.id, completed);
+    // Ctrl-C ends an upload, never the record: the video is then completed and not pushed.
+    return keepOutput(outputs, dest, this.shot.id, completed, { signal: this.ctx.stop });
   }
 
   private record(change: LockChange, jobId?: string): Promise<void> {
