@@ -4,7 +4,7 @@
  * jobs are counted by the emulator, which is what a provider would bill.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseLockText } from '../src/lock/read.js';
 import type { Plan } from '../src/plan/types.js';
@@ -75,6 +75,23 @@ describe('reuse from the local cache', () => {
     expect(JSON.stringify(emulator.stats().requests)).toBe(requestsBefore);
     expect(await ws.sha256('out/shot-003.mp4')).toBe(first.shots['shot-003']!.output!.sha256);
     expect((await cli(ws, ['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+
+  it('an output edited in place (and so its hard-linked cached copy) is refused, then fetched from the provider, never regenerated', async () => {
+    const { emulator, ws } = await campaign({ latencyMs: 100, seed: 23 }, { shots: 1 });
+    expect((await cli(ws, ['apply', '--yes'])).code).toBe(0);
+    const recorded = (await readLockOf(ws)).shots['shot-000']!.output!;
+    const bytes = Buffer.from(await readFile(ws.path(recorded.path)));
+    bytes[bytes.length - 1] ^= 0xff;
+    await writeFile(ws.path(recorded.path), bytes); // in place: same inode as the cached copy
+    expect((await cli(ws, ['plan'])).stdout).toContain('↓ shot-000 (hg): output changed on disk: restore it from the local cache, no job');
+    const refused = await cli(ws, ['apply', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/failed {2}VIDEOGEN_STORAGE_CORRUPT: .* \(hint: the next apply downloads job \S+ from the provider again\)/);
+    const fetched = await cli(ws, ['apply', '--yes']);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(await ws.sha256(recorded.path)).toBe(recorded.sha256);
+    expect(submissions(emulator.stats())).toBe(1);
   });
 
   it('pull restores deleted outputs from the cache without any store, and --force still regenerates', async () => {

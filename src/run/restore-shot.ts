@@ -10,6 +10,7 @@ import type { LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 import type { PlanAction, ReuseSource } from '../plan/types.js';
 import type { ShotEvent } from '../report/types.js';
+import { StorageCode } from '../storage/errors.js';
 import { restoreOutput } from '../storage/outputs.js';
 import { specIndexEntry } from '../storage/spec-index.js';
 import { reusedEntry } from './lock-entries.js';
@@ -39,7 +40,17 @@ export async function restoreShot(ctx: RunContext, action: PlanAction, shot: Sho
       ({ from } = await restoreOutput(outputs, source, dest, { signal: ctx.stop, onProgress: (bytes) => report('downloading', { bytes, note }) }));
     } catch (error) {
       if (ctx.stop.aborted) return { kind: 'skipped' };
-      return fail(describeError(error));
+      const info = describeError(error);
+      if (info.code !== StorageCode.corrupt && info.code !== StorageCode.missing) return fail(info);
+      // Without a store the damaged cached copy is gone now (an output edited in place shares
+      // its bytes with it), so the next plan no longer offers it. A store's copy stays until
+      // someone replaces it, and would be offered again.
+      const next = outputs.store
+        ? `\`videogen apply --replace ${shot.id}\` generates it anew; or delete the damaged object and \`videogen push\` it from a machine that has it`
+        : action.job_id
+          ? `the next apply downloads job ${action.job_id} from the provider again`
+          : 'the next plan shows what generating it anew costs';
+      return fail({ ...info, hint: next });
     }
 
     const at = isoNow(ctx);
