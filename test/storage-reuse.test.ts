@@ -82,7 +82,7 @@ describe('reuse from the local cache', () => {
     expect((await cli(ws, ['apply', '--yes'])).code).toBe(0);
     const recorded = (await readLockOf(ws)).shots['shot-000']!.output!;
     const bytes = Buffer.from(await readFile(ws.path(recorded.path)));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await writeFile(ws.path(recorded.path), bytes); // in place: same inode as the cached copy
     expect((await cli(ws, ['plan'])).stdout).toContain('↓ shot-000 (hg): output changed on disk: restore it from the local cache, no job');
     const refused = await cli(ws, ['apply', '--yes']);
