@@ -36,7 +36,11 @@ let next = 0;
 let bytes = 0;
 await Promise.all(
   Array.from({ length: Number(concurrency) }, async () => {
-    while (next < jobs.length) bytes += await jobs[next++]();
+    while (next < jobs.length) {
+      // Not `bytes += await …`: that reads `bytes` before the await, and workers would overwrite each other's counts.
+      const done = await jobs[next++]();
+      bytes += done;
+    }
   }),
 );
 process.stdout.write(JSON.stringify({ elapsedMs: performance.now() - started, bytes }));

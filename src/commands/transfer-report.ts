@@ -3,8 +3,12 @@ import type { ErrorInfo } from '../errors.js';
 import { StorageCode, StorageError } from '../storage/errors.js';
 import type { CommandIO } from './options.js';
 
-/** Outputs pulled at once: each is a download streamed through a hash into a file. */
-export const PULLS = 4;
+/**
+ * Outputs pulled at once, each a download streamed through a hash into a file. Two fill the
+ * loopback as well as four did, at a steady ~117 MB peak RSS where four sometimes reached
+ * 154 MB (BENCHMARKS.md, "Storage").
+ */
+export const PULLS = 2;
 
 /** Failures that would repeat for every output (a missing bucket, refused credentials): stop at the first. */
 const STORE_WIDE: ReadonlySet<string> = new Set([StorageCode.noBucket, StorageCode.accessDenied, StorageCode.credentials, StorageCode.region]);
