@@ -11,6 +11,8 @@ import type { StorageConfig } from '../src/storage/config.js';
 import { LocalCache } from '../src/storage/local-cache.js';
 import { openObjectStore, type ObjectStore } from '../src/storage/object-store.js';
 import { PART_BYTES } from '../src/storage/s3-upload.js';
+import { LIST_ABOVE, lookupReuse } from '../src/storage/reuse-lookup.js';
+import { specHash } from '../src/manifest/spec-hash.js';
 import { s3ErrorBody, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { S3_CREDENTIALS, s3Env, startS3, type RunningS3 } from './helpers/s3.js';
 import { useScratch } from './helpers/scratch.js';
@@ -83,6 +85,30 @@ describe('S3 object store', () => {
     };
     await store.putSpec(entry);
     expect(await store.getSpec(specHash)).toEqual({ problem: 'its spec does not hash to its name' });
+  });
+
+  it('answers reuse questions in one batch: the cache first, then the store, listing it when asked about many specs', async () => {
+    const store = await open({ endpoint: proxy.url, prefix: 'lookup', url: 's3://videos/lookup' });
+    const cache = LocalCache.forManifest(scratch.dir);
+    const [inStore, inCache] = ['in the store', 'in the cache'].map((prompt) => {
+      const spec = { provider: 'heygen' as const, endpoint: 'emulator', model: 'veo_3_1', prompt };
+      return { version: 1 as const, spec_hash: specHash(spec), spec, output: { sha256: createHash('sha256').update(prompt).digest('hex'), bytes: prompt.length } };
+    });
+    await store.putSpec(inStore!);
+    const cached = path.join(scratch.dir, 'cached.mp4');
+    await writeFile(cached, 'in the cache');
+    await cache.addFile(cached, inCache!.output);
+    await cache.writeSpec(inCache!);
+
+    const unknown = Array.from({ length: LIST_ABOVE }, (_, i) => `sha256:${createHash('sha256').update(String(i)).digest('hex')}`);
+    const requests: string[] = [];
+    proxy.setRule((req) => (requests.push(`${req.method} ${req.url}`), 'pass'));
+    const index = await lookupReuse({ specHashes: [...unknown, inStore!.spec_hash, inCache!.spec_hash], objects: [] }, { cache, store }, () => {});
+    expect(index.specs.get(inStore!.spec_hash)).toEqual({ from: 'store', ...inStore!.output });
+    expect(index.specs.get(inCache!.spec_hash)).toEqual({ from: 'cache', ...inCache!.output });
+    expect(index.specs.size).toBe(2);
+    // One listing and one read, not 201 reads.
+    expect(requests).toEqual([expect.stringMatching(/^GET \/videos\/?\?list-type=2&prefix=lookup%2Fspecs%2F/), expect.stringMatching(/^GET \/videos\/lookup\/specs\//)]);
   });
 
   it('refuses bytes that do not match their name', async () => {

@@ -10,6 +10,9 @@ import { STORE_CONCURRENCY } from './object-store.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { OutputSources } from './sources.js';
 
+/** Above this many questions for the store, list its spec index instead of asking one by one. */
+export const LIST_ABOVE = 200;
+
 export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
   const specs = new Map<string, ReuseSource>();
   const objects = new Map<string, 'cache' | 'store'>();
@@ -26,7 +29,13 @@ export async function lookupReuse(queries: ReuseQueries, sources: OutputSources,
   }
   if (!store) return { specs, objects };
 
-  const askStore = queries.specHashes.filter((hash) => !specs.has(hash));
+  let askStore = queries.specHashes.filter((hash) => !specs.has(hash));
+  // A big campaign asks about thousands of specs, most of them new: one listing (a thousand
+  // keys a request) says which exist, so only those are read.
+  if (askStore.length > LIST_ABOVE) {
+    const listed = await store.listSpecs();
+    askStore = askStore.filter((hash) => listed.has(hash));
+  }
   const answers = await mapLimit(askStore, STORE_CONCURRENCY, (hash) => store.getSpec(hash));
   askStore.forEach((hash, index) => {
     const answer = answers[index];

@@ -4,11 +4,11 @@
  * object-store.ts's openObjectStore, so nothing else pays for loading the SDK.
  */
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, paginateListObjectsV2, type S3ClientConfig } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { StorageConfig } from './config.js';
 import { StorageCode, StorageError } from './errors.js';
-import { objectKey, specKey } from './layout.js';
+import { objectKey, SPEC_DIR, specHashOfFileName, specKey } from './layout.js';
 import { UPLOADS, type ObjectStore, type TransferOptions } from './object-store.js';
 import { credentialSecrets, isTransient, storageErrorFrom } from './s3-errors.js';
 import { uploadFile } from './s3-upload.js';
@@ -110,6 +110,22 @@ export class S3ObjectStore implements ObjectStore {
         if (attempt >= DOWNLOAD_ATTEMPTS || !isTransient(failure) || options.signal?.aborted) throw failure;
       }
     }
+  }
+
+  async listSpecs(): Promise<Set<string>> {
+    const prefix = `${this.#key(SPEC_DIR)}/`;
+    const hashes = new Set<string>();
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.#client }, { Bucket: this.#config.bucket, Prefix: prefix })) {
+        for (const object of page.Contents ?? []) {
+          const hash = object.Key ? specHashOfFileName(object.Key.slice(prefix.length)) : undefined;
+          if (hash) hashes.add(hash);
+        }
+      }
+    } catch (error) {
+      throw this.#error(error, `listing the spec index s3://${this.#config.bucket}/${prefix}`);
+    }
+    return hashes;
   }
 
   async getSpec(specHash: string): Promise<SpecIndexEntry | undefined | { problem: string }> {
