@@ -11,7 +11,8 @@ import type { StorageConfig } from '../src/storage/config.js';
 import { LocalCache } from '../src/storage/local-cache.js';
 import { openObjectStore, type ObjectStore } from '../src/storage/object-store.js';
 import { PART_BYTES } from '../src/storage/s3-upload.js';
-import { LIST_ABOVE, lookupReuse } from '../src/storage/reuse-lookup.js';
+import { LIST_ABOVE, storeInventory } from '../src/storage/inventory.js';
+import { lookupReuse } from '../src/storage/reuse-lookup.js';
 import { specHash } from '../src/manifest/spec-hash.js';
 import { s3ErrorBody, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { S3_CREDENTIALS, s3Env, startS3, type RunningS3 } from './helpers/s3.js';
@@ -109,6 +110,21 @@ describe('S3 object store', () => {
     expect(index.specs.size).toBe(2);
     // One listing and one read, not 201 reads.
     expect(requests).toEqual([expect.stringMatching(/^GET \/videos\/?\?list-type=2&prefix=lookup%2Fspecs%2F/), expect.stringMatching(/^GET \/videos\/lookup\/specs\//)]);
+  });
+
+  it('takes stock of many videos and spec entries with listings, not one request each', async () => {
+    const store = await open({ endpoint: proxy.url, prefix: 'stock', url: 's3://videos/stock' });
+    const video = await videoFile('stock.mp4', 1000);
+    await store.upload(video.file, video);
+    const unknown = Array.from({ length: LIST_ABOVE + 1 }, (_, i) => ({ sha256: createHash('sha256').update(String(i)).digest('hex'), bytes: 1000 }));
+    let requests = 0;
+    proxy.setRule(() => (requests++, 'pass'));
+    const stock = await storeInventory(store, [...unknown, video], unknown.map((output) => `sha256:${output.sha256}`));
+    expect(requests).toBe(2);
+    expect(stock.hasObject(video)).toBe(true);
+    expect(stock.hasObject({ ...video, bytes: 999 })).toBe(false);
+    expect(stock.hasObject(unknown[0]!)).toBe(false);
+    expect(stock.hasSpec(`sha256:${unknown[0]!.sha256}`)).toBe(false);
   });
 
   it('refuses bytes that do not match their name', async () => {

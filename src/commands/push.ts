@@ -11,7 +11,7 @@ import { OutputHashCache } from '../plan/hash-cache.js';
 import { observeFile } from '../plan/observe.js';
 import { formatBytes } from '../report/format.js';
 import { StorageCode, StorageError } from '../storage/errors.js';
-import { pushOutput } from '../storage/outputs.js';
+import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources, type OpenOutputSources } from '../storage/sources.js';
 import { specIndexEntry } from '../storage/spec-index.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -38,17 +38,26 @@ export async function runPush(manifestPath: string, options: { only?: string[] }
   try {
     const opened = await openOutputSources(manifest, io.env);
     sources = opened;
+    const store = opened.store!;
+    const has = await storeInventory(
+      store,
+      targets.map((target) => target.entry.output),
+      targets.map((target) => target.entry.spec_hash),
+    );
     const counts = { uploaded: 0, present: 0, failed: 0 };
     // As many as the store uploads at once: hashing more outputs ahead only costs memory.
     await mapLimit(targets, UPLOADS, async (target) => {
+      const { output, spec_hash: specHash } = target.entry;
       try {
-        const file = await sourceFile(opened, manifest.outputDir, hashes, target, (path) => outputPathInside(manifest, path));
-        const done = await pushOutput(opened, file, target.entry.output);
+        const uploading = !has.hasObject(output);
+        if (uploading) {
+          const file = await sourceFile(opened, manifest.outputDir, hashes, target, (path) => outputPathInside(manifest, path));
+          await store.upload(file, output);
+        }
         // The index entry after its video, and without clobbering one a teammate wrote.
-        const existing = await opened.store!.getSpec(target.entry.spec_hash);
-        if (existing === undefined || 'problem' in existing) await opened.store!.putSpec(specIndexEntry(target.id, target.entry));
-        counts[done] += 1;
-        if (done === 'uploaded') io.stdout.write(`uploaded ${target.entry.output.path} (${formatBytes(target.entry.output.bytes)}) to ${opened.store!.objectUrl(target.entry.output.sha256)}\n`);
+        if (!has.hasSpec(specHash)) await store.putSpec(specIndexEntry(target.id, target.entry));
+        counts[uploading ? 'uploaded' : 'present'] += 1;
+        if (uploading) io.stdout.write(`uploaded ${output.path} (${formatBytes(output.bytes)}) to ${store.objectUrl(output.sha256)}\n`);
       } catch (error) {
         throwIfStoreWide(error);
         counts.failed += 1;

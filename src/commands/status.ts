@@ -6,9 +6,8 @@ import { resolve } from 'node:path';
 import { describeError, ExitCode } from '../errors.js';
 import type { Lock } from '../lock/types.js';
 import type { Manifest } from '../manifest/types.js';
-import { STORE_CONCURRENCY } from '../storage/object-store.js';
+import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources } from '../storage/sources.js';
-import { mapLimit } from '../util/map-limit.js';
 import { observeFile } from '../plan/observe.js';
 import type { LockEntry } from '../lock/types.js';
 import type { ObservedOutput } from '../plan/types.js';
@@ -116,13 +115,13 @@ async function checkStore(manifest: Manifest, lock: Lock, rows: ShotStatus[], io
   if (recorded.length === 0) return;
   const sources = await openOutputSources(manifest, io.env);
   try {
+    const inventory = await storeInventory(
+      sources.store!,
+      recorded.map(({ output }) => output),
+      recorded.map(({ specHash }) => specHash),
+    );
     // Pushed means what push completes: the video, and a spec index entry that makes it reusable.
-    const present = await mapLimit(recorded, STORE_CONCURRENCY, async ({ output, specHash }) => {
-      if (!(await sources.store!.hasObject(output))) return false;
-      const index = await sources.store!.getSpec(specHash);
-      return index !== undefined && !('problem' in index);
-    });
-    recorded.forEach(({ row }, index) => (row.store = present[index] ? 'present' : 'missing'));
+    for (const { row, output, specHash } of recorded) row.store = inventory.hasObject(output) && inventory.hasSpec(specHash) ? 'present' : 'missing';
   } catch (error) {
     const info = describeError(error);
     io.stderr.write(`warning: could not ask ${manifest.storage!.url} which outputs it has: ${info.code}: ${info.message}\n`);

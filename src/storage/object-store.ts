@@ -39,6 +39,8 @@ export interface ObjectStore {
   download(output: ExpectedBytes, receive: (body: Readable) => Promise<void>, options?: TransferOptions): Promise<void>;
   /** Every spec hash with an index entry in the store (a listing, a thousand per request). */
   listSpecs(): Promise<Set<string>>;
+  /** Every video in the store, sha256 → bytes (a listing, a thousand per request). */
+  listObjects(): Promise<Map<string, number>>;
   /** The spec index entry, undefined when there is none, or why the one there cannot be trusted. */
   getSpec(specHash: string): Promise<SpecIndexEntry | undefined | { problem: string }>;
   putSpec(entry: SpecIndexEntry): Promise<void>;

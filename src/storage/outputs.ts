@@ -58,7 +58,7 @@ export async function keepOutput(
 }
 
 /** Uploads `file` (verified against `output` by the caller) unless the store has it already. */
-export async function pushOutput(sources: OutputSources, file: string, output: ExpectedBytes, options: TransferOptions = {}): Promise<'uploaded' | 'present'> {
+async function pushOutput(sources: OutputSources, file: string, output: ExpectedBytes, options: TransferOptions = {}): Promise<'uploaded' | 'present'> {
   const store = sources.store;
   if (!store) throw new StorageError(StorageCode.notConfigured, 'the manifest has no `storage:`');
   if (await store.hasObject(output)) return 'present';

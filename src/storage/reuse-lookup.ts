@@ -6,12 +6,10 @@
 import type { ReuseQueries } from '../plan/reuse.js';
 import type { ReuseIndex, ReuseSource } from '../plan/types.js';
 import { mapLimit } from '../util/map-limit.js';
+import { LIST_ABOVE, storeInventory } from './inventory.js';
 import { STORE_CONCURRENCY } from './object-store.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { OutputSources } from './sources.js';
-
-/** Above this many questions for the store, list its spec index instead of asking one by one. */
-export const LIST_ABOVE = 200;
 
 export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
   const specs = new Map<string, ReuseSource>();
@@ -49,10 +47,8 @@ export async function lookupReuse(queries: ReuseQueries, sources: OutputSources,
     specs.set(hash, sourceOf(answer, 'store'));
   });
   const notCached = queries.objects.filter((output) => !objects.has(output.sha256));
-  const found = await mapLimit(notCached, STORE_CONCURRENCY, (output) => store.hasObject(output));
-  notCached.forEach((output, index) => {
-    if (found[index]) objects.set(output.sha256, 'store');
-  });
+  const inventory = await storeInventory(store, notCached, []);
+  for (const output of notCached) if (inventory.hasObject(output)) objects.set(output.sha256, 'store');
   return { specs, objects };
 }
 

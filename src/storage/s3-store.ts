@@ -113,19 +113,33 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async listSpecs(): Promise<Set<string>> {
-    const prefix = `${this.#key(SPEC_DIR)}/`;
     const hashes = new Set<string>();
+    await this.#list(SPEC_DIR, (name) => {
+      const hash = specHashOfFileName(name.slice(name.lastIndexOf('/') + 1));
+      if (hash) hashes.add(hash);
+    });
+    return hashes;
+  }
+
+  async listObjects(): Promise<Map<string, number>> {
+    const objects = new Map<string, number>();
+    await this.#list('sha256', (name, bytes) => {
+      const match = /^[0-9a-f]{2}\/([0-9a-f]{64})\.mp4$/.exec(name);
+      if (match && objectKey(match[1] as string) === `sha256/${name}`) objects.set(match[1] as string, bytes);
+    });
+    return objects;
+  }
+
+  /** Calls `found` with each key below `<prefix>/<dir>/` (relative to it) and its size. */
+  async #list(dir: string, found: (name: string, bytes: number) => void): Promise<void> {
+    const prefix = `${this.#key(dir)}/`;
     try {
       for await (const page of paginateListObjectsV2({ client: this.#client }, { Bucket: this.#config.bucket, Prefix: prefix })) {
-        for (const object of page.Contents ?? []) {
-          const hash = object.Key ? specHashOfFileName(object.Key.slice(prefix.length)) : undefined;
-          if (hash) hashes.add(hash);
-        }
+        for (const object of page.Contents ?? []) if (object.Key) found(object.Key.slice(prefix.length), object.Size ?? -1);
       }
     } catch (error) {
-      throw this.#error(error, `listing the spec index s3://${this.#config.bucket}/${prefix}`);
+      throw this.#error(error, `listing s3://${this.#config.bucket}/${prefix}`);
     }
-    return hashes;
   }
 
   async getSpec(specHash: string): Promise<SpecIndexEntry | undefined | { problem: string }> {
