@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
-import { collect, parsePositiveInt } from './commands/options.js';
+import { collect, parsePort, parsePositiveInt } from './commands/options.js';
 
 const DEFAULT_MANIFEST = 'shots.yaml';
 
@@ -106,24 +106,50 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   });
 
   program
+    .command('review')
+    .description('serve a contact sheet of every shot on 127.0.0.1 to approve or reject outputs (until Ctrl-C), or write a static page')
+    .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+    .option('--port <n>', 'port to listen on (default: any free port)', parsePort)
+    .option('--static <file>', 'write a self-contained read-only page to this .html file instead, and exit')
+    .action(async (manifest: string, options) => {
+      const { runReview } = await import('./commands/review.js');
+      setExitCode(await runReview(manifest, options, io()));
+    });
+
+  program
     .command('emulate')
-    .description('run the built-in emulator of the HeyGen and OpenAI-compatible video APIs')
+    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter, fal)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')
     .option('--fail-rate <rate>', 'share of jobs that end failed (0..1)')
+    .option('--moderation-rate <rate>', 'share of jobs refused by the content policy when they end (0..1)')
+    .option('--credit-limit <n>', 'jobs each key may create before its account is out of credit')
     .option('--rate-limit-rate <rate>', 'share of requests answered 429 with Retry-After')
     .option('--error-rate <rate>', 'share of requests answered 5xx')
     .option('--drop-rate <rate>', 'share of reads whose connection is reset mid-response')
     .option('--truncate-rate <rate>', 'share of video downloads cut short')
     .option('--max-concurrent <n>', 'jobs in flight per key before 429', '10')
-    .option('--url-ttl <duration>', 'lifetime of HeyGen temporary video URLs', '10m')
+    .option('--url-ttl <duration>', 'lifetime of temporary video URLs', '10m')
+    .option('--content-ttl <duration>', 'how long a finished video stays downloadable where the API keeps it', '1h')
+    .option('--create-delay <duration>', 'how long HeyGen v3 takes to answer a submission (its Idempotency-Key is in progress meanwhile)')
+    .option('--result-ttl <duration>', "how long fal keeps a finished request's result", '6m')
     .option('--api-key <key>', 'require this API key (default: any non-empty key)')
     .option('--seed <n>', 'seed for deterministic faults and latencies')
     .option('--video-bytes <n>', 'pad each video to at least this many bytes')
     .action(async (options) => {
       const { runEmulate } = await import('./commands/emulate.js');
       setExitCode(await runEmulate(options, io()));
+    });
+
+  program
+    .command('models')
+    .description('list each provider type and its known models: capabilities, retirements')
+    .argument('[type]', 'only this provider type')
+    .option('--json', 'print the tables as JSON')
+    .action(async (type: string | undefined, options) => {
+      const { runModels } = await import('./commands/models.js');
+      setExitCode(await runModels(type, options, io()));
     });
 
   program

@@ -1,3 +1,5 @@
+import type { FailureClass } from './lock/types.js';
+
 /**
  * The few error classes videogen throws to its users. Every one carries a stable
  * `code` (documented in the README) and an exit code; the CLI has one catch that
@@ -25,13 +27,16 @@ export interface Diagnostic {
   path: string;
   message: string;
   hint?: string;
+  /** Absent for errors; warnings are printed but change nothing (a retired model, say). */
+  severity?: 'warning';
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
   const field = d.path ? ` ${d.path}:` : '';
   const hint = d.hint ? ` (${d.hint})` : '';
-  return `${where}: ${d.code}${field} ${d.message}${hint}`;
+  const level = d.severity === 'warning' ? 'warning ' : '';
+  return `${where}: ${level}${d.code}${field} ${d.message}${hint}`;
 }
 
 export class VideogenError extends Error {
@@ -55,11 +60,11 @@ export class UsageError extends VideogenError {
   }
 }
 
-/** A manifest or lockfile that cannot be used; carries every problem found, not only the first. Exit 3. */
+/** A manifest, lockfile or review file that cannot be used; carries every problem found, not only the first. Exit 3. */
 export class InvalidInputError extends VideogenError {
   readonly diagnostics: Diagnostic[];
 
-  constructor(code: 'VIDEOGEN_MANIFEST_INVALID' | 'VIDEOGEN_LOCK_INVALID', diagnostics: Diagnostic[]) {
+  constructor(code: 'VIDEOGEN_MANIFEST_INVALID' | 'VIDEOGEN_LOCK_INVALID' | 'VIDEOGEN_REVIEW_INVALID', diagnostics: Diagnostic[]) {
     const first = diagnostics[0];
     const summary = diagnostics.length === 1 && first ? formatDiagnostic(first) : `${diagnostics.length} problems`;
     super(code, summary, { exitCode: ExitCode.invalid });
@@ -80,6 +85,8 @@ export interface ErrorInfo {
   message: string;
   /** For the person reading the output; never written to the lock. */
   hint?: string;
+  /** How a provider's failure is handled (DESIGN.md "Executor"); set by run/failures.ts. */
+  class?: FailureClass;
 }
 
 export function describeError(error: unknown): ErrorInfo {

@@ -4,12 +4,12 @@
  * when the committed files are stale.
  */
 import { z } from 'zod';
-import { ManifestSchema } from './manifest/schema.js';
+import { manifestSchema } from './manifest/schema.js';
 import { LockSchema } from './lock/schema.js';
 
 export function manifestJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(ManifestSchema, { io: 'input' }),
+    ...z.toJSONSchema(manifestSchema(), { io: 'input' }),
     title: 'videogen manifest (shots.yaml)',
   };
 }

@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { createWorkspace } from './helpers/workspace.js';
 import { lockJsonSchema, manifestJsonSchema, serializeSchema } from '../src/schemas.js';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'push', 'pull', 'emulate', 'schema', 'init'];
+const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'push', 'pull', 'review', 'emulate', 'schema', 'init'];
 
 describe('videogen CLI', () => {
   it('prints help for the program and every command, exit 0', async () => {
@@ -32,9 +32,6 @@ describe('videogen CLI', () => {
     expect(unknown.code).toBe(3);
     const badConcurrency = await runCli(['apply', 'examples/quickstart.yaml', '--concurrency', 'zero']);
     expect(badConcurrency.code).toBe(3);
-    const conflict = await runCli(['plan', 'examples/quickstart.yaml', '--force', '--replace', 'coastal-city']);
-    expect(conflict.code).toBe(3);
-    expect(conflict.stderr).toContain('VIDEOGEN_USAGE');
     const noMatch = await runCli(['plan', 'examples/quickstart.yaml', '--only', 'no-such-shot']);
     expect(noMatch.code).toBe(3);
     const missing = await runCli(['validate', 'does-not-exist.yaml']);
@@ -43,7 +40,7 @@ describe('videogen CLI', () => {
   });
 
   it('validates every example', async () => {
-    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.'));
+    const examples = readdirSync(join(REPO_ROOT, 'examples')).filter((file) => file.endsWith('.yaml') && !file.includes('.lock.') && !file.includes('.review.'));
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const example of examples) {
       const result = await runCli(['validate', `examples/${example}`]);
@@ -69,9 +66,15 @@ describe('videogen CLI', () => {
         expect(loaded.some((url) => url.includes('/dist/manifest/'))).toBe(true);
         // Nor the AWS SDK: a manifest without `storage:` never needs it.
         const heavy = loaded.filter((url) =>
-          /node_modules\/(undici|listr2|p-limit|@aws-sdk|@smithy)\/|\/dist\/(providers|http|emulator|run)\/|\/dist\/storage\/s3-|listr-reporter/.test(url),
+          /node_modules\/(undici|listr2|p-limit|@aws-sdk|@smithy)\/|\/dist\/(http|emulator|run)\/|\/dist\/storage\/s3-|listr-reporter/.test(url),
         );
         expect(heavy, command).toEqual([]);
+        // Provider modules are pure data and checks (an index, with its model table and request
+        // shapes beside it); their HTTP clients load only when apply needs them.
+        const providerFiles = loaded.filter((url) => url.includes('/dist/providers/'));
+        expect(providerFiles.length, command).toBeGreaterThan(0);
+        const clients = providerFiles.filter((url) => !/\/dist\/providers\/((registry|module|field-rules)\.js|[^/]+\/(index|models|request)\.js)$/.test(url));
+        expect(clients, command).toEqual([]);
       }
     } finally {
       await ws.remove();

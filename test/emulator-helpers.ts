@@ -175,3 +175,11 @@ export async function observe<T>(read: () => Promise<T>, done: (value: T) => boo
 export function stillWithin(since: number, ms: number): boolean {
   return Date.now() - since < ms;
 }
+
+/** Width × height from the first video track's tkhd box (16.16 fixed point). */
+export function trackDimensions(mp4: Buffer): string {
+  const at = mp4.indexOf('tkhd', 0, 'latin1');
+  const version = mp4[at + 4];
+  const widthOffset = at + 4 + (version === 1 ? 4 + 8 + 8 + 4 + 4 + 8 : 4 + 4 + 4 + 4 + 4 + 4) + 8 + 2 + 2 + 2 + 2 + 36;
+  return `${mp4.readUInt32BE(widthOffset) >> 16}x${mp4.readUInt32BE(widthOffset + 4) >> 16}`;
+}

@@ -16,6 +16,7 @@ import {
   pollHeygen,
   sleep,
   stillWithin,
+  trackDimensions,
   useEmulators,
 } from './emulator-helpers.js';
 
@@ -262,14 +263,16 @@ describe('HeyGen: POST /v3/assets', () => {
     return heygen(emu, '/v3/assets', { body: form });
   }
 
-  it('stores png, jpeg and webp (by magic bytes) and serves them back at the returned url', async () => {
+  it('stores png and jpeg (by magic bytes) and serves them back at the returned url; WebP is in no HeyGen list', async () => {
     const emu = await start();
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
     const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([4, 0, 0, 0]), Buffer.from('WEBPVP8 ')]);
+    const refused = await upload(emu, webp, 'image.webp', 'image/webp');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('PNG or JPEG');
     for (const [bytes, mime] of [
       [PNG_1X1, 'image/png'],
       [jpeg, 'image/jpeg'],
-      [webp, 'image/webp'],
     ] as const) {
       // The declared type is wrong on purpose: the bytes decide.
       const answer = await upload(emu, bytes, 'image.bin', 'application/octet-stream');
@@ -423,11 +426,3 @@ describe('HeyGen: the guide’s curl requests, verbatim', () => {
     }
   });
 });
-
-/** Width × height from the first video track's tkhd box (16.16 fixed point). */
-function trackDimensions(mp4: Buffer): string {
-  const at = mp4.indexOf('tkhd', 0, 'latin1');
-  const version = mp4[at + 4];
-  const widthOffset = at + 4 + (version === 1 ? 4 + 8 + 8 + 4 + 4 + 8 : 4 + 4 + 4 + 4 + 4 + 4) + 8 + 2 + 2 + 2 + 2 + 36;
-  return `${mp4.readUInt32BE(widthOffset) >> 16}x${mp4.readUInt32BE(widthOffset + 4) >> 16}`;
-}

@@ -36,7 +36,7 @@ describe('stats and reset', () => {
       'POST /v1/workflows/executions': 3,
     });
     if (stillWithin(began, latency)) expect(during.jobs).toEqual({ created: 4, completed: 0, failed: 0, inFlight: 4, maxInFlight: 4 });
-    expect(during.faults).toEqual({ rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0 });
+    expect(during.faults).toEqual({ rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0, outOfCredit: 0 });
     expect(during.authOnVideoUrls).toBe(0);
 
     await sleep(Math.max(0, lastCreated + latency - Date.now()) + 20);
@@ -55,7 +55,7 @@ describe('stats and reset', () => {
     expect(emu.stats()).toEqual({
       requests: {},
       jobs: { created: 0, completed: 0, failed: 0, inFlight: 0, maxInFlight: 0 },
-      faults: { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0 },
+      faults: { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0, outOfCredit: 0 },
       authOnVideoUrls: 0,
     });
     await openai(emu, '/videos', { json: { prompt: 'x' } });
@@ -73,7 +73,7 @@ describe('stats and reset', () => {
     }
     // Recompute from the ids (which carry creation time and latency): at each creation,
     // how many of the jobs created so far were still running.
-    const facts = ids.map((id) => decodeJobId(id, 'openai')!);
+    const facts = ids.map((id) => decodeJobId(id, { api: 'openai', prefix: 'video_' })!);
     const expected = Math.max(
       ...facts.map((job, i) => facts.slice(0, i + 1).filter((other) => other.createdAt + other.latencyMs > job.createdAt || other === job).length),
     );

@@ -31,7 +31,9 @@ describe('executor: a lockfile that cannot be written', () => {
     const manifest = await loadManifest(ws.path('shots.yaml'));
     const http = new HttpClient();
     const keys: Record<string, string> = { heygen: TEST_KEYS.TEST_HEYGEN_KEY, 'openai-videos': TEST_KEYS.TEST_OPENAI_KEY };
-    const providers = new Map([...manifest.providers.values()].map((config) => [config.name, createProvider(config, { http, apiKey: keys[config.type]! })]));
+    const providers = new Map(
+      await Promise.all([...manifest.providers.values()].map(async (config) => [config.name, await createProvider(config, { http, apiKey: keys[config.type]! })] as const)),
+    );
     const events: ShotEvent[] = [];
     // A lock in a folder that does not exist: every write fails.
     const lock = new LockWriter(join(ws.dir, 'missing-folder', 'shots.lock.yaml'), emptyLock());

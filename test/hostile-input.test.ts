@@ -631,7 +631,6 @@ const lockCases: HostileCase[] = [
 
 // --- command-line arguments ---
 const cliCases: HostileCase[] = [
-  usageCase('--force with --replace', ['plan', '--json', '--force', '--replace', 'a'], /--force and --replace/),
   usageCase('--concurrency 0', ['apply', '--yes', '--json', '--concurrency', '0'], /at least 1/),
   usageCase('--concurrency abc', ['apply', '--yes', '--json', '--concurrency', 'abc'], /at least 1/),
   usageCase('--concurrency -1', ['apply', '--yes', '--json', '--concurrency=-1'], /at least 1/),
@@ -651,6 +650,9 @@ const cliCases: HostileCase[] = [
   usageCase('emulate --port abc', ['emulate', '--port', 'abc'], /not a whole number between 0 and 65535/),
   usageCase('emulate --fail-rate 2', ['emulate', '--fail-rate', '2'], /not a rate/),
   usageCase('prune without --yes and no terminal', ['prune'], /no terminal to confirm in/),
+  usageCase('review --port 70000', ['review', '--port', '70000'], /port number between 0 and 65535/),
+  usageCase('review --static with --port', ['review', '--static', 'r.html', '--port', '0'], /--port with --static/),
+  usageCase('review --static naming the lockfile', ['review', '--static', 'shots.lock.yaml'], /not an \.html file name/),
   {
     name: 'apply while another live apply holds the lock',
     code: `${L}BUSY`,
@@ -668,6 +670,35 @@ const cliCases: HostileCase[] = [
   },
 ];
 
+// --- review files: a valid project beside a hostile `shots.review.yaml` ---
+const R = 'VIDEOGEN_REVIEW_';
+const REVIEW_HEAD = 'version: 1\nverdicts:\n';
+
+function reviewCase(name: string, review: string, code: string, needle: string, args: string[] = ['plan', '--json']): HostileCase {
+  return {
+    name,
+    code,
+    args,
+    located: 'shots.review.yaml',
+    async setup(ws) {
+      await ws.write('shots.yaml', ONE_SHOT);
+      await ws.write('shots.lock.yaml', EMPTY_LOCK);
+      await ws.write('shots.review.yaml', review);
+      return `shots.review.yaml:${positionIn(review, needle)}`;
+    },
+  };
+}
+
+const verdictOf = (verdict: string, key = SHA) => `${REVIEW_HEAD}  ${key}:\n    verdict: ${verdict}\n    shot: a\n    at: "2026-12-01T10:00:00Z"\n`;
+const reviewCases: HostileCase[] = [
+  reviewCase('a review verdict that is neither approved nor rejected', verdictOf('maybe'), `${R}SCHEMA`, 'maybe'),
+  reviewCase('a review file keyed by shot id instead of sha256', verdictOf('approved', 'a'), `${R}SCHEMA`, 'a:\n'),
+  reviewCase('a review file from a newer videogen', 'version: 2\nverdicts: {}\n', `${R}VERSION`, '2'),
+  reviewCase('a review file with a duplicated key', 'version: 1\nversion: 1\nverdicts: {}\n', `${R}SYNTAX`, 'version: 1\nverdicts', ['validate', '--json']),
+  reviewCase('apply --yes beside a broken review file', verdictOf('maybe'), `${R}SCHEMA`, 'maybe', ['apply', '--yes', '--json']),
+  reviewCase('review --static beside a broken review file', verdictOf('maybe'), `${R}SCHEMA`, 'maybe', ['review', '--static', 'r.html']),
+];
+
 // prune only prompts when there are orphans: give it one so the missing --yes matters.
 const pruneCase = cliCases.find((c) => c.name.startsWith('prune without'))!;
 pruneCase.stdout = /^ {2}- orphan: lock entry\n$/;
@@ -677,7 +708,7 @@ pruneCase.setup = async (ws) => {
   return undefined;
 };
 
-const ALL: HostileCase[] = [...fileCases, ...bombCases, ...escapeCases, ...imageCases, ...lockCases, ...cliCases];
+const ALL: HostileCase[] = [...fileCases, ...bombCases, ...escapeCases, ...imageCases, ...lockCases, ...reviewCases, ...cliCases];
 const runnable = ALL.filter((c) => !(c.posixOnly && process.platform === 'win32'));
 
 // ---------------------------------------------------------------------------------------------
@@ -736,6 +767,7 @@ describe('hostile and broken inputs through the CLI', () => {
     ['paths escaping output_dir', escapeCases],
     ['reference images', imageCases],
     ['lockfiles', lockCases],
+    ['review files', reviewCases],
     ['command-line arguments', cliCases],
   ] as const) {
     describe(group, () => {

@@ -7,8 +7,8 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
-import { createHeygenProvider } from '../src/providers/heygen.js';
-import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
+import { createHeygenProvider } from '../src/providers/heygen/client.js';
+import { createOpenAiVideosProvider } from '../src/providers/openai-videos/client.js';
 import { BAD_RESPONSE } from '../src/providers/response.js';
 import { providerConfig, shot } from './providers-helpers.js';
 
@@ -101,12 +101,12 @@ describe('heygen answers', () => {
     heygenStatus('why', { status: 'failed', error: { type: 'content_policy', message: 'prompt rejected' } });
     await expect(heygen().poll('why', { signal })).resolves.toEqual({
       state: 'failed',
-      error: { code: 'content_policy', message: 'prompt rejected' },
+      error: { code: 'content_policy', message: 'prompt rejected', class: 'moderation' },
     });
     heygenStatus('mute', { status: 'failed', error: null });
     await expect(heygen().poll('mute', { signal })).resolves.toEqual({
       state: 'failed',
-      error: { code: 'generation_failed', message: 'HeyGen reported failure without a reason' },
+      error: { code: 'generation_failed', message: 'HeyGen reported failure without a reason', class: 'failed' },
     });
   });
 
@@ -167,12 +167,12 @@ describe('openai-videos answers', () => {
     openaiVideo('f1', { status: 'failed', error: { code: 'moderation_blocked', message: 'blocked' } });
     await expect(openai().poll('f1', { signal })).resolves.toEqual({
       state: 'failed',
-      error: { code: 'moderation_blocked', message: 'blocked' },
+      error: { code: 'moderation_blocked', message: 'blocked', class: 'moderation' },
     });
     openaiVideo('f2', { status: 'failed', error: null });
     await expect(openai().poll('f2', { signal })).resolves.toEqual({
       state: 'failed',
-      error: { code: 'generation_failed', message: 'failed without a reason' },
+      error: { code: 'generation_failed', message: 'failed without a reason', class: 'failed' },
     });
   });
 

@@ -11,8 +11,9 @@ import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
-import type { ImageSource, ReferenceFormat, Spec } from '../src/manifest/types.js';
-import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
+import type { ImageSource, Spec } from '../src/manifest/types.js';
+import type { ReferenceFormat } from '../src/providers/openai-videos/index.js';
+import { createOpenAiVideosProvider } from '../src/providers/openai-videos/client.js';
 import {
   pngBytes,
   pollUntilTerminal,

@@ -9,12 +9,19 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
+import type { LockRemote } from '../src/lock/types.js';
 import type { ImageSource, ProviderConfig, ProviderType, Shot, Spec } from '../src/manifest/types.js';
+import type { ReferenceFormat } from '../src/providers/openai-videos/index.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import { listenOnLoopback } from './helpers/loopback.js';
 import { useScratch, type Scratch } from './helpers/scratch.js';
 
-export function providerConfig(type: ProviderType, baseUrl: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
+export function providerConfig(
+  type: ProviderType,
+  baseUrl: string,
+  overrides: Partial<ProviderConfig> & { referenceFormat?: ReferenceFormat } = {},
+): ProviderConfig {
+  const { referenceFormat = 'multipart', ...rest } = overrides;
   return {
     name: type === 'heygen' ? 'heygen' : 'hx',
     type,
@@ -22,11 +29,11 @@ export function providerConfig(type: ProviderType, baseUrl: string, overrides: P
     apiKeyEnv: type === 'heygen' ? 'HEYGEN_API_KEY' : 'OPENAI_API_KEY',
     concurrency: 4,
     emulate: false,
-    referenceFormat: 'multipart',
+    settings: type === 'openai-videos' ? { reference_format: referenceFormat } : {},
     poll: { initialMs: 50, maxMs: 200 },
     timeoutMs: 30_000,
     downloadTimeoutMs: 10_000,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -94,12 +101,13 @@ const TERMINAL = new Set(['completed', 'failed', 'not_found']);
 export async function pollUntilTerminal(
   provider: Provider,
   jobId: string,
-  options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; seen?: PollResult[] } = {},
+  options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; seen?: PollResult[]; remote?: LockRemote } = {},
 ): Promise<PollResult> {
   const { intervalMs = 50, timeoutMs = 10_000, signal = new AbortController().signal } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const result = await provider.poll(jobId, { signal });
+    // `remote`: what the lock would hold for the job (fal finds its requests through it).
+    const result = await provider.poll(jobId, { signal, ...(options.remote ? { remote: options.remote } : {}) });
     options.seen?.push(result);
     if (TERMINAL.has(result.state)) return result;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${result.state} after ${timeoutMs} ms`);

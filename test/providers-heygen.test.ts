@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../src/emulator/server.js';
 import type { HttpClient } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
-import { createHeygenProvider } from '../src/providers/heygen.js';
+import { createHeygenProvider } from '../src/providers/heygen/client.js';
 import type { Provider } from '../src/providers/types.js';
 import {
   FAST_RETRIES,

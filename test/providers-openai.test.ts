@@ -3,8 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../src/emulator/server.js';
 import { HttpError } from '../src/http/errors.js';
-import type { ProviderConfig, ReferenceFormat } from '../src/manifest/types.js';
-import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
+import type { ProviderConfig, } from '../src/manifest/types.js';
+import type { ReferenceFormat } from '../src/providers/openai-videos/index.js';
+import { createOpenAiVideosProvider } from '../src/providers/openai-videos/client.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
 import {
   FAST_RETRIES,
@@ -26,7 +27,7 @@ const { dest } = harness;
 
 async function setup(
   options: EmulatorOptions = {},
-  config: Partial<ProviderConfig> = {},
+  config: Parameters<typeof providerConfig>[2] = {},
   retryPolicy: Partial<typeof FAST_RETRIES> = FAST_RETRIES,
   key = KEY,
 ): Promise<{ emu: RunningEmulator; provider: Provider }> {

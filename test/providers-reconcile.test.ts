@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient } from '../src/http/client.js';
-import { createOpenAiVideosProvider } from '../src/providers/openai-videos.js';
+import { createOpenAiVideosProvider } from '../src/providers/openai-videos/client.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { providerConfig, shot, writeImage, tempDir } from './providers-helpers.js';
 

@@ -16,11 +16,12 @@ import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
-import { loadDotEnv, observeProjectOutputs, planWithReuse } from './project.js';
+import { loadDotEnv, observeProjectOutputs, planWithReuse, printWarnings } from './project.js';
 import { openOutputSources, type OpenOutputSources, type OutputSources } from '../storage/sources.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
+import { readVerdicts } from '../review/review-file.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
@@ -32,6 +33,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
   const selectors = selectorsFromFlags(flags);
   loadDotEnv(manifestPath, io.env);
   const manifest = await loadManifest(manifestPath);
+  printWarnings(manifest, io);
   const color = colorEnabled(io.stdout, io.env);
 
   const mutex = await acquireApplyMutex(manifest.lockFile);
@@ -43,7 +45,9 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     const lock = await readLock(manifest.lockFile);
     const observed = await observeProjectOutputs(manifest, lock);
     sources = await openOutputSources(manifest, io.env);
-    const plan = await planWithReuse({ manifest, lock, observed }, selectors, sources, (text) => io.stderr.write(`warning: ${text}\n`));
+    // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
+    const verdicts = await readVerdicts(manifest.lockFile);
+    const plan = await planWithReuse({ manifest, lock, observed }, selectors, verdicts, sources, (text) => io.stderr.write(`warning: ${text}\n`));
     refuseUnmatchedSelectors(plan);
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
@@ -120,8 +124,9 @@ async function execute(
     await lockWriter.flush();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
-    // An output the store refused is safe on disk, but the run is not done until it is pushed.
-    return summary.failed > 0 || summary.notPushed > 0 ? ExitCode.failure : ExitCode.ok;
+    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one;
+    // an output the store refused is safe on disk, but the run is not done until it is pushed.
+    return summary.failed > 0 || summary.skipped > 0 || summary.notPushed > 0 ? ExitCode.failure : ExitCode.ok;
   } finally {
     await reporter.close?.();
     interrupts.dispose();

@@ -8,7 +8,7 @@ import { ExitCode, VideogenError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { Manifest, ProviderConfig } from '../manifest/types.js';
 import { callsProvider, type Plan } from '../plan/types.js';
-import { createProvider } from '../providers/registry.js';
+import { createProvider, providerModule } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 
 /** The emulator accepts any non-empty key; this one is not a secret. */
@@ -32,6 +32,8 @@ export function readApiKeys(manifest: Manifest, plan: Plan, env: NodeJS.ProcessE
     if (!used.has(config.name)) continue;
     const key = config.emulate ? EMULATOR_KEY : env[config.apiKeyEnv]?.trim();
     if (key) keys.set(config.name, key);
+    // OAuth modules find credentials of their own (Google's application default credentials) when no token is given.
+    else if (providerModule(config.type).auth.kind === 'oauth') keys.set(config.name, '');
     else missing.push(`${config.apiKeyEnv} (provider "${config.name}")`);
   }
   if (missing.length > 0) {
@@ -53,8 +55,8 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
   const http = new HttpClient();
   const providers = new Map<string, Provider>();
   for (const config of configs) {
-    const live: ProviderConfig = emulator ? { ...config, baseUrl: emulatedBaseUrl(config, emulator.url) } : config;
-    providers.set(config.name, createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
+    const live: ProviderConfig = config.emulate && emulator ? emulatedConfig(config, emulator.url) : config;
+    providers.set(config.name, await createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
   }
   return {
     providers,
@@ -65,7 +67,9 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
   };
 }
 
-function emulatedBaseUrl(config: ProviderConfig, emulatorUrl: string): string {
-  if (!config.emulate) return config.baseUrl;
-  return config.type === 'openai-videos' ? `${emulatorUrl}/v1` : emulatorUrl;
+/** An emulated entry's endpoint, and its module's other hosts, at the emulator. */
+function emulatedConfig(config: ProviderConfig, emulatorUrl: string): ProviderConfig {
+  const module = providerModule(config.type);
+  const hosts = Object.entries(module.emulatorSettings ?? {}).map(([setting, path]) => [setting, emulatorUrl + path]);
+  return { ...config, baseUrl: emulatorUrl + module.emulatorPath, settings: { ...config.settings, ...Object.fromEntries(hosts) } };
 }

@@ -12,6 +12,13 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** A TCP port; 0 asks the system for any free one. */
+export function parsePort(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n > 65535) throw new InvalidArgumentError(`expected a port number between 0 and 65535, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** The streams and environment a command may use; passed in so tests can run commands in-process. */
 export interface CommandIO {
   stdout: NodeJS.WriteStream;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../errors.js';
 import { selectorsFromFlags } from './plan.js';
 
 describe('selectorsFromFlags', () => {
@@ -8,8 +7,8 @@ describe('selectorsFromFlags', () => {
     expect(selectorsFromFlags({ only: ['hero-*', 'tag:social'], replace: ['a'] })).toEqual({ only: ['hero-*', 'tag:social'], replace: ['a'], force: false });
   });
 
-  it('refuses --force with --replace', () => {
-    expect(() => selectorsFromFlags({ force: true, replace: ['a'] })).toThrow(UsageError);
+  it('takes --force with --replace: --replace names approved takes --force would pass by', () => {
+    expect(selectorsFromFlags({ force: true, replace: ['a'] })).toEqual({ only: [], replace: ['a'], force: true });
   });
 
   it('refuses an empty selector (an unset shell variable, say) instead of matching nothing or everything', () => {

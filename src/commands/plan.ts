@@ -1,10 +1,11 @@
 import type { CommandIO } from './options.js';
-import { loadProjectWithOutputs, planWithReuse } from './project.js';
+import { loadProjectWithOutputs, planWithReuse, printWarnings } from './project.js';
 import { openOutputSources } from '../storage/sources.js';
 import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { colorEnabled } from '../report/choose-reporter.js';
 import type { Plan, Selectors } from '../plan/types.js';
+import { readVerdicts } from '../review/review-file.js';
 
 export interface SelectorFlags {
   only?: string[];
@@ -12,10 +13,8 @@ export interface SelectorFlags {
   force?: boolean;
 }
 
+/** `--force --replace hero` is meaningful: --force passes approved takes by, --replace names those to redo anyway. */
 export function selectorsFromFlags(flags: SelectorFlags): Selectors {
-  if (flags.force && flags.replace && flags.replace.length > 0) {
-    throw new UsageError('--force and --replace both given', '--force already regenerates every selected shot; drop --replace');
-  }
   // Checked before anything is read: `--only ""` (an unset shell variable, say) is a mistake, not "no filter".
   for (const [flag, selectors] of [['--only', flags.only], ['--replace', flags.replace]] as const) {
     for (const selector of selectors ?? []) {
@@ -41,10 +40,12 @@ export async function runPlan(
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
   const project = await loadProjectWithOutputs(manifestPath);
+  printWarnings(project.manifest, io);
   const sources = await openOutputSources(project.manifest, io.env);
   let plan: Plan;
   try {
-    plan = await planWithReuse(project, selectors, sources, (text) => io.stderr.write(`warning: ${text}\n`));
+    const verdicts = await readVerdicts(project.manifest.lockFile);
+    plan = await planWithReuse(project, selectors, verdicts, sources, (text) => io.stderr.write(`warning: ${text}\n`));
   } finally {
     sources.close();
   }

@@ -1,7 +1,8 @@
 /** Reading what a command works on: the `.env` beside the manifest, the manifest, the lock, the outputs. */
 import { readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { UsageError } from '../errors.js';
+import { formatDiagnostic, UsageError } from '../errors.js';
+import type { CommandIO } from './options.js';
 import { dirname, join, resolve } from 'node:path';
 import { loadManifest } from '../manifest/load.js';
 import { readLock } from '../lock/read.js';
@@ -9,7 +10,7 @@ import { observeOutputs } from '../plan/observe.js';
 import { OutputHashCache } from '../plan/hash-cache.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
-import type { ObservedOutput, Plan, Selectors } from '../plan/types.js';
+import type { ObservedOutput, OutputVerdicts, Plan, Selectors } from '../plan/types.js';
 import { planShots } from '../plan/plan.js';
 import { reuseQueries } from '../plan/reuse.js';
 import { lookupReuse } from '../storage/reuse-lookup.js';
@@ -40,6 +41,11 @@ export function loadDotEnv(manifestPath: string, env: NodeJS.ProcessEnv): void {
   }
 }
 
+/** Warnings travel on stderr, so stdout stays what the command promises (a plan, JSON, NDJSON). */
+export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>): void {
+  for (const warning of manifest.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
+}
+
 export async function loadProject(manifestPath: string): Promise<Project> {
   const manifest = await loadManifest(manifestPath);
   const lock = await readLock(manifest.lockFile);
@@ -64,15 +70,16 @@ export async function observeProjectOutputs(manifest: Manifest, lock: Lock): Pro
  * store) in one batch, and plans again with the answers; the planner itself never reads.
  */
 export async function planWithReuse(
-  project: Project & { observed: ReadonlyMap<string, ObservedOutput> },
+  project: Pick<Project, 'manifest' | 'lock'> & { observed: ReadonlyMap<string, ObservedOutput> },
   selectors: Selectors,
+  verdicts: OutputVerdicts,
   sources: OutputSources,
   warn: (text: string) => void,
 ): Promise<Plan> {
   const { manifest, lock, observed } = project;
-  const draft = planShots(manifest.shots, lock, observed, selectors);
+  const draft = planShots(manifest.shots, lock, observed, selectors, verdicts);
   const queries = reuseQueries(draft, manifest.shots, lock);
   if (queries.specHashes.length === 0 && queries.objects.length === 0) return draft;
   const reuse = await lookupReuse(queries, sources, warn);
-  return planShots(manifest.shots, lock, observed, selectors, reuse);
+  return planShots(manifest.shots, lock, observed, selectors, verdicts, reuse);
 }

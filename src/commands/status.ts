@@ -4,12 +4,11 @@
  */
 import { resolve } from 'node:path';
 import { describeError, ExitCode } from '../errors.js';
-import type { Lock } from '../lock/types.js';
-import type { Manifest } from '../manifest/types.js';
 import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
-import type { LockEntry } from '../lock/types.js';
+import type { Lock, LockEntry } from '../lock/types.js';
+import type { Manifest } from '../manifest/types.js';
 import type { ObservedOutput } from '../plan/types.js';
 import { colorEnabled } from '../report/choose-reporter.js';
 import type { CommandIO } from './options.js';
@@ -33,8 +32,22 @@ export interface ShotStatus {
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   const { manifest, lock, observed } = await loadProjectWithOutputs(manifestPath);
-  // The plan only looks at outputs it might keep; status reports on every recorded one
-  // (shots whose manifest changed since, and orphans, too).
+  const rows = await shotStatuses(manifest, lock, observed);
+  if (manifest.storage) await checkStore(manifest, lock, rows, io);
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);
+  } else {
+    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)));
+  }
+  return ExitCode.ok;
+}
+
+/**
+ * One row per manifest shot, in manifest order, then the orphans. `observed` is what the plan
+ * looked at; it is completed here with every other recorded output, since status (and the
+ * review's contact sheet) report on all of them: shots whose manifest changed since, and orphans.
+ */
+export async function shotStatuses(manifest: Manifest, lock: Lock, observed: Map<string, ObservedOutput>): Promise<ShotStatus[]> {
   for (const [id, entry] of Object.entries(lock.shots)) {
     if (entry.state === 'completed' && entry.output && !observed.has(id)) {
       observed.set(id, await observeFile(resolve(manifest.dir, entry.output.path), entry.output.bytes));
@@ -50,13 +63,7 @@ export async function runStatus(manifestPath: string, options: { json?: boolean 
   for (const [id, entry] of Object.entries(lock.shots)) {
     if (!inManifest.has(id)) rows.push({ ...statusRow(id, entry, false, observed.get(id)), state: 'orphan' });
   }
-  if (manifest.storage) await checkStore(manifest, lock, rows, io);
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);
-  } else {
-    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)));
-  }
-  return ExitCode.ok;
+  return rows;
 }
 
 function statusRow(id: string, entry: LockEntry, current: boolean, seen: ObservedOutput | undefined): ShotStatus {

@@ -11,12 +11,15 @@ describe('emulatorOptionsFromFlags', () => {
         port: '8080',
         latency: '2s-6s',
         'fail-rate': '0.1',
+        'moderation-rate': '0.2',
         rateLimitRate: '0.05',
         '--error-rate': '0',
         dropRate: '0.02',
         truncateRate: '1',
         maxConcurrent: '10',
         urlTtl: '10m',
+        createDelay: '1.5s',
+        resultTtl: '6m',
         apiKey: 'secret',
         seed: '42',
         videoBytes: '256M',
@@ -26,12 +29,15 @@ describe('emulatorOptionsFromFlags', () => {
       port: 8080,
       latencyMs: [2000, 6000],
       failRate: 0.1,
+      moderationRate: 0.2,
       rateLimitRate: 0.05,
       errorRate: 0,
       dropRate: 0.02,
       truncateRate: 1,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      createDelayMs: 1500,
+      resultTtlMs: 360_000,
       apiKey: 'secret',
       seed: 42,
       videoBytes: 256 * 1024 * 1024,
@@ -49,6 +55,8 @@ describe('emulatorOptionsFromFlags', () => {
     ['latency', '6s-2s'],
     ['latency', '1s-2s-3s'],
     ['fail-rate', '1.5'],
+    ['moderationRate', '2'],
+    ['create-delay', 'a while'],
     ['errorRate', '-0.1'],
     ['dropRate', 'often'],
     ['maxConcurrent', '0'],
@@ -83,12 +91,17 @@ describe('resolveEmulatorOptions', () => {
       port: 0,
       latencyMs: [3000, 3000],
       failRate: 0,
+      moderationRate: 0,
+      creditLimit: undefined,
       rateLimitRate: 0,
       errorRate: 0,
       dropRate: 0,
       truncateRate: 0,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      resultTtlMs: 360_000,
+      contentTtlMs: 3_600_000,
+      createDelayMs: 0,
       apiKey: undefined,
       seed: undefined,
       videoBytes: 0,
@@ -97,6 +110,9 @@ describe('resolveEmulatorOptions', () => {
 
   it('refuses values that make no sense', () => {
     expect(() => resolveEmulatorOptions({ failRate: 2 })).toThrow(/failRate/);
+    expect(() => resolveEmulatorOptions({ moderationRate: -1 })).toThrow(/moderationRate/);
+    expect(() => resolveEmulatorOptions({ createDelayMs: -1 })).toThrow(/createDelayMs/);
+    expect(() => resolveEmulatorOptions({ resultTtlMs: -1 })).toThrow(/resultTtlMs/);
     expect(() => resolveEmulatorOptions({ latencyMs: [5, 1] })).toThrow(/latencyMs/);
     expect(() => resolveEmulatorOptions({ maxConcurrent: 0 })).toThrow(/maxConcurrent/);
     expect(() => resolveEmulatorOptions({ apiKey: '' })).toThrow(/apiKey/);

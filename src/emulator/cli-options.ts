@@ -19,12 +19,17 @@ export function emulatorOptionsFromFlags(flags: Record<string, string | undefine
   if (value.port !== undefined) options.port = integer('--port', value.port, 0, 65535);
   if (value.latency !== undefined) options.latencyMs = latency(value.latency);
   if (value.failRate !== undefined) options.failRate = rate('--fail-rate', value.failRate);
+  if (value.moderationRate !== undefined) options.moderationRate = rate('--moderation-rate', value.moderationRate);
+  if (value.creditLimit !== undefined) options.creditLimit = integer('--credit-limit', value.creditLimit, 0, 1_000_000_000);
   if (value.rateLimitRate !== undefined) options.rateLimitRate = rate('--rate-limit-rate', value.rateLimitRate);
   if (value.errorRate !== undefined) options.errorRate = rate('--error-rate', value.errorRate);
   if (value.dropRate !== undefined) options.dropRate = rate('--drop-rate', value.dropRate);
   if (value.truncateRate !== undefined) options.truncateRate = rate('--truncate-rate', value.truncateRate);
   if (value.maxConcurrent !== undefined) options.maxConcurrent = integer('--max-concurrent', value.maxConcurrent, 1, 1_000_000);
   if (value.urlTtl !== undefined) options.urlTtlMs = requireDurationMs(value.urlTtl, '--url-ttl');
+  if (value.createDelay !== undefined) options.createDelayMs = requireDurationMs(value.createDelay, '--create-delay');
+  if (value.resultTtl !== undefined) options.resultTtlMs = requireDurationMs(value.resultTtl, '--result-ttl');
+  if (value.contentTtl !== undefined) options.contentTtlMs = requireDurationMs(value.contentTtl, '--content-ttl');
   if (value.apiKey !== undefined) {
     if (value.apiKey === '') throw new UsageError('--api-key: must not be empty');
     options.apiKey = value.apiKey;

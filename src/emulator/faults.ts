@@ -1,14 +1,16 @@
-import { heygenError, openaiError, storageError } from './errors.js';
-import type { EmulatorResponse, ResponseFault } from './http-io.js';
+import type { ResponseFault } from './http-io.js';
 import type { ResolvedEmulatorOptions } from './options.js';
 import { between, chance, randomStream, type Random } from './random.js';
 
-/** Which wire dialect a route speaks; faults and errors are shaped accordingly. */
-export type ApiDialect = 'heygen' | 'openai' | 'storage';
-
 /**
  * Retry hints are deliberately short (1 s, and 200 ms in OpenAI's retry-after-ms) so
- * that fault-injection runs and tests stay fast; real services ask for longer.
+ * that fault-injection runs and tests stay fast; real services ask for longer. Each API's
+ * ErrorDialect (router.ts) shapes the 429 and 5xx answers that carry them.
+ *
+ * An injected server error on a POST that would create (and bill) a job is a 503 with
+ * Retry-After, returned before anything is created: a front-door overload, the only 5xx
+ * a client may safely retry for a billing POST. Everything else gets a plain 500, which is
+ * always safe to retry. videogen's submit retry policy relies on exactly this distinction.
  */
 export const RETRY_AFTER_SECONDS = 1;
 export const RETRY_AFTER_MS = 200;
@@ -21,6 +23,7 @@ export class FaultDice {
   private truncateStream!: Random;
   private cutStream!: Random;
   private failStream!: Random;
+  private moderationStream!: Random;
   private latencyStream!: Random;
 
   constructor(private readonly options: ResolvedEmulatorOptions) {
@@ -36,6 +39,7 @@ export class FaultDice {
     this.truncateStream = randomStream(seed, 'truncate');
     this.cutStream = randomStream(seed, 'cut');
     this.failStream = randomStream(seed, 'fail');
+    this.moderationStream = randomStream(seed, 'moderation');
     this.latencyStream = randomStream(seed, 'latency');
   }
 
@@ -58,6 +62,11 @@ export class FaultDice {
     return chance(this.failStream, this.options.failRate);
   }
 
+  /** A content checker refuses the job (drawn from its own stream, so fail-rate runs replay unchanged). */
+  jobModerated(): boolean {
+    return chance(this.moderationStream, this.options.moderationRate);
+  }
+
   latencyMs(): number {
     const [min, max] = this.options.latencyMs;
     return between(this.latencyStream, min, max);
@@ -66,51 +75,5 @@ export class FaultDice {
   /** Somewhere between a fifth and four fifths of the body. */
   private cutAt(): number {
     return 0.2 + 0.6 * this.cutStream();
-  }
-}
-
-export function rateLimitedResponse(api: ApiDialect): EmulatorResponse {
-  const retryAfter = { 'retry-after': String(RETRY_AFTER_SECONDS) };
-  switch (api) {
-    case 'heygen':
-      return heygenError(429, 'rate_limit_exceeded', 'Too many requests, please retry later.', { headers: retryAfter });
-    case 'openai':
-      return openaiError(
-        429,
-        { message: 'Rate limit reached for requests. Please try again shortly.', type: 'requests', code: 'rate_limit_exceeded' },
-        { ...retryAfter, 'retry-after-ms': String(RETRY_AFTER_MS) },
-      );
-    case 'storage':
-      return { ...storageError(503, 'SlowDown', 'Please reduce your request rate.'), headers: { 'content-type': 'application/xml', ...retryAfter } };
-  }
-}
-
-/**
- * An injected server error. A POST that would create (and bill) a job gets a 503 with
- * Retry-After, returned before anything is created: a front-door overload. That is the
- * only 5xx a client may safely retry for a billing POST, because no provider accepts an
- * idempotency key; a 500 after the job was created would leave an unknowable billed
- * job. videogen's submit retry policy relies on exactly this distinction.
- * Everything else (GET, DELETE) gets a plain 500, which is always safe to retry.
- */
-export function serverErrorResponse(api: ApiDialect, creates: boolean): EmulatorResponse {
-  const status = creates ? 503 : 500;
-  const headers: Record<string, string> = creates ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
-  switch (api) {
-    case 'heygen':
-      return creates
-        ? heygenError(status, 'service_unavailable', 'The service is temporarily overloaded; nothing was created. Retry later.', { headers })
-        : heygenError(status, 'internal_error', 'Internal server error.');
-    case 'openai':
-      if (creates) headers['retry-after-ms'] = String(RETRY_AFTER_MS);
-      return openaiError(
-        status,
-        creates
-          ? { message: 'The engine is currently overloaded, please try again later.', type: 'server_error', code: 'service_unavailable' }
-          : { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error' },
-        headers,
-      );
-    case 'storage':
-      return storageError(500, 'InternalError', 'We encountered an internal error. Please try again.');
   }
 }

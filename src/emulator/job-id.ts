@@ -9,12 +9,17 @@ import { ASPECT_RATIOS, VIDEO_SECONDS, VIDEO_SIZES, type AspectRatio, type Video
  * quickstart, whose process died with the previous run.
  */
 
-export type JobApi = 'heygen' | 'openai';
+/** An emulated API's jobs: its name (facts.api) and the prefix its ids carry (`node-gw-`, `video_`). */
+export interface JobKind {
+  api: string;
+  prefix: string;
+}
 
-export const JOB_ID_PREFIX: Record<JobApi, string> = { heygen: 'node-gw-', openai: 'video_' };
+/** API-specific facts a job keeps in its id (a duration, a resolution, how it fails): small JSON scalars. */
+export type JobExtra = Record<string, string | number | boolean>;
 
 export interface JobFacts {
-  api: JobApi;
+  api: string;
   /** Unix ms. */
   createdAt: number;
   latencyMs: number;
@@ -23,6 +28,8 @@ export interface JobFacts {
   silentFailure: boolean;
   /** HeyGen: the completed output carries the URL flat at `data.output.video_url`. */
   flatOutput: boolean;
+  /** A failing job whose failure is a content-policy refusal (absent on ids from before it existed). */
+  moderated?: boolean;
   aspectRatio: AspectRatio;
   /** OpenAI only. */
   size?: VideoSize;
@@ -30,9 +37,13 @@ export interface JobFacts {
   model?: string;
   /** Makes ids unique among jobs created in the same millisecond. */
   nonce: number;
+  /** Whatever else the API's routes need to answer for the job later, from any process. */
+  extra?: JobExtra;
 }
 
+/** 1: the original layout; 2: the same followed by `extra` as length-prefixed JSON. */
 const VERSION = 1;
+const VERSION_WITH_EXTRA = 2;
 const NONE = 0xff;
 const INLINE_MODEL = 0xfe;
 const CHECKSUM_BYTES = 4;
@@ -50,28 +61,38 @@ const KNOWN_MODELS = [
 const FLAG_FAILS = 1;
 const FLAG_SILENT_FAILURE = 2;
 const FLAG_FLAT_OUTPUT = 4;
+const FLAG_MODERATED = 8;
 
-export function encodeJobId(facts: JobFacts): string {
+export function encodeJobId(facts: JobFacts, prefix: string): string {
   const head = Buffer.alloc(19);
-  head.writeUInt8(VERSION, 0);
+  head.writeUInt8(facts.extra === undefined ? VERSION : VERSION_WITH_EXTRA, 0);
   head.writeUIntBE(Math.max(0, Math.floor(facts.createdAt)), 1, 6);
   head.writeUInt32BE(Math.min(0xffffffff, Math.max(0, Math.round(facts.latencyMs))), 7);
   head.writeUInt8(
-    (facts.fails ? FLAG_FAILS : 0) | (facts.silentFailure ? FLAG_SILENT_FAILURE : 0) | (facts.flatOutput ? FLAG_FLAT_OUTPUT : 0),
+    (facts.fails ? FLAG_FAILS : 0) |
+      (facts.silentFailure ? FLAG_SILENT_FAILURE : 0) |
+      (facts.flatOutput ? FLAG_FLAT_OUTPUT : 0) |
+      (facts.moderated ? FLAG_MODERATED : 0),
     11,
   );
   head.writeUInt8(ASPECT_RATIOS.indexOf(facts.aspectRatio), 12);
   head.writeUInt8(facts.size === undefined ? NONE : VIDEO_SIZES.indexOf(facts.size), 13);
   head.writeUInt8(facts.seconds === undefined ? NONE : VIDEO_SECONDS.indexOf(facts.seconds), 14);
   head.writeUInt32BE(facts.nonce >>> 0, 15);
-  const payload = Buffer.concat([head, encodeModel(facts.model)]);
-  const prefix = JOB_ID_PREFIX[facts.api];
+  const parts = [head, encodeModel(facts.model)];
+  if (facts.extra !== undefined) {
+    const json = Buffer.from(JSON.stringify(facts.extra), 'utf8');
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(json.length);
+    parts.push(json, length);
+  }
+  const payload = Buffer.concat(parts);
   return prefix + Buffer.concat([payload, checksum(prefix, payload)]).toString('base64url');
 }
 
 /** The facts behind an id, or undefined for anything this emulator did not issue. */
-export function decodeJobId(id: string, api: JobApi): JobFacts | undefined {
-  const prefix = JOB_ID_PREFIX[api];
+export function decodeJobId(id: string, kind: JobKind): JobFacts | undefined {
+  const { api, prefix } = kind;
   if (!id.startsWith(prefix)) return undefined;
   const encoded = id.slice(prefix.length);
   if (!/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
@@ -79,9 +100,23 @@ export function decodeJobId(id: string, api: JobApi): JobFacts | undefined {
   // Only the canonical spelling: otherwise two ids (differing in unused low bits) would name one job.
   if (bytes.toString('base64url') !== encoded) return undefined;
   if (bytes.length < 20 + CHECKSUM_BYTES) return undefined;
-  const payload = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
+  let payload = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
   if (!checksum(prefix, payload).equals(bytes.subarray(bytes.length - CHECKSUM_BYTES))) return undefined;
-  if (payload.readUInt8(0) !== VERSION) return undefined;
+  const version = payload.readUInt8(0);
+  if (version !== VERSION && version !== VERSION_WITH_EXTRA) return undefined;
+  let extra: JobExtra | undefined;
+  if (version === VERSION_WITH_EXTRA) {
+    // The JSON sits at the end, its length in the last two bytes, so the model can be found as before.
+    const length = payload.readUInt16BE(payload.length - 2);
+    const start = payload.length - 2 - length;
+    if (start < 20) return undefined;
+    try {
+      extra = JSON.parse(payload.subarray(start, payload.length - 2).toString('utf8')) as JobExtra;
+    } catch {
+      return undefined;
+    }
+    payload = payload.subarray(0, start);
+  }
 
   const aspectRatio = ASPECT_RATIOS[payload.readUInt8(12)];
   if (aspectRatio === undefined) return undefined;
@@ -100,9 +135,11 @@ export function decodeJobId(id: string, api: JobApi): JobFacts | undefined {
     aspectRatio,
     nonce: payload.readUInt32BE(15),
   };
+  if ((flags & FLAG_MODERATED) !== 0) facts.moderated = true;
   if (sizeIndex !== NONE) facts.size = VIDEO_SIZES[sizeIndex];
   if (secondsIndex !== NONE) facts.seconds = VIDEO_SECONDS[secondsIndex];
   if (model !== undefined) facts.model = model;
+  if (extra !== undefined) facts.extra = extra;
   if ((sizeIndex !== NONE && facts.size === undefined) || (secondsIndex !== NONE && facts.seconds === undefined)) {
     return undefined;
   }

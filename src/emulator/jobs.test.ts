@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobFacts } from './job-id.js';
 import { JobStore, jobStatusAt } from './jobs.js';
 
+const OPENAI = { api: 'openai', prefix: 'video_' };
 const facts: JobFacts = { api: 'openai', createdAt: 10_000, latencyMs: 1000, fails: false, silentFailure: false, flatOutput: false, aspectRatio: '16:9', nonce: 1 };
 
 describe('jobStatusAt', () => {
@@ -21,7 +22,7 @@ describe('jobStatusAt', () => {
 });
 
 describe('JobStore', () => {
-  const job = (ownerKey: string, latencyMs: number) => ({ api: 'openai' as const, latencyMs, fails: false, aspectRatio: '16:9' as const, ownerKey });
+  const job = (ownerKey: string, latencyMs: number) => ({ kind: OPENAI, latencyMs, fails: false, aspectRatio: '16:9' as const, ownerKey });
 
   it('counts jobs in flight per key and overall, exactly, from creation until their end time', () => {
     const store = new JobStore();
@@ -40,26 +41,28 @@ describe('JobStore', () => {
   it('finds its own jobs, decodes others, forgets deleted ones, lists per key', () => {
     const store = new JobStore();
     const mine = store.create({ ...job('a', 100), prompt: 'hello' }, 0);
-    expect(store.find(mine.id, 'openai')?.prompt).toBe('hello');
-    expect(store.find(mine.id, 'heygen')).toBeUndefined();
-    const elsewhere = new JobStore().find(mine.id, 'openai');
+    expect(store.find(mine.id, OPENAI)?.prompt).toBe('hello');
+    expect(store.find(mine.id, { api: 'heygen', prefix: 'node-gw-' })).toBeUndefined();
+    const elsewhere = new JobStore().find(mine.id, OPENAI);
     expect(elsewhere?.facts).toEqual(mine.facts);
     expect(elsewhere?.prompt).toBeUndefined();
     expect(store.list('openai', 'a').map((j) => j.id)).toEqual([mine.id]);
     expect(store.list('openai', 'b')).toEqual([]);
     store.delete(mine.id);
-    expect(store.find(mine.id, 'openai')).toBeUndefined();
+    expect(store.find(mine.id, OPENAI)).toBeUndefined();
     expect(store.list('openai', 'a')).toEqual([]);
     expect(store.counts(1000).created).toBe(1);
   });
 
-  it('alternates HeyGen output shapes and reasonless failures deterministically, until reset', () => {
+  it('counts jobs created and failing per API (routes vary their answers by them), until reset', () => {
     const store = new JobStore();
-    const heygen = (fails: boolean) => store.create({ api: 'heygen', latencyMs: 0, fails, aspectRatio: '16:9', ownerKey: 'k' }, 0).facts;
-    expect([heygen(false), heygen(false), heygen(false)].map((f) => f.flatOutput)).toEqual([false, true, false]);
-    expect([heygen(true), heygen(true), heygen(true)].map((f) => f.silentFailure)).toEqual([false, true, false]);
+    const heygen = (fails: boolean) => store.create({ kind: { api: 'heygen', prefix: 'node-gw-' }, latencyMs: 0, fails, aspectRatio: '16:9', ownerKey: 'k' }, 0);
+    heygen(false);
+    heygen(true);
+    store.create(job('k', 0), 0);
+    expect(store.createdCounts('heygen')).toEqual({ created: 2, failing: 1 });
+    expect(store.createdCounts('openai')).toEqual({ created: 1, failing: 0 });
     store.reset();
-    expect(heygen(true)).toMatchObject({ flatOutput: false, silentFailure: false });
-    expect(store.counts(0).created).toBe(1);
+    expect(store.createdCounts('heygen')).toEqual({ created: 0, failing: 0 });
   });
 });

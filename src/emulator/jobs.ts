@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decodeJobId, encodeJobId, type JobApi, type JobFacts } from './job-id.js';
+import { decodeJobId, encodeJobId, type JobExtra, type JobFacts, type JobKind } from './job-id.js';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -39,12 +39,21 @@ export interface JobRecord {
   ownerKey?: string;
   prompt?: string;
   remixedFrom?: string;
+  /** The request body as received, for APIs that list it back (fal's requests/by-endpoint). */
+  input?: unknown;
 }
 
 export interface NewJob {
-  api: JobApi;
+  kind: JobKind;
   latencyMs: number;
   fails: boolean;
+  /** HeyGen v1: a failure with no error object at all, as happens in practice. */
+  silentFailure?: boolean;
+  /** HeyGen v1: the completed output carries the URL flat at `data.output.video_url`. */
+  flatOutput?: boolean;
+  /** The job fails with the API's content-policy answer. */
+  moderated?: boolean;
+  extra?: JobExtra;
   aspectRatio: JobFacts['aspectRatio'];
   size?: JobFacts['size'];
   seconds?: JobFacts['seconds'];
@@ -52,6 +61,7 @@ export interface NewJob {
   ownerKey: string;
   prompt?: string;
   remixedFrom?: string;
+  input?: unknown;
 }
 
 export interface JobCounts {
@@ -73,33 +83,35 @@ export class JobStore {
   private inFlightEnds: number[] = [];
   private readonly inFlightEndsByKey = new Map<string, number[]>();
   private maxInFlight = 0;
-  private heygenCreated = 0;
-  private heygenFailing = 0;
+  private readonly createdByKey = new Map<string, number>();
+  /** Per API: jobs created, and of those, jobs that fail (for deterministic variety in answers). */
+  private readonly createdByApi = new Map<string, { created: number; failing: number }>();
 
   create(job: NewJob, now: number): JobRecord {
     const facts: JobFacts = {
-      api: job.api,
+      api: job.kind.api,
       createdAt: now,
       latencyMs: job.latencyMs,
       fails: job.fails,
-      // Deterministic variety a client must cope with: every other HeyGen job puts its
-      // URL flat at data.output.video_url, every other HeyGen failure carries no reason.
-      flatOutput: job.api === 'heygen' && this.heygenCreated % 2 === 1,
-      silentFailure: job.api === 'heygen' && job.fails && this.heygenFailing % 2 === 1,
+      flatOutput: job.flatOutput ?? false,
+      ...(job.moderated ? { moderated: true } : {}),
+      silentFailure: job.silentFailure ?? false,
       aspectRatio: job.aspectRatio,
       nonce: randomBytes(4).readUInt32BE(0),
     };
     if (job.size !== undefined) facts.size = job.size;
     if (job.seconds !== undefined) facts.seconds = job.seconds;
     if (job.model !== undefined) facts.model = job.model;
-    if (job.api === 'heygen') {
-      this.heygenCreated++;
-      if (job.fails) this.heygenFailing++;
-    }
+    if (job.extra !== undefined) facts.extra = job.extra;
+    this.createdByKey.set(job.ownerKey, (this.createdByKey.get(job.ownerKey) ?? 0) + 1);
+    const counts = this.createdCounts(job.kind.api);
+    counts.created++;
+    if (job.fails) counts.failing++;
 
-    const record: JobRecord = { id: encodeJobId(facts), facts, ownerKey: job.ownerKey };
+    const record: JobRecord = { id: encodeJobId(facts, job.kind.prefix), facts, ownerKey: job.ownerKey };
     if (job.prompt !== undefined) record.prompt = job.prompt;
     if (job.remixedFrom !== undefined) record.remixedFrom = job.remixedFrom;
+    if (job.input !== undefined) record.input = job.input;
     this.records.set(record.id, record);
 
     const endsAt = now + facts.latencyMs;
@@ -112,12 +124,19 @@ export class JobStore {
     return record;
   }
 
+  /** Jobs of one API this process created so far, and how many of them fail. */
+  createdCounts(api: string): { created: number; failing: number } {
+    let counts = this.createdByApi.get(api);
+    if (!counts) this.createdByApi.set(api, (counts = { created: 0, failing: 0 }));
+    return counts;
+  }
+
   /** A live job: one this process created, or any well-formed id of this API not deleted here. */
-  find(id: string, api: JobApi): JobRecord | undefined {
+  find(id: string, kind: JobKind): JobRecord | undefined {
     if (this.deleted.has(id)) return undefined;
     const known = this.records.get(id);
-    if (known) return known.facts.api === api ? known : undefined;
-    const facts = decodeJobId(id, api);
+    if (known) return known.facts.api === kind.api ? known : undefined;
+    const facts = decodeJobId(id, kind);
     return facts ? { id, facts } : undefined;
   }
 
@@ -126,14 +145,24 @@ export class JobStore {
   }
 
   /** This process's live jobs of one API created with `ownerKey`, oldest first. */
-  list(api: JobApi, ownerKey: string): JobRecord[] {
+  list(api: string, ownerKey: string): JobRecord[] {
     return [...this.records.values()].filter(
       (record) => record.facts.api === api && record.ownerKey === ownerKey && !this.deleted.has(record.id),
     );
   }
 
+  /** Jobs `ownerKey` created in this process, ever (its spending, for creditLimit). */
+  createdBy(ownerKey: string): number {
+    return this.createdByKey.get(ownerKey) ?? 0;
+  }
+
   inFlightFor(ownerKey: string, now: number): number {
     return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).length;
+  }
+
+  /** When each of `ownerKey`'s in-flight jobs ends, earliest first. */
+  inFlightEndsFor(ownerKey: string, now: number): number[] {
+    return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).sort((a, b) => a - b);
   }
 
   /** When the next of `ownerKey`'s in-flight jobs ends, or undefined if none is in flight. */
@@ -166,8 +195,8 @@ export class JobStore {
     this.inFlightEnds = [];
     this.inFlightEndsByKey.clear();
     this.maxInFlight = 0;
-    this.heygenCreated = 0;
-    this.heygenFailing = 0;
+    this.createdByApi.clear();
+    this.createdByKey.clear();
   }
 }
 

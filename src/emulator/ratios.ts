@@ -8,7 +8,7 @@ export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
 /**
  * OpenAI's four sizes followed by the ones Huixingyun adds. The server's own copy, apart
- * from the client's list in manifest/capabilities.ts on purpose (see heygen-validation.ts).
+ * from the client's list in providers/openai-videos/index.ts on purpose (see heygen/validation.ts).
  */
 export const VIDEO_SIZES = [
   '720x1280',

@@ -1,29 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EMULATED_APIS } from './apis.js';
 import { AssetStore } from './asset-store.js';
-import { assetsRoutes } from './assets-routes.js';
-import { heygenError, openaiError, storageError } from './errors.js';
-import { FaultDice, rateLimitedResponse, serverErrorResponse, type ApiDialect } from './faults.js';
-import { heygenRoutes } from './heygen-routes.js';
+import { FaultDice } from './faults.js';
 import { jsonResponse, sendResponse, withHeaders, type EmulatorResponse } from './http-io.js';
+import { IdempotencyStore } from './idempotency.js';
+import type { JobKind } from './job-id.js';
 import { JobStore } from './jobs.js';
-import { openaiRoutes } from './openai-routes.js';
 import { resolveEmulatorOptions, type EmulatorOptions, type ResolvedEmulatorOptions } from './options.js';
-import { matchRoute, type EmulatorEnv, type Route, type RouteContext } from './router.js';
+import { matchRoute, type EmulatedApi, type EmulatorEnv, type RouteContext } from './router.js';
 import { StatsRecorder, type EmulatorStats } from './stats.js';
+import { storageErrors } from './storage/errors.js';
 
 /**
- * The built-in emulator: one node:http server speaking HeyGen's workflow API and the
- * OpenAI-compatible Videos API, faithfully enough that a run passing against it predicts
- * a run passing against the real services.
+ * The built-in emulator: one node:http server speaking every API in apis.ts, faithfully
+ * enough that a run passing against it predicts a run passing against the real services.
  *
- * Per request, in order: route → auth (401) → injected rate limit (429) → injected
- * server error (500; 503 + Retry-After on job-creating POSTs, before anything is
- * created) → the route → on GETs only, an injected connection reset or (video
+ * Per request, in order: route → auth (401, in the API's dialect) → injected rate limit
+ * (429) → injected server error (500; 503 + Retry-After on job-creating POSTs, before
+ * anything is created) → the route → on GETs only, an injected connection reset or (video
  * downloads) a truncated body. Faults never touch /_emulator/stats, /_emulator/reset or
- * uploaded assets; HeyGen's temporary video URLs (object storage, no key) only see
- * resets and truncation. Job state lives in the job ids themselves (see job-id.ts).
+ * uploaded assets; storage hosts (temporary video URLs, no key) only see resets and
+ * truncation. Job state lives in the job ids themselves (see job-id.ts).
  */
 
 export type { EmulatorOptions } from './options.js';
@@ -38,29 +36,30 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-const controlRoutes: Route[] = [
-  {
-    method: 'GET',
-    pattern: '/_emulator/stats',
-    dialect: 'internal',
-    auth: 'none',
-    faults: 'none',
-    handle: (ctx) => jsonResponse(200, snapshot(ctx.env, ctx.now)),
-  },
-  {
-    method: 'POST',
-    pattern: '/_emulator/reset',
-    dialect: 'internal',
-    auth: 'none',
-    faults: 'none',
-    handle: (ctx) => {
-      ctx.env.reset();
-      return jsonResponse(200, { reset: true });
+/** The emulator's own controls: not an API, never counted, never faulted. */
+const controlApi: EmulatedApi = {
+  name: 'control',
+  pathPrefix: '/_emulator/',
+  errors: storageErrors,
+  requestId: () => ({}),
+  routes: [
+    { method: 'GET', pattern: '/_emulator/stats', faults: 'none', handle: (ctx) => jsonResponse(200, snapshot(ctx.env, ctx.now)) },
+    {
+      method: 'POST',
+      pattern: '/_emulator/reset',
+      faults: 'none',
+      handle: (ctx) => {
+        ctx.env.reset();
+        return jsonResponse(200, { reset: true });
+      },
     },
-  },
-];
+  ],
+};
 
-const routes: Route[] = [...controlRoutes, ...heygenRoutes, ...assetsRoutes, ...openaiRoutes];
+const APIS: readonly EmulatedApi[] = [controlApi, ...EMULATED_APIS];
+
+/** Every header some API takes a key in: a keyless host (storage) that receives one counts it. */
+const KEY_HEADERS = [...new Set(EMULATED_APIS.flatMap((api) => (api.key ? [api.key.header] : [])))];
 
 /** Starts the emulator of both APIs on `host:port` (default 127.0.0.1, any free port). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -99,15 +98,20 @@ function createEnv(options: ResolvedEmulatorOptions): EmulatorEnv {
   const assets = new AssetStore();
   const dice = new FaultDice(options);
   const stats = new StatsRecorder();
+  const idempotency = new IdempotencyStore();
+  const jobKinds = new Map<string, JobKind>(EMULATED_APIS.flatMap((api) => (api.jobs ? [[api.jobs.api, api.jobs] as const] : [])));
   return {
     options,
     jobs,
     assets,
     dice,
     stats,
+    idempotency,
+    jobKinds,
     reset() {
       jobs.reset();
       assets.clear();
+      idempotency.clear();
       dice.reseed();
       stats.reset();
     },
@@ -122,34 +126,33 @@ async function handle(env: EmulatorEnv, req: IncomingMessage, res: ServerRespons
   const now = Date.now();
   const url = new URL(req.url ?? '/', 'http://emulator.invalid');
   const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-  const match = matchRoute(routes, method, url.pathname);
+  const match = matchRoute(APIS, method, url.pathname);
   if (!match) {
     env.stats.countRequest(`${req.method ?? 'GET'} (no route)`);
     await sendResponse(req, res, noRoute(req.method ?? 'GET', url.pathname));
     return;
   }
-  const { route, params } = match;
-  if (route.dialect !== 'internal') env.stats.countRequest(`${req.method ?? 'GET'} ${route.pattern}`);
+  const { api, route, params } = match;
+  if (api !== controlApi) env.stats.countRequest(`${req.method ?? 'GET'} ${route.pattern}`);
 
-  const requestHeaders = requestIdHeader(route.dialect);
   const reply = (response: EmulatorResponse, fault?: Parameters<typeof sendResponse>[3]) =>
-    sendResponse(req, res, withHeaders(response, requestHeaders), fault);
+    sendResponse(req, res, withHeaders(response, api.requestId()), fault);
 
-  const auth = authenticate(env, route, req);
+  const auth = authenticate(env, api, route.auth ?? true, req);
   if (!auth.ok) return reply(auth.response);
 
-  if (route.faults === 'api' && route.dialect !== 'internal') {
+  if (route.faults === 'api') {
     if (env.dice.rateLimited()) {
       env.stats.countFault('rateLimited');
-      return reply(rateLimitedResponse(route.dialect));
+      return reply(api.errors.rateLimited());
     }
     if (env.dice.errored()) {
       env.stats.countFault('errors');
-      return reply(serverErrorResponse(route.dialect, route.creates === true));
+      return reply(api.errors.serverError(route.creates === true));
     }
   }
 
-  const ctx: RouteContext = { env, req, url, params, apiKey: auth.key, now, origin: originOf(req, env) };
+  const ctx: RouteContext = { env, req, url, params, api, apiKey: auth.key, now, origin: originOf(req, env) };
   const response = await route.handle(ctx);
 
   // Drops only ever hit GETs: a reset after a job-creating POST would leave a billed job
@@ -165,65 +168,30 @@ async function handle(env: EmulatorEnv, req: IncomingMessage, res: ServerRespons
 
 type AuthResult = { ok: true; key: string } | { ok: false; response: EmulatorResponse };
 
-function authenticate(env: EmulatorEnv, route: Route, req: IncomingMessage): AuthResult {
-  const required = env.options.apiKey;
-  switch (route.auth) {
-    case 'none':
-      if (route.dialect === 'storage' && /^\/_emulator\/videos\//.test(req.url ?? '')) {
-        if (req.headers['x-api-key'] !== undefined || req.headers.authorization !== undefined) env.stats.countAuthOnVideoUrl();
-      }
-      return { ok: true, key: '' };
-    case 'x-api-key': {
-      const header = req.headers['x-api-key'];
-      const key = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
-      if (key === '' || (required !== undefined && key !== required)) {
-        return {
-          ok: false,
-          response: heygenError(401, 'invalid_api_key', key === '' ? 'Missing X-Api-Key header.' : 'Invalid API key.'),
-        };
-      }
-      return { ok: true, key };
-    }
-    case 'bearer': {
-      const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
-      const key = match?.[1]?.trim() ?? '';
-      if (key === '' || (required !== undefined && key !== required)) {
-        return {
-          ok: false,
-          response: openaiError(401, {
-            // Never echo the key, not even masked.
-            message:
-              key === ''
-                ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-                : 'Incorrect API key provided.',
-            type: 'invalid_request_error',
-            code: 'invalid_api_key',
-          }),
-        };
-      }
-      return { ok: true, key };
-    }
+/** The key as the API takes it (its header and scheme), or the API's own 401. */
+function authenticate(env: EmulatorEnv, api: EmulatedApi, required: boolean, req: IncomingMessage): AuthResult {
+  if (!api.key) {
+    // A host that takes no key (temporary video URLs, a CDN): a client that sends one leaks it there.
+    if (api !== controlApi && KEY_HEADERS.some((name) => req.headers[name] !== undefined)) env.stats.countAuthOnVideoUrl();
+    return { ok: true, key: '' };
   }
+  if (!required) return { ok: true, key: '' };
+  const header = req.headers[api.key.header];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+  let key = value;
+  if (api.key.scheme !== undefined) {
+    const match = new RegExp(`^${api.key.scheme}\\s+(\\S.*)$`, 'i').exec(value);
+    key = match?.[1]?.trim() ?? '';
+  }
+  const wanted = env.options.apiKey;
+  if (key === '' || (wanted !== undefined && key !== wanted)) return { ok: false, response: api.errors.unauthorized(key === '') };
+  return { ok: true, key };
 }
 
-function requestIdHeader(dialect: ApiDialect | 'internal'): Record<string, string> {
-  switch (dialect) {
-    case 'openai':
-      return { 'x-request-id': `req_${randomBytes(16).toString('hex')}` };
-    case 'heygen':
-      return { 'X-Request-Id': randomUUID() };
-    case 'storage':
-      return { 'x-amz-request-id': randomBytes(8).toString('hex').toUpperCase() };
-    case 'internal':
-      return {};
-  }
-}
-
+/** An unknown path is answered in the dialect of the API whose prefix it carries. */
 function noRoute(method: string, path: string): EmulatorResponse {
-  const message = `No route for ${method} ${path}`;
-  if (path.startsWith('/v1/videos')) return openaiError(404, { message, type: 'invalid_request_error', code: 'unknown_url' });
-  if (path.startsWith('/_emulator/')) return storageError(404, 'NoSuchKey', message);
-  return heygenError(404, 'not_found', message);
+  const api = EMULATED_APIS.find((candidate) => path.startsWith(candidate.pathPrefix));
+  return (api?.errors ?? EMULATED_APIS[0]!.errors).noRoute(method, path);
 }
 
 /** Where the client reached us, so handed-out URLs work through port mappings too. */

@@ -9,10 +9,12 @@ export interface EmulatorStats {
     errors: number;
     drops: number;
     truncations: number;
-    /** 429s for too many jobs in flight (maxConcurrent): not random, but what a client must handle. */
+    /** Jobs over the per-key limit (maxConcurrent): refused with 429, or at fal held IN_QUEUE. Not random, but what a client must handle. */
     concurrencyLimited: number;
+    /** Creations refused because the key spent its credit (creditLimit). */
+    outOfCredit: number;
   };
-  /** Requests for HeyGen temporary video URLs that carried an API key header: must stay 0. */
+  /** Requests to keyless hosts (temporary video URLs, fal's CDN) that carried an API key header: must stay 0. */
   authOnVideoUrls: number;
 }
 
@@ -50,5 +52,5 @@ export class StatsRecorder {
 }
 
 function emptyFaults(): EmulatorStats['faults'] {
-  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0 };
+  return { rateLimited: 0, errors: 0, drops: 0, truncations: 0, concurrencyLimited: 0, outOfCredit: 0 };
 }

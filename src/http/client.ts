@@ -8,10 +8,10 @@ import { Agent, request as undiciRequest } from 'undici';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
-import { redact, scrubSecrets, secretsInHeaders } from './redact.js';
+import { redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
 import {
   DEFAULT_RETRY_POLICY,
-  retryDelay,
+  retryDelayAfter,
   serverRequestedDelayMs,
   shouldRetry,
   type Outcome,
@@ -20,10 +20,12 @@ import {
 import {
   abortedError,
   describeOutcome,
+  type CappedBody,
   httpErrorFromTransport,
   normalizeHeaders,
   outcomeFromTransportError,
   readCapped,
+  readUntilInlineVideo,
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
 
@@ -90,7 +92,7 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     const clean = (text: string): string => this.redact(text);
     for (let attempt = 1; ; attempt++) {
       if (req.signal?.aborted) throw abortedError(req.purpose, req.url);
@@ -107,8 +109,7 @@ export class HttpClient {
         failure = httpErrorFromTransport(error, outcome, req.purpose, req.url, clean, attempt);
       }
       if (!outcome || !shouldRetry(req.retry, outcome, attempt, this.policy)) throw failure;
-      const headers = outcome.kind === 'response' ? outcome.headers : undefined;
-      const delayMs = retryDelay(attempt, headers, this.policy, this.random);
+      const delayMs = retryDelayAfter(req.retry, outcome, attempt, this.policy, this.random);
       this.onRetry?.({ attempt, delayMs, reason: describeOutcome(outcome), purpose: req.purpose });
       if (req.retryWaitSignal?.aborted) throw failure;
       const waitSignal = req.retryWaitSignal && req.signal ? AbortSignal.any([req.signal, req.retryWaitSignal]) : (req.retryWaitSignal ?? req.signal);
@@ -127,8 +128,11 @@ export class HttpClient {
     attempt: number,
   ): Promise<{ response: HttpResponse<T> } | { outcome: Outcome; failure: HttpError }> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
-    let body: string | Readable | undefined;
-    if (req.form !== undefined) {
+    let body: string | Buffer | Readable | undefined;
+    if (req.bytes !== undefined) {
+      headers['content-type'] = req.bytes.contentType;
+      body = Buffer.from(req.bytes.data.buffer, req.bytes.data.byteOffset, req.bytes.data.byteLength);
+    } else if (req.form !== undefined) {
       const encoded = encodeFormData(req.form);
       headers['content-type'] = encoded.contentType;
       headers['content-length'] = String(encoded.contentLength);
@@ -137,7 +141,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
-    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries({ ...req.headers, ...req.auth })) headers[name.toLowerCase()] = value;
 
     const res = await undiciRequest(req.url, {
       dispatcher: this.agent,
@@ -153,6 +157,10 @@ export class HttpClient {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES, this.responseBodyDeadlineMs);
       await settleConnection();
+      if (req.answerStatuses?.includes(res.statusCode)) {
+        const body = scrubSecrets(parseIfJson(buffer.toString('utf8')), this.secrets) as T;
+        return { response: { status: res.statusCode, headers: responseHeaders, body, requestId: requestId && clean(requestId) } };
+      }
       const failure = httpErrorFromResponse(res.statusCode, responseHeaders, buffer.toString('utf8'), req.purpose, req.url, {
         apiKeyEnv: req.apiKeyEnv,
         redact: clean,
@@ -160,15 +168,20 @@ export class HttpClient {
         retryAfterMs: serverRequestedDelayMs(responseHeaders, Date.now()),
         maxRetryAfterMs: this.policy.maxRetryAfterMs,
       });
-      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders }, failure };
+      return { outcome: { kind: 'response', status: res.statusCode, headers: responseHeaders, outOfCredit: failure.kind === 'credit' }, failure };
     }
 
     const declared = Number(responseHeaders['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes && !req.stopAtInlineVideo) {
       res.body.destroy();
       throw this.tooLarge(req, res.statusCode, requestId);
     }
-    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    const { buffer, overflow, inlineVideo }: CappedBody & { inlineVideo?: true } = req.stopAtInlineVideo
+      ? await readUntilInlineVideo(res.body, req.stopAtInlineVideo, this.maxResponseBytes, this.responseBodyDeadlineMs)
+      : await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    if (inlineVideo) {
+      return { response: { status: res.statusCode, headers: responseHeaders, body: undefined as T, inlineVideo, requestId: requestId && clean(requestId) } };
+    }
     if (overflow) throw this.tooLarge(req, res.statusCode, requestId);
     await settleConnection();
     const text = buffer.toString('utf8');
@@ -198,7 +211,7 @@ export class HttpClient {
   }
 
   async download(req: DownloadRequest): Promise<DownloadedFile> {
-    for (const secret of secretsInHeaders(req.headers)) this.addSecret(secret);
+    for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     return downloadFile(req, {
       dispatcher: this.agent,
       policy: this.policy,
@@ -220,6 +233,15 @@ export class HttpClient {
  */
 function settleConnection(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** An error answer's body: its JSON value when it is JSON, else the text itself. */
+function parseIfJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function snippet(text: string): string {

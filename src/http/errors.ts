@@ -44,6 +44,7 @@ export interface HttpErrorOptions {
   /** Overrides the kind's code (the VIDEOGEN_DOWNLOAD_* codes). */
   code?: string;
   retryAfterMs?: number;
+  providerCode?: string;
 }
 
 export class HttpError extends VideogenError {
@@ -56,6 +57,8 @@ export class HttpError extends VideogenError {
    * tell "come back in a second" from "come back next year".
    */
   declare readonly retryAfterMs?: number;
+  /** The provider's own error code or type from the body (`insufficient_quota`, `content_policy_violation`). */
+  declare readonly providerCode?: string;
   readonly kind: HttpErrorKind;
 
   constructor(kind: HttpErrorKind, message: string, options: HttpErrorOptions = {}) {
@@ -64,8 +67,16 @@ export class HttpError extends VideogenError {
     if (options.status !== undefined) this.status = options.status;
     if (options.requestId !== undefined) this.requestId = options.requestId;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.providerCode !== undefined) this.providerCode = options.providerCode;
   }
 }
+
+/**
+ * Provider codes that mean the account cannot pay, whatever the status (OpenAI answers
+ * `insufficient_quota` with a 429): retrying will not help, so they are `credit`, never a
+ * rate limit to wait out.
+ */
+const OUT_OF_CREDIT_CODES = new Set(['insufficient_quota', 'insufficient_credit', 'insufficient_credits', 'billing_hard_limit_reached']);
 
 export interface ResponseErrorContext {
   /** Name (never the value) of the environment variable holding the key, for the auth hint. */
@@ -91,7 +102,8 @@ export function httpErrorFromResponse(
   url: string,
   context: ResponseErrorContext = {},
 ): HttpError {
-  const kind = kindForStatus(status);
+  const providerCode = providerCodeFrom(bodyText);
+  const kind = providerCode !== undefined && OUT_OF_CREDIT_CODES.has(providerCode.toLowerCase()) ? 'credit' : kindForStatus(status);
   const requestId = requestIdFrom(headers);
   const providerMessage = providerMessageFrom(bodyText);
   const parts = [`${purpose ?? 'request'}: HTTP ${status} from ${displayUrl(url)}`];
@@ -108,7 +120,34 @@ export function httpErrorFromResponse(
     requestId: requestId === undefined ? undefined : clean(requestId),
     hint: hintFor(kind, context.apiKeyEnv),
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(providerCode === undefined ? {} : { providerCode }),
   });
+}
+
+/**
+ * The machine-readable code in an error body: `{"error":{"code"|"type"}}` (OpenAI, HeyGen,
+ * OpenRouter), `{"detail":[{"type"}]}` (fal), `{"error_type"}`. Numbers (OpenRouter's code is
+ * the HTTP status) say nothing the status does not.
+ */
+export function providerCodeFrom(bodyText: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const error = value['error'];
+  if (isRecord(error)) {
+    const code = stringField(error, 'code') ?? stringField(error, 'type');
+    if (code) return code;
+  }
+  const detail = value['detail'];
+  if (Array.isArray(detail) && isRecord(detail[0])) {
+    const type = stringField(detail[0], 'type');
+    if (type) return type;
+  }
+  return stringField(value, 'error_type') ?? stringField(value, 'code');
 }
 
 export function kindForStatus(status: number): HttpErrorKind {

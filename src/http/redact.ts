@@ -14,7 +14,7 @@ const TOKEN_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
   [
     new RegExp(
-      String.raw`\b((?:x-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?(?:(?:Basic|Token)\s+)?)(?!Bearer\s)` + TOKEN,
+      String.raw`\b((?:x-api-key|api[_-]?key|authorization)["']?\s*[:=]\s*["']?(?:(?:Basic|Token|Key)\s+)?)(?!Bearer\s)` + TOKEN,
       'gi',
     ),
     `$1${REDACTED}`,
@@ -63,6 +63,22 @@ export function scrubSecrets(value: unknown, secrets: Iterable<string>): unknown
   return walk(value);
 }
 
+/**
+ * The secrets in credential headers a provider module declared (`auth`): each whole value
+ * and, after a scheme word (`Bearer`, fal's `Key`), the credential itself.
+ */
+export function secretsInAuth(auth: Record<string, string> | undefined): string[] {
+  const found: string[] = [];
+  for (const value of Object.values(auth ?? {})) {
+    const whole = value.trim();
+    if (!whole) continue;
+    found.push(whole);
+    const afterScheme = /^[A-Za-z]+\s+(\S.*)$/.exec(whole)?.[1];
+    if (afterScheme) found.push(afterScheme.trim());
+  }
+  return found;
+}
+
 /** The credential values in a request's headers, so the client can redact keys nobody registered. */
 export function secretsInHeaders(headers: Record<string, string> | undefined): string[] {
   if (!headers) return [];
@@ -70,7 +86,7 @@ export function secretsInHeaders(headers: Record<string, string> | undefined): s
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'authorization' || lower === 'proxy-authorization') {
-      const token = value.replace(/^\s*(Bearer|Basic|Token)\s+/i, '').trim();
+      const token = value.replace(/^\s*(Bearer|Basic|Token|Key)\s+/i, '').trim();
       if (token) found.push(token);
     } else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'cookie') {
       if (value.trim()) found.push(value.trim());

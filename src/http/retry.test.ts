@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, retryDelay, shouldRetry, type Outcome } from './retry.js';
+import { DEFAULT_RETRY_POLICY, retryDelay, retryDelayAfter, shouldRetry, type Outcome } from './retry.js';
 import type { RetryMode } from './types.js';
 
 const policy = DEFAULT_RETRY_POLICY;
@@ -48,8 +48,13 @@ describe('shouldRetry', () => {
     expect(shouldRetry('none', outcome, 1, policy, NOW)).toBe(false);
   });
 
+  // The same key replays the first answer, so a keyed submit may be repeated wherever a GET may.
+  it.each(table)('%s → keyed-submit like idempotent', (_name, outcome, idempotent) => {
+    expect(shouldRetry('keyed-submit', outcome, 1, policy, NOW)).toBe(idempotent);
+  });
+
   it('stops at maxAttempts', () => {
-    const modes: RetryMode[] = ['idempotent', 'submit'];
+    const modes: RetryMode[] = ['idempotent', 'submit', 'keyed-submit'];
     for (const mode of modes) {
       expect(shouldRetry(mode, response(429), 4, policy, NOW)).toBe(true);
       expect(shouldRetry(mode, response(429), 5, policy, NOW)).toBe(false);
@@ -117,5 +122,25 @@ describe('retryDelay', () => {
     expect(retryDelay(1, undefined, policy, half, NOW)).toBe(250);
     expect(retryDelay(3, undefined, policy, half, NOW)).toBe(1000);
     expect(retryDelay(30, undefined, policy, () => 0.999999, NOW)).toBeLessThanOrEqual(30_000);
+  });
+});
+
+describe('retryDelayAfter', () => {
+  const none = (): number => 0;
+
+  it('waits the whole backoff step after a 409 to a keyed submit: the first request is still being processed', () => {
+    expect([1, 2, 3, 4].map((attempt) => retryDelayAfter('keyed-submit', response(409), attempt, policy, none, NOW))).toEqual([500, 1000, 2000, 4000]);
+    expect(retryDelayAfter('keyed-submit', response(409), 20, policy, none, NOW)).toBe(policy.capDelayMs);
+  });
+
+  it('lets the server say how long the first request still takes', () => {
+    expect(retryDelayAfter('keyed-submit', response(409, { 'retry-after': '3' }), 1, policy, none, NOW)).toBe(3000);
+  });
+
+  it('jitters everything else as retryDelay does', () => {
+    expect(retryDelayAfter('idempotent', response(409), 3, policy, none, NOW)).toBe(0);
+    expect(retryDelayAfter('keyed-submit', response(503), 3, policy, none, NOW)).toBe(0);
+    expect(retryDelayAfter('keyed-submit', network('ECONNRESET', true), 3, policy, () => 0.5, NOW)).toBe(1000);
+    expect(retryDelayAfter('submit', response(429, { 'retry-after': '2' }), 1, policy, none, NOW)).toBe(2000);
   });
 });

@@ -23,7 +23,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** What one attempt ended with, reduced to what the policy needs to know. */
 export type Outcome =
-  | { kind: 'response'; status: number; headers: Record<string, string> }
+  /** `outOfCredit`: the body said the account cannot pay; no retry changes that. */
+  | { kind: 'response'; status: number; headers: Record<string, string>; outOfCredit?: boolean }
   | { kind: 'network'; code: string; requestSent: boolean }
   | { kind: 'timeout'; phase: 'connect' | 'headers' | 'body' };
 
@@ -34,8 +35,9 @@ function isRetryableStatus(status: number): boolean {
 
 /**
  * Whether the attempt that just failed (1-based `attempt`) should be followed by another.
- * Submits are special: providers take no idempotency key, so a POST is repeated only when
- * no job can have been created; a server's `x-should-retry: true` cannot change that.
+ * Submits without an idempotency key are special: such a POST is repeated only when no job
+ * can have been created; a server's `x-should-retry: true` cannot change that. A keyed
+ * submit is as safe to repeat as a GET: the API replays the first answer for the same key.
  */
 export function shouldRetry(
   mode: RetryMode,
@@ -49,12 +51,12 @@ export function shouldRetry(
 
   switch (outcome.kind) {
     case 'network':
-      return mode === 'idempotent' || !outcome.requestSent;
+      return mode !== 'submit' || !outcome.requestSent;
     case 'timeout':
-      return mode === 'idempotent' || outcome.phase === 'connect';
+      return mode !== 'submit' || outcome.phase === 'connect';
     case 'response': {
-      const retryable =
-        mode === 'idempotent' ? idempotentResponseRetryable(outcome) : submitResponseRetryable(outcome, now);
+      if (outcome.outOfCredit) return false;
+      const retryable = mode === 'submit' ? submitResponseRetryable(outcome, now) : idempotentResponseRetryable(outcome);
       if (!retryable) return false;
       const asked = serverRequestedDelayMs(outcome.headers, now);
       return asked === undefined || asked <= policy.maxRetryAfterMs;
@@ -91,8 +93,33 @@ export function retryDelay(
 ): number {
   const asked = headers ? serverRequestedDelayMs(headers, now) : undefined;
   if (asked !== undefined) return Math.min(asked, policy.maxRetryAfterMs);
-  const ceiling = Math.min(policy.capDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffCeiling(attempt, policy));
+}
+
+/**
+ * The wait before the next attempt of a request sent in `mode` that ended with `outcome`.
+ * A 409 to a keyed submission means the first request with that key is still being
+ * processed (HeyGen's `request_in_progress`): asking again at once only collects another
+ * 409, so without a hint from the server it waits the whole backoff step, not a jittered
+ * share of it, and the attempts span seconds whatever the dice say.
+ */
+export function retryDelayAfter(
+  mode: RetryMode,
+  outcome: Outcome,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+  now: number = Date.now(),
+): number {
+  if (outcome.kind !== 'response') return retryDelay(attempt, undefined, policy, random, now);
+  const inProgress = mode === 'keyed-submit' && outcome.status === 409;
+  if (inProgress && serverRequestedDelayMs(outcome.headers, now) === undefined) return backoffCeiling(attempt, policy);
+  return retryDelay(attempt, outcome.headers, policy, random, now);
+}
+
+/** `min(cap, base * 2^(attempt-1))`: the longest a jittered wait after `attempt` may be. */
+function backoffCeiling(attempt: number, policy: RetryPolicy): number {
+  return Math.min(policy.capDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
 }
 
 /** The wait the server asked for, in ms, or undefined when it asked for none (or said something unparseable). */

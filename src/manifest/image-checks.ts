@@ -3,9 +3,11 @@
  * once (streamed), and every shot that names a missing file, a file outside the manifest's
  * directory, or one too large for its provider reported at its field.
  */
-import { maxLocalImageBytes } from './capabilities.js';
+import { providerModule } from '../providers/registry.js';
 import { formatMegabytes, hashImageFiles, type HashedImage, type ImageReference } from './images.js';
 import { fieldPath } from './normalize.js';
+import type { ImageMime } from '../util/image-type.js';
+import type { PathSegment } from './positions.js';
 import { ManifestCode, problem, type Problem } from './problems.js';
 import type { CheckedShot } from './rules.js';
 
@@ -20,7 +22,7 @@ export async function hashAndCheckImages(checked: readonly CheckedShot[], dir: s
   for (const c of checked) {
     for (const reference of [c.reference, c.tail]) {
       if (reference?.kind !== 'file') continue;
-      const limit = imageLimit(c) ?? Number.POSITIVE_INFINITY;
+      const limit = imageLimit(c)?.bytes ?? Number.POSITIVE_INFINITY;
       files.add(reference.path);
       maxBytes.set(reference.path, Math.max(maxBytes.get(reference.path) ?? 0, limit));
     }
@@ -34,8 +36,8 @@ export async function hashAndCheckImages(checked: readonly CheckedShot[], dir: s
   return hashed;
 }
 
-function imageLimit(c: CheckedShot): number | undefined {
-  return c.provider ? maxLocalImageBytes(c.provider.type, c.provider.referenceFormat) : undefined;
+function imageLimit(c: CheckedShot): { bytes: number; why: string; hint: string } | undefined {
+  return c.provider ? providerModule(c.provider.type).imageLimit(c.provider) : undefined;
 }
 
 function reportImage(
@@ -53,11 +55,16 @@ function reportImage(
   const at = fieldPath(merged, field);
   const limit = imageLimit(c);
   const size = result.ok ? result.image.bytes : result.reason === 'too-large' ? result.bytes : undefined;
-  if (size !== undefined && limit !== undefined && size > limit) {
-    problems.push(problem(ManifestCode.imageTooLarge, at, tooLargeMessage(c, written, size, limit), tooLargeHint(c)));
+  if (size !== undefined && limit !== undefined && size > limit.bytes) {
+    const message = `\`${written}\` is ${formatMegabytes(size)}, too large for provider \`${c.provider!.name}\`: ${limit.why}`;
+    problems.push(problem(ManifestCode.imageTooLarge, at, message, limit.hint));
     return;
   }
-  if (result.ok || result.reason === 'too-large') return;
+  if (result.ok) {
+    checkImageType(c, result.image.mime, written, at, problems);
+    return;
+  }
+  if (result.reason === 'too-large') return;
   if (result.reason === 'outside') {
     const hint = 'copy the image next to the manifest (or below it), or give an https URL';
     problems.push(problem(ManifestCode.fileOutside, at, `\`${written}\` ${result.detail}`, hint));
@@ -68,17 +75,15 @@ function reportImage(
   problems.push(problem(ManifestCode.fileNotFound, at, message, "image paths are relative to the manifest's directory"));
 }
 
-function tooLargeMessage(c: CheckedShot, written: string, size: number, limit: number): string {
-  const provider = c.provider!;
-  const why =
-    provider.type === 'heygen'
-      ? 'HeyGen uploads take at most 32 MB'
-      : `\`reference_format: ${provider.referenceFormat}\` inlines it as base64 text, capped at 20 MB, so the image can be at most ${formatMegabytes(limit)}`;
-  return `\`${written}\` is ${formatMegabytes(size)}, too large for provider \`${provider.name}\`: ${why}`;
+/** A file the API does not take (HeyGen takes no WebP), or one that is no image videogen knows. */
+function checkImageType(c: CheckedShot, mime: ImageMime | undefined, written: string, at: PathSegment[], problems: Problem[]): void {
+  if (!c.provider) return;
+  const accepted = providerModule(c.provider.type).imageTypes;
+  if (mime !== undefined && accepted.includes(mime)) return;
+  const names = accepted.map((type) => IMAGE_TYPE_NAMES[type]).join(', ');
+  const what = mime === undefined ? 'is not a PNG, JPEG or WebP image' : `is ${IMAGE_TYPE_NAMES[mime]}`;
+  const message = `\`${written}\` ${what}; provider \`${c.provider.name}\` (${c.provider.type}) takes ${names}`;
+  problems.push(problem(ManifestCode.value, at, message, `convert it to ${names}`));
 }
 
-function tooLargeHint(c: CheckedShot): string {
-  return c.provider?.type === 'heygen'
-    ? 'shrink or recompress the image (PNG, JPEG or WebP), or give an https URL'
-    : 'shrink the image, give an https URL, or use `reference_format: multipart` if the endpoint accepts it';
-}
+const IMAGE_TYPE_NAMES: Record<ImageMime, string> = { 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/webp': 'WebP' };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { sniffImageMime } from '../util/image-type.js';
 import type { ImageSource } from './types.js';
 
 export type ImageReference =
@@ -112,11 +113,16 @@ async function hashImageFile(file: string, root: string | undefined, realRoot: s
     // Streamed: an image may be tens of megabytes and is never held in memory here.
     const hash = createHash('sha256');
     let bytes = 0;
+    let mime: ReturnType<typeof sniffImageMime>;
     for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
+      // The type is judged by the first bytes, as the APIs judge it (a `.png` that is a JPEG is common).
+      if (bytes === 0) mime = sniffImageMime(chunk as Buffer);
       hash.update(chunk as Buffer);
       bytes += (chunk as Buffer).length;
     }
-    return { ok: true, image: { kind: 'file', path: file, sha256: hash.digest('hex'), bytes } };
+    const image: Extract<ImageSource, { kind: 'file' }> = { kind: 'file', path: file, sha256: hash.digest('hex'), bytes };
+    if (mime !== undefined) image.mime = mime;
+    return { ok: true, image };
   } catch (error) {
     return { ok: false, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? 'cannot be read' };
   }

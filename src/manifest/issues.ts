@@ -6,10 +6,10 @@ import type { z } from 'zod';
 import { didYouMean, didYouMeanHint } from './did-you-mean.js';
 import type { PathSegment } from './positions.js';
 import { describeKind, describeValue, ManifestCode, problem, type Problem } from './problems.js';
-import { isDurationKey, KNOWN_KEYS } from './schema.js';
+import { isDurationKey, knownKeys } from './schema.js';
 
 type Issue = z.core.$ZodIssue;
-type Location = keyof typeof KNOWN_KEYS;
+type Location = keyof ReturnType<typeof knownKeys>;
 
 export function problemsFromIssues(issues: readonly Issue[], data: unknown): Problem[] {
   const problems: Problem[] = [];
@@ -97,7 +97,7 @@ const REQUIRED_HINTS: Readonly<Record<string, string>> = {
   version: 'add `version: 1` at the top of the manifest',
   shots: 'add a `shots:` list with at least one shot',
   id: 'give every shot a unique `id`, such as `id: hero-shot`',
-  type: 'set `type: heygen` or `type: openai-videos`',
+  type: 'set `type:` to the API this endpoint speaks (`videogen models` lists them)',
 };
 
 function typeHint(expected: string, value: unknown, key: PathSegment | undefined): string | undefined {
@@ -165,7 +165,9 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   ratio: 'aspect_ratio',
   aspect: 'aspect_ratio',
   aspectratio: 'aspect_ratio',
-  resolution: 'size',
+  size_px: 'size',
+  generate_audio: 'audio',
+  sound: 'audio',
   image: 'reference_image',
   input_reference: 'reference_image',
   reference_image_url: 'reference_image',
@@ -196,7 +198,7 @@ const SYNONYMS: Readonly<Record<string, string>> = {
 
 function unknownKeyProblem(path: PathSegment[], location: Location): Problem {
   const key = String(path[path.length - 1]);
-  const known = KNOWN_KEYS[location];
+  const known = knownKeys()[location];
   const where = LOCATION_NAMES[location];
   const message = `unknown key \`${key}\` in ${where}`;
   return problem(ManifestCode.unknownKey, path, message, unknownKeyHint(key, location, known), 'key');
@@ -228,14 +230,14 @@ function unknownKeyHint(key: string, location: Location, known: readonly string[
     const extra = meant === 'api_key_env' ? ' (the NAME of the environment variable, never the key itself)' : '';
     return `did you mean \`${meant}\`?${extra}`;
   }
-  if ((location === 'shot' || location === 'defaults') && KNOWN_KEYS.provider.includes(key)) {
+  if ((location === 'shot' || location === 'defaults') && knownKeys().provider.includes(key)) {
     return `\`${key}\` is a provider setting: put it under \`providers.<name>\``;
   }
   if (location === 'defaults' && (key === 'id' || key === 'output')) return `\`${key}\` belongs on each shot, not in \`defaults\``;
-  if (location === 'root' && KNOWN_KEYS.shot.includes(key)) return `\`${key}\` is a shot field: put it on each shot or under \`defaults:\``;
-  if (location === 'root' && KNOWN_KEYS.provider.includes(key)) return `\`${key}\` is a provider setting: put it under \`providers.<name>\``;
+  if (location === 'root' && knownKeys().shot.includes(key)) return `\`${key}\` is a shot field: put it on each shot or under \`defaults:\``;
+  if (location === 'root' && knownKeys().provider.includes(key)) return `\`${key}\` is a provider setting: put it under \`providers.<name>\``;
   if (location === 'shot' || location === 'defaults') {
-    return 'provider-specific settings go under `options:` (HeyGen input.config, extra Videos API fields)';
+    return 'provider-specific request fields go under `options:` (passed through to the API as given)';
   }
   return `expected one of ${known.join(', ')}`;
 }

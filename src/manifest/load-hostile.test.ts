@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
-import { OPENAI_MAX_INLINE_IMAGE_BYTES } from './capabilities.js';
+import { OPENAI_MAX_INLINE_IMAGE_BYTES } from '../providers/openai-videos/index.js';
 import { parseManifestText } from './load.js';
 
 const outer = mkdtempSync(path.join(tmpdir(), 'videogen-load-hostile-'));
@@ -12,9 +12,10 @@ const dir = path.join(outer, 'project');
 afterAll(() => rmSync(outer, { recursive: true, force: true }));
 mkdirSync(path.join(dir, 'refs'), { recursive: true });
 writeFileSync(path.join(outer, 'elsewhere.png'), 'outside');
+/** A file of exactly `bytes` that starts like a PNG (types are judged by the first bytes). */
 const sized = (name: string, bytes: number) => {
   const file = path.join(dir, 'refs', name);
-  writeFileSync(file, '');
+  writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   truncateSync(file, bytes);
 };
 sized('heygen-max.png', 32 * 1024 * 1024);
@@ -30,12 +31,15 @@ const PROVIDERS = `providers:
     type: heygen
   inline:
     type: openai-videos
+    base_url: https://api.huixingyun.com/v1
     reference_format: object
   upload:
     type: openai-videos
+    base_url: https://api.huixingyun.com/v1
     reference_format: multipart
 defaults:
   provider: hg
+  model: veo-3.1-fast-generate-001
 `;
 
 const load = (text: string) => parseManifestText(text, 'shots.yaml', dir);
@@ -55,9 +59,9 @@ describe('local images must stay inside the manifest directory', () => {
     ];
     const problems = await problemsOf(`version: 1\n${PROVIDERS}shots:\n${shots.join('')}`);
     expect(problems).toEqual([
-      ['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[0].reference_image', 16, 22],
-      ['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[1].tail_image', 19, 17],
-      ...(posix ? [['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[2].reference_image', 22, 22]] : []),
+      ['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[0].reference_image', 19, 22],
+      ['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[1].tail_image', 22, 17],
+      ...(posix ? [['VIDEOGEN_MANIFEST_FILE_OUTSIDE', 'shots[2].reference_image', 25, 22]] : []),
     ]);
   });
 });
@@ -81,8 +85,8 @@ describe('image size limits', () => {
         '  - id: c\n    provider: upload\n    prompt: x\n    reference_image: refs/inline-over.png\n',
     );
     expect(problems).toEqual([
-      ['VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE', 'shots[0].tail_image', 16, 17],
-      ['VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE', 'shots[1].reference_image', 20, 22],
+      ['VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE', 'shots[0].tail_image', 19, 17],
+      ['VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE', 'shots[1].reference_image', 23, 22],
     ]);
   });
 });
@@ -104,7 +108,7 @@ describe('output_dir', () => {
 describe('YAML tags', () => {
   it('reports an unknown tag at the tag instead of reading the text under it', async () => {
     expect(await problemsOf(`version: 1\n${PROVIDERS}shots:\n  - id: a\n    prompt: !js/function "x"\n`)).toEqual([
-      ['VIDEOGEN_MANIFEST_SYNTAX', '', 15, 13],
+      ['VIDEOGEN_MANIFEST_SYNTAX', '', 18, 13],
     ]);
   });
 

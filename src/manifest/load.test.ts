@@ -10,7 +10,8 @@ import { checkOptionValues } from './rules.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'videogen-load-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(path.join(dir, 'refs'));
-writeFileSync(path.join(dir, 'refs/product.png'), 'not really a png');
+// A PNG signature and then anything: image types are judged by their first bytes.
+writeFileSync(path.join(dir, 'refs/product.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('rest')]));
 
 const load = (text: string, file = 'shots.yaml') => parseManifestText(text, file, dir);
 
@@ -56,9 +57,9 @@ shots:
 });
 
 describe('providers', () => {
-  it('are heygen and openai with their defaults when omitted', async () => {
-    const manifest = await load('version: 1\nshots:\n  - id: a\n    provider: openai\n    prompt: x\n');
-    expect([...manifest.providers.keys()]).toEqual(['heygen', 'openai']);
+  it('are one heygen entry with its module defaults when omitted, which warns that HeyGen v1 is retired', async () => {
+    const manifest = await load('version: 1\nshots:\n  - id: a\n    prompt: x\n');
+    expect([...manifest.providers.keys()]).toEqual(['heygen']);
     expect(manifest.providers.get('heygen')).toEqual({
       name: 'heygen',
       type: 'heygen',
@@ -66,13 +67,56 @@ describe('providers', () => {
       apiKeyEnv: 'HEYGEN_API_KEY',
       concurrency: 4,
       emulate: false,
-      referenceFormat: 'multipart',
+      settings: {},
       poll: { initialMs: 5000, maxMs: 30000 },
       timeoutMs: 900_000,
       downloadTimeoutMs: 600_000,
     });
-    expect(manifest.providers.get('openai')).toMatchObject({ type: 'openai-videos', baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY' });
-    expect(manifest.shots[0]!.spec).toMatchObject({ provider: 'openai-videos', model: 'sora-2', size: '1280x720' });
+    expect(manifest.shots[0]!.spec).toMatchObject({ provider: 'heygen', model: 'veo_3_1', aspect_ratio: '16:9' });
+    expect(manifest.warnings).toEqual([expect.objectContaining({ code: 'VIDEOGEN_MANIFEST_RETIRED', severity: 'warning', hint: 'use type: heygen-v3' })]);
+    expect(manifest.warnings[0]!.message).toContain('2026-11-01');
+  });
+
+  it('no longer have an implicit openai entry: OpenAI shut its Videos API down', async () => {
+    const diagnostics = await diagnosticsOf('version: 1\nshots:\n  - id: a\n    provider: openai\n    prompt: x\n');
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'VIDEOGEN_MANIFEST_UNKNOWN_PROVIDER', path: 'shots[0].provider' })]);
+    expect(diagnostics[0]!.hint).toContain('2026-09-24');
+  });
+
+  it('need base_url and model on openai-videos, which has no default endpoint or model', async () => {
+    const diagnostics = await diagnosticsOf('version: 1\nproviders:\n  hx:\n    type: openai-videos\nshots:\n  - id: a\n    prompt: x\n');
+    expect(diagnostics.map((d) => [d.code, d.path])).toEqual([
+      ['VIDEOGEN_MANIFEST_REQUIRED', 'providers.hx.base_url'],
+      ['VIDEOGEN_MANIFEST_REQUIRED', 'shots[0].model'],
+    ]);
+    expect(diagnostics[0]!.hint).toContain('huixingyun');
+  });
+
+  it('warn once per provider and model about retired models and APIs, at the first place each is used', async () => {
+    const manifest = await load(`version: 1
+providers:
+  oa:
+    type: openai-videos
+    base_url: https://api.openai.com/v1
+defaults:
+  provider: oa
+shots:
+  - id: a
+    model: sora-2
+    prompt: x
+  - id: b
+    model: sora-2
+    prompt: y
+  - id: c
+    model: sora-2-prp
+    prompt: z
+`);
+    expect(manifest.warnings.map((w) => [w.code, w.line, w.path])).toEqual([
+      ['VIDEOGEN_MANIFEST_RETIRED', 5, 'providers.oa.base_url'],
+      ['VIDEOGEN_MANIFEST_RETIRED', 10, 'shots[0].model'],
+      ['VIDEOGEN_MANIFEST_UNKNOWN_MODEL', 16, 'shots[2].model'],
+    ]);
+    expect(manifest.warnings[1]!.message).toContain('2026-09-24');
   });
 
   it('take settings as written, and the only declared provider serves shots that name none', async () => {
@@ -91,6 +135,7 @@ providers:
 shots:
   - id: a
     prompt: x
+    model: veo-3.1-fast-generate-001
     duration: 8s
 `);
     expect(manifest.providers.get('hx')).toEqual({
@@ -100,7 +145,7 @@ shots:
       apiKeyEnv: 'HUIXINGYUN_API_KEY',
       concurrency: 16,
       emulate: false,
-      referenceFormat: 'string',
+      settings: { reference_format: 'string' },
       poll: { initialMs: 250, maxMs: 30000 },
       timeoutMs: 3_600_000,
       downloadTimeoutMs: 90_000,
@@ -152,7 +197,13 @@ shots:
     reference_image: https://example.com/a.png
 `);
     const [a, b, c] = manifest.shots;
-    expect(a!.referenceImage).toEqual({ kind: 'file', path: path.join(dir, 'refs/product.png'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bytes: 16 });
+    expect(a!.referenceImage).toEqual({
+      kind: 'file',
+      path: path.join(dir, 'refs/product.png'),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      bytes: 12,
+      mime: 'image/png',
+    });
     // One hash result shared by every use of the file.
     expect(b!.referenceImage).toBe(a!.referenceImage);
     expect(b!.tailImage).toBe(a!.referenceImage);
@@ -196,8 +247,10 @@ describe('parsing paths agree', () => {
 providers:
   hx:
     type: openai-videos
+    base_url: https://api.huixingyun.com/v1
 defaults:
   provider: hx
+  model: m1
 shots:
   - id: a
     prompt: "Quoted, with a \\"quote\\""
@@ -207,7 +260,7 @@ shots:
       seed: 7
       hd: true
 `);
-    const flow = await load(`{version: 1, providers: {hx: {type: openai-videos}}, defaults: {provider: hx},
+    const flow = await load(`{version: 1, providers: {hx: {type: openai-videos, base_url: "https://api.huixingyun.com/v1"}}, defaults: {provider: hx, model: m1},
   shots: [{id: a, prompt: "Quoted, with a \\"quote\\"", size: 720x1280, tags: [x], options: {seed: 7, hd: true}}]}
 `);
     expect(flow).toEqual(block);

@@ -8,13 +8,14 @@ import { InvalidInputError } from '../errors.js';
 import { hashAndCheckImages } from './image-checks.js';
 import type { HashedImage, ImageReference } from './images.js';
 import { intendedKey, isRecord, problemsFromIssues } from './issues.js';
-import { buildSpec, mergeShot } from './normalize.js';
+import { mergeShot } from './normalize.js';
 import { readManifestText } from './manifest-file.js';
 import type { SourceLocator } from './positions.js';
 import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
 import { resolveProviders } from './provider-config.js';
-import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, type CheckedShot } from './rules.js';
-import { KNOWN_KEYS, ManifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
+import { providerModule } from '../providers/registry.js';
+import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, shotRequest, type CheckedShot } from './rules.js';
+import { knownKeys, manifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
 import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
 import { parseYamlText } from './yaml-source.js';
@@ -42,7 +43,7 @@ export async function parseManifestText(text: string, file: string, dir: string)
 
   // Stage 1: shape.
   const problems: Problem[] = [];
-  const result = ManifestSchema.safeParse(data);
+  const result = manifestSchema().safeParse(data);
   const failed = result.success ? NOTHING_FAILED : failedParts(result.error.issues);
   if (!result.success) problems.push(...problemsFromIssues(result.error.issues, data));
   if (!isRecord(data)) throw invalid(problems, file, locator);
@@ -50,13 +51,14 @@ export async function parseManifestText(text: string, file: string, dir: string)
   // Stage 2: rules on the parts that are shape-valid.
   const providers = resolveProviders(failed.providers ? null : data.providers, failed.providerNames);
   problems.push(...providers.problems);
+  const warnings: Problem[] = [...providers.warnings];
   const shotsData: unknown[] = Array.isArray(data.shots) ? data.shots : [];
   const outputs = checkIdsAndOutputs(shotsData, problems);
   // A defaults problem would be echoed by every shot; report it alone.
   const defaults = failed.defaults ? undefined : (data.defaults as DefaultsInput | undefined);
   const checked: CheckedShot[] = [];
   if (!failed.defaults && !failed.shots) {
-    const context = { providers, dir, imageCache: new Map(), optionBudget: { left: MAX_OPTION_VALUES } };
+    const context = { providers, dir, imageCache: new Map(), optionBudget: { left: MAX_OPTION_VALUES }, warnings, modelsSeen: new Set<string>() };
     if (defaults?.options) checkOptionValues(defaults.options, ['defaults', 'options'], context.optionBudget, problems);
     shotsData.forEach((shot, index) => {
       const rejected = failed.shotFields.get(index);
@@ -85,6 +87,7 @@ export async function parseManifestText(text: string, file: string, dir: string)
     outputDir,
     providers: providers.configs,
     shots,
+    warnings: warnings.length === 0 ? [] : toDiagnostics(warnings, file, locator).map((d) => ({ ...d, severity: 'warning' as const })),
     ...(storage ? { storage } : {}),
   };
 }
@@ -155,7 +158,7 @@ function markShotField(
     set.add(name);
     // `promt:` or `text:` is reported as an unknown key with "did you mean `prompt`?"; saying that
     // `prompt` is missing as well would be the same problem twice.
-    const meant = intendedKey(name, KNOWN_KEYS.shot);
+    const meant = intendedKey(name, knownKeys().shot);
     if (meant !== undefined) set.add(meant);
   }
   shotFields.set(index, set);
@@ -210,10 +213,11 @@ function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: str
   const provider = c.provider!;
   const referenceImage = imageSource(c.reference, hashed);
   const tailImage = imageSource(c.tail, hashed);
-  const spec = buildSpec(c.merged.fields, c.durationSeconds, provider, {
-    ...(referenceImage ? { reference: referenceImage } : {}),
-    ...(tailImage ? { tail: tailImage } : {}),
+  const request = shotRequest(c.merged, c.durationSeconds, {
+    ...(referenceImage ? { reference: imageSpec(referenceImage) } : {}),
+    ...(tailImage ? { tail: imageSpec(tailImage) } : {}),
   });
+  const spec = providerModule(provider.type).spec(request, provider);
   const shot: Shot = {
     id: c.merged.shot.id,
     providerName: provider.name,
@@ -225,6 +229,11 @@ function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: str
   if (referenceImage) shot.referenceImage = referenceImage;
   if (tailImage) shot.tailImage = tailImage;
   return shot;
+}
+
+/** A local image enters the spec by its bytes' hash (renaming it regenerates nothing), a URL as written. */
+function imageSpec(image: ImageSource): string {
+  return image.kind === 'file' ? `sha256:${image.sha256}` : image.url;
 }
 
 function invalid(problems: readonly Problem[], file: string, locator: SourceLocator | undefined): InvalidInputError {

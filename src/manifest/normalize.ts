@@ -1,11 +1,9 @@
 /**
- * Defaults merging and the spec: the normal form of a shot, exactly the fields that
- * change the generated video (DESIGN.md "Spec hash").
+ * Defaults merging: a shot with `defaults` under it, remembering where each value came
+ * from. The spec itself is each provider module's `spec()` (src/providers/module.ts).
  */
-import { DEFAULT_ASPECT_RATIO, DEFAULT_MODEL, openAiSizeFor } from './capabilities.js';
 import type { PathSegment } from './positions.js';
 import type { DefaultsInput, ShotInput } from './schema.js';
-import type { ImageSource, ProviderConfig, Spec } from './types.js';
 
 export type ShotField = keyof DefaultsInput;
 
@@ -44,43 +42,4 @@ export function optionPath(merged: MergedShot, key: string): PathSegment[] {
   if (merged.shot.options && Object.prototype.hasOwnProperty.call(merged.shot.options, key)) return ['shots', merged.index, 'options', key];
   if (merged.defaults?.options && Object.prototype.hasOwnProperty.call(merged.defaults.options, key)) return ['defaults', 'options', key];
   return fieldPath(merged, 'options');
-}
-
-export interface SpecImages {
-  reference?: ImageSource;
-  tail?: ImageSource;
-}
-
-/**
- * Resolved defaults go in (model, aspect ratio; an openai-videos size mapped from the
- * ratio), so writing a default explicitly hashes the same as leaving it out. Absent
- * fields are omitted, never null, and empty `options` are dropped, so adding a field
- * later does not change the hash of shots that do not use it.
- */
-export function buildSpec(fields: DefaultsInput, durationSeconds: number | undefined, provider: ProviderConfig, images: SpecImages): Spec {
-  const spec: Spec = {
-    provider: provider.type,
-    endpoint: provider.emulate ? 'emulator' : provider.baseUrl,
-    model: fields.model ?? DEFAULT_MODEL[provider.type],
-    // Surrounding whitespace (a block scalar's final newline) is not part of what was asked for.
-    prompt: (fields.prompt ?? '').trim(),
-  };
-  const aspectRatio = fields.aspect_ratio ?? DEFAULT_ASPECT_RATIO;
-  if (provider.type === 'heygen') {
-    spec.aspect_ratio = aspectRatio;
-  } else {
-    // The Videos API only takes `size`; the ratio is just a way of writing it, so the spec
-    // holds the size actually sent (16:9 and size 1280x720 are the same video).
-    if (durationSeconds !== undefined) spec.duration = durationSeconds;
-    const size = fields.size ?? openAiSizeFor(aspectRatio);
-    if (size !== undefined) spec.size = size;
-  }
-  if (fields.options && Object.keys(fields.options).length > 0) spec.options = fields.options;
-  if (images.reference) spec.reference_image = imageSpec(images.reference);
-  if (images.tail) spec.tail_image = imageSpec(images.tail);
-  return spec;
-}
-
-function imageSpec(image: ImageSource): string {
-  return image.kind === 'file' ? `sha256:${image.sha256}` : image.url;
 }

@@ -31,6 +31,10 @@ export const ManifestCode = {
   /** A local image larger than the shot's provider accepts (HeyGen 32 MB; OpenAI's inline data: URL 20 MB). */
   imageTooLarge: 'VIDEOGEN_MANIFEST_IMAGE_TOO_LARGE',
   outputPath: 'VIDEOGEN_MANIFEST_OUTPUT_PATH',
+  /** Warning: a model or API its provider has switched off; the date and a replacement are named. */
+  retired: 'VIDEOGEN_MANIFEST_RETIRED',
+  /** Warning: a model its provider type does not list, close to one it does (a typo costs a failed job). */
+  unknownModel: 'VIDEOGEN_MANIFEST_UNKNOWN_MODEL',
 } as const;
 export type ManifestCode = (typeof ManifestCode)[keyof typeof ManifestCode];
 
@@ -57,6 +61,12 @@ export function problem(
   if (hint !== undefined) out.hint = hint;
   if (target !== undefined) out.target = target;
   return out;
+}
+
+/** A warning that something was switched off upstream, with when and what replaces it. */
+export function retiredProblem(path: readonly PathSegment[], what: string, retired: { since: string; replacement?: string; source?: string }): Problem {
+  const hint = retired.replacement === undefined ? undefined : `use ${retired.replacement}`;
+  return problem(ManifestCode.retired, path, `${what} on ${retired.since}`, hint);
 }
 
 /**

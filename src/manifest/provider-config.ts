@@ -1,26 +1,26 @@
 /**
- * Stage 2 for `providers`: defaults per type, URL and duration checks, and the
- * ProviderConfig objects the rest of videogen uses.
+ * Stage 2 for `providers`: each entry's module supplies its defaults, its settings and
+ * their checks; URLs and durations are checked here; the result is the ProviderConfig
+ * objects the rest of videogen uses.
  */
+import { findProviderModule, providerModules } from '../providers/registry.js';
+import type { ProviderModule } from '../providers/module.js';
+import { normaliseBaseUrl } from '../util/base-url.js';
 import { parseDurationMs } from '../util/duration.js';
-import { DEFAULT_API_KEY_ENV, DEFAULT_BASE_URL } from './capabilities.js';
 import { isRecord } from './issues.js';
 import type { PathSegment } from './positions.js';
-import { ManifestCode, problem, type Problem } from './problems.js';
+import { ManifestCode, problem, retiredProblem, type Problem } from './problems.js';
 import type { ProviderInput } from './schema.js';
 import type { ProviderConfig, ProviderType } from './types.js';
 
-const DEFAULT_CONCURRENCY = 4;
-const DEFAULT_POLL_INITIAL_MS = 5_000;
-const DEFAULT_POLL_MAX_MS = 30_000;
-const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 const DEFAULT_DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
 
-/** When `providers:` is omitted, these two exist (decision: DESIGN.md "Manifest"). */
-const IMPLICIT_PROVIDERS: ReadonlyArray<[string, ProviderType]> = [
-  ['heygen', 'heygen'],
-  ['openai', 'openai-videos'],
-];
+/**
+ * When `providers:` is omitted, one entry named `heygen` exists, as it always has (older
+ * manifests rely on it). The implicit `openai` entry went when OpenAI shut its Videos API
+ * down: an OpenAI-compatible endpoint has no default base_url any more.
+ */
+const IMPLICIT_PROVIDERS: ReadonlyArray<[string, ProviderType]> = [['heygen', 'heygen']];
 
 export interface ResolvedProviders {
   /** Every declared name, including entries with problems, so shots naming them are not "unknown". */
@@ -31,7 +31,10 @@ export interface ResolvedProviders {
   configs: Map<string, ProviderConfig>;
   /** False when `providers` itself is unusable (not a mapping): provider checks on shots are skipped. */
   usable: boolean;
+  /** True when the manifest has no `providers:` section (the implicit entries apply). */
+  implicit: boolean;
   problems: Problem[];
+  warnings: Problem[];
 }
 
 /**
@@ -40,12 +43,13 @@ export interface ResolvedProviders {
  */
 export function resolveProviders(raw: unknown, failed: ReadonlySet<string>): ResolvedProviders {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const configs = new Map<string, ProviderConfig>();
   if (raw === undefined) {
-    for (const [name, type] of IMPLICIT_PROVIDERS) configs.set(name, buildConfig(name, { type }, problems));
-    return described(IMPLICIT_PROVIDERS.map(([name]) => name), configs, true, problems);
+    for (const [name, type] of IMPLICIT_PROVIDERS) configs.set(name, buildConfig(name, { type }, problems, warnings));
+    return described(IMPLICIT_PROVIDERS.map(([name]) => name), configs, true, true, problems, warnings);
   }
-  if (!isRecord(raw)) return described([], configs, false, problems);
+  if (!isRecord(raw)) return described([], configs, false, false, problems, warnings);
   const names = Object.keys(raw);
   if (names.length === 0) {
     problems.push(
@@ -53,46 +57,47 @@ export function resolveProviders(raw: unknown, failed: ReadonlySet<string>): Res
         ManifestCode.value,
         ['providers'],
         'expected at least one provider',
-        'remove `providers:` to use the implicit `heygen` and `openai` entries',
+        'declare one, such as `studio: { type: heygen-v3 }`',
       ),
     );
   }
   for (const name of names) {
     if (failed.has(name)) continue;
-    const config = buildConfig(name, raw[name] as ProviderInput, problems);
+    const config = buildConfig(name, raw[name] as ProviderInput, problems, warnings);
     configs.set(name, config);
   }
-  return described(names, configs, true, problems);
+  return described(names, configs, true, false, problems, warnings);
 }
 
-function described(names: string[], configs: Map<string, ProviderConfig>, usable: boolean, problems: Problem[]): ResolvedProviders {
+function described(
+  names: string[],
+  configs: Map<string, ProviderConfig>,
+  usable: boolean,
+  implicit: boolean,
+  problems: Problem[],
+  warnings: Problem[],
+): ResolvedProviders {
   const shown = names.slice(0, 10).map((n) => `\`${n}\``).join(', ');
   const namesForHumans = names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
-  return { names: new Set(names), namesForHumans, configs, usable, problems };
+  return { names: new Set(names), namesForHumans, configs, usable, implicit, problems, warnings };
 }
 
-function buildConfig(name: string, input: ProviderInput, problems: Problem[]): ProviderConfig {
+function buildConfig(name: string, input: ProviderInput, problems: Problem[], warnings: Problem[]): ProviderConfig {
   const at = (...rest: PathSegment[]): PathSegment[] => ['providers', name, ...rest];
+  // Stage 1 admitted only registered types.
+  const module = findProviderModule(input.type)!;
   const emulate = input.emulate ?? false;
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(module.settings ?? {})) if (input[key] !== undefined) settings[key] = input[key];
   let baseUrl = '';
   // An emulated provider gets its URL when the emulator starts; a base_url there is simply unused.
   if (!emulate) {
-    const normalized = normaliseBaseUrl(input.base_url ?? DEFAULT_BASE_URL[input.type]);
+    const written = input.base_url ?? module.defaultBaseUrl?.(settings) ?? module.defaults.baseUrl;
+    const normalized = written === undefined ? missingBaseUrl(module) : normaliseBaseUrl(written);
     if (typeof normalized === 'string') baseUrl = normalized;
-    else problems.push(problem(ManifestCode.value, at('base_url'), normalized.message, normalized.hint));
+    else problems.push(problem(written === undefined ? ManifestCode.required : ManifestCode.value, at('base_url'), normalized.message, normalized.hint));
   }
-  // reference_format picks an OpenAI-compatible dialect; HeyGen only takes uploaded-asset URLs.
-  if (input.type === 'heygen' && input.reference_format !== undefined) {
-    problems.push(
-      problem(
-        ManifestCode.unsupportedField,
-        at('reference_format'),
-        'heygen takes no `reference_format` (local images are uploaded as assets and passed by URL)',
-        'remove `reference_format`, or use it on an openai-videos provider',
-        'key',
-      ),
-    );
-  }
+  problems.push(...foreignSettings(module, input, at));
   const duration = (value: string | number | undefined, fallback: number, ...where: PathSegment[]): number => {
     if (value === undefined) return fallback;
     const ms = parseDurationMs(value);
@@ -102,62 +107,47 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[]): P
     }
     return ms;
   };
-  const initialMs = duration(input.poll?.initial, DEFAULT_POLL_INITIAL_MS, 'poll', 'initial');
-  const maxMs = duration(input.poll?.max, Math.max(DEFAULT_POLL_MAX_MS, initialMs), 'poll', 'max');
+  const initialMs = duration(input.poll?.initial, module.defaults.poll.initialMs, 'poll', 'initial');
+  const maxMs = duration(input.poll?.max, Math.max(module.defaults.poll.maxMs, initialMs), 'poll', 'max');
   if (input.poll?.initial !== undefined && input.poll.max !== undefined && initialMs > maxMs) {
     problems.push(
       problem(ManifestCode.value, at('poll', 'initial'), '`poll.initial` is longer than `poll.max`', 'the delay starts at `initial` and grows up to `max`'),
     );
   }
-  return {
+  const config: ProviderConfig = {
     name,
     type: input.type,
     baseUrl,
-    apiKeyEnv: input.api_key_env ?? DEFAULT_API_KEY_ENV[input.type],
-    concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+    apiKeyEnv: input.api_key_env ?? module.defaults.apiKeyEnv,
+    concurrency: input.concurrency ?? module.defaults.concurrency,
     emulate,
-    referenceFormat: input.reference_format ?? 'multipart',
+    settings,
     poll: { initialMs, maxMs },
-    timeoutMs: duration(input.timeout, DEFAULT_TIMEOUT_MS, 'timeout'),
+    timeoutMs: duration(input.timeout, module.defaults.timeoutMs, 'timeout'),
     downloadTimeoutMs: duration(input.download_timeout, DEFAULT_DOWNLOAD_TIMEOUT_MS, 'download_timeout'),
   };
+  for (const p of module.checkSettings?.(config) ?? []) problems.push(problem(ManifestCode.value, at(p.setting), p.message, p.hint));
+  const retired = baseUrl === '' && !emulate ? undefined : module.retiredAt?.(config);
+  if (retired) warnings.push(retiredProblem(at(input.base_url === undefined ? 'type' : 'base_url'), `${retired.what} was switched off`, retired));
+  return config;
 }
 
-const URL_EXPECTED = 'expected an http(s) URL such as https://api.example.com/v1';
-
-/**
- * Origin + path without a trailing slash (`https://api.huixingyun.com/v1`). The value is
- * never echoed in messages: people paste URLs with keys in them.
- */
-export function normaliseBaseUrl(raw: string): string | { message: string; hint?: string } {
-  if (!/^https?:\/\//i.test(raw)) return { message: URL_EXPECTED };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { message: URL_EXPECTED };
-  }
-  if (url.hostname === '') return { message: URL_EXPECTED };
-  if (url.username !== '' || url.password !== '') {
-    return { message: 'base_url must not contain credentials', hint: 'put the key in the environment variable named by `api_key_env`' };
-  }
-  // The key travels in a header: over plain http anyone on the path reads it. Loopback
-  // (an emulator, a local proxy) never leaves the machine.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      message: 'base_url must use https (the API key would cross the network unencrypted)',
-      hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1], such as `videogen emulate`',
-    };
-  }
-  if (url.search !== '' || url.hash !== '') {
-    return {
-      message: 'base_url must not contain a query (?…) or fragment (#…)',
-      hint: 'give the API root, such as https://api.example.com/v1; a key belongs in the variable named by `api_key_env`',
-    };
-  }
-  return url.origin + url.pathname.replace(/\/+$/, '');
+function missingBaseUrl(module: ProviderModule): { message: string; hint?: string } {
+  return { message: `missing required key \`base_url\`: ${module.type} has no default endpoint`, hint: module.defaults.baseUrlHint };
 }
 
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+/** A setting another provider type's module contributed: the shape passed, but this type takes no such key. */
+function foreignSettings(module: ProviderModule, input: ProviderInput, at: (...rest: PathSegment[]) => PathSegment[]): Problem[] {
+  const problems: Problem[] = [];
+  const own = new Set(Object.keys(module.settings ?? {}));
+  for (const key of Object.keys(input)) {
+    if (own.has(key)) continue;
+    const owners = providerModules().filter((other) => Object.hasOwn(other.settings ?? {}, key));
+    if (owners.length === 0) continue;
+    const types = owners.map((owner) => owner.type).join(', ');
+    problems.push(
+      problem(ManifestCode.unsupportedField, at(key), `${module.type} takes no \`${key}\``, `\`${key}\` is a setting of ${types}: remove it here`, 'key'),
+    );
+  }
+  return problems;
 }

@@ -4,14 +4,16 @@
  * are still checked), so one run reports everything.
  */
 import path from 'node:path';
+import { suggestKnownModel } from '../providers/field-rules.js';
+import { findModel, type ShotRequest } from '../providers/module.js';
+import { providerModule } from '../providers/registry.js';
 import { parseDurationMs } from '../util/duration.js';
-import { checkShotForProviderType, type ShotCapabilityFields } from './capabilities.js';
 import { didYouMean } from './did-you-mean.js';
 import { classifyImage, type ImageReference } from './images.js';
 import { isRecord } from './issues.js';
 import { fieldPath, optionPath, type MergedShot } from './normalize.js';
 import type { PathSegment } from './positions.js';
-import { describeValue, isYamlOnlyValue, ManifestCode, problem, type Problem } from './problems.js';
+import { describeValue, isYamlOnlyValue, ManifestCode, problem, retiredProblem, type Problem } from './problems.js';
 import type { ResolvedProviders } from './provider-config.js';
 import { SHOT_ID_MAX_LENGTH, SHOT_ID_PATTERN } from './schema.js';
 import type { ProviderConfig } from './types.js';
@@ -35,6 +37,10 @@ export interface ShotCheckContext {
   imageCache: Map<string, ImageReference>;
   /** How many more values `options` may hold in the whole manifest (see checkOptionValues). */
   optionBudget: { left: number };
+  /** Retired or unknown models, reported once per provider entry and model. */
+  warnings: Problem[];
+  /** `provider\0model` pairs already looked at for warnings. */
+  modelsSeen: Set<string>;
 }
 
 /**
@@ -80,28 +86,63 @@ export function checkShot(
   // The defaults' own options are checked once by the caller, not once per shot.
   if (merged.shot.options) checkOptionValues(merged.shot.options, ['shots', index, 'options'], context.optionBudget, problems);
 
-  if (provider) {
-    const capabilityFields: ShotCapabilityFields = {
-      reference_image: fields.reference_image !== undefined,
-      tail_image: fields.tail_image !== undefined,
-    };
-    if (fields.model !== undefined) capabilityFields.model = fields.model;
-    if (fields.aspect_ratio !== undefined) capabilityFields.aspect_ratio = fields.aspect_ratio;
-    if (durationSeconds !== undefined) capabilityFields.duration = durationSeconds;
-    if (fields.size !== undefined) capabilityFields.size = fields.size;
-    if (fields.options !== undefined) capabilityFields.options = fields.options;
-    const capabilityProblems = checkShotForProviderType(provider.type, capabilityFields);
-    for (const p of capabilityProblems) {
-      const where = p.optionKey === undefined ? fieldPath(merged, p.field) : optionPath(merged, p.optionKey);
-      // A field the type cannot take at all is pointed at by its key; a rejected value by its value.
-      const target = p.kind === 'field' ? 'key' : 'value';
-      problems.push(problem(ManifestCode.unsupportedField, where, `provider \`${provider.name}\`: ${p.message}`, p.hint, target));
-    }
-  }
+  if (provider) checkAgainstProvider(merged, provider, shotRequest(merged, durationSeconds), context, problems);
 
   const reference = checkImage(merged, 'reference_image', context, problems);
   const tail = checkImage(merged, 'tail_image', context, problems);
   return { merged, providerName, provider, durationSeconds, reference, tail };
+}
+
+/** The shot as its provider module sees it; images as written (checks only ask whether one is set). */
+export function shotRequest(merged: MergedShot, durationSeconds: number | undefined, images: { reference?: string; tail?: string } = {}): ShotRequest {
+  const { fields } = merged;
+  const request: ShotRequest = { prompt: fields.prompt ?? '' };
+  if (fields.model !== undefined) request.model = fields.model;
+  if (fields.aspect_ratio !== undefined) request.aspect_ratio = fields.aspect_ratio;
+  if (durationSeconds !== undefined) request.duration = durationSeconds;
+  if (fields.size !== undefined) request.size = fields.size;
+  if (fields.resolution !== undefined) request.resolution = fields.resolution;
+  if (fields.seed !== undefined) request.seed = fields.seed;
+  if (fields.audio !== undefined) request.audio = fields.audio;
+  const reference = images.reference ?? fields.reference_image;
+  const tail = images.tail ?? fields.tail_image;
+  if (reference !== undefined) request.reference_image = reference;
+  if (tail !== undefined) request.tail_image = tail;
+  if (fields.options !== undefined) request.options = fields.options;
+  return request;
+}
+
+/** What the provider's module says about the shot, and warnings about its model. */
+function checkAgainstProvider(merged: MergedShot, provider: ProviderConfig, request: ShotRequest, context: ShotCheckContext, problems: Problem[]): void {
+  const module = providerModule(provider.type);
+  for (const p of module.checkShot(request, provider)) {
+    const where = p.optionKey === undefined ? fieldPath(merged, p.field) : optionPath(merged, p.optionKey);
+    // A field the type cannot take at all is pointed at by its key; a rejected value by its value.
+    const target = p.kind === 'field' ? 'key' : 'value';
+    problems.push(problem(ManifestCode.unsupportedField, where, `provider \`${provider.name}\`: ${p.message}`, p.hint, target));
+  }
+  const model = request.model;
+  if (model === undefined) {
+    if (module.defaults.model === undefined) {
+      const known = module.models.filter((m) => !m.retired).map((m) => m.id);
+      const hint = known.length > 0 ? `such as ${known.slice(0, 4).join(', ')} (\`videogen models ${module.type}\` lists the known ones)` : undefined;
+      problems.push(problem(ManifestCode.required, ['shots', merged.index, 'model'], `missing required key \`model\`: ${module.type} has no default model`, hint));
+    }
+    return;
+  }
+  const seen = `${provider.name}\u0000${model}`;
+  if (context.modelsSeen.has(seen)) return;
+  context.modelsSeen.add(seen);
+  const info = findModel(module, model);
+  if (info?.retired) {
+    context.warnings.push(retiredProblem(fieldPath(merged, 'model'), `provider \`${provider.name}\`: model ${model} was retired`, info.retired));
+    return;
+  }
+  const close = info === undefined ? suggestKnownModel(module, model) : undefined;
+  if (close !== undefined) {
+    const message = `provider \`${provider.name}\`: ${module.type} does not list model ${model}`;
+    context.warnings.push(problem(ManifestCode.unknownModel, fieldPath(merged, 'model'), message, `did you mean \`${close}\`? (new models are accepted as written)`));
+  }
 }
 
 /** shot.provider ?? defaults.provider ?? the only declared provider (decision: DESIGN.md, manifest section). */
@@ -124,7 +165,11 @@ function resolveProviderName(merged: MergedShot, providers: ResolvedProviders, p
   }
   if (!names.has(name)) {
     const close = didYouMean(name, [...names]);
-    const hint = close === undefined ? `declared providers: ${namesForHumans}` : `did you mean \`${close}\`? (declared providers: ${namesForHumans})`;
+    let hint = close === undefined ? `declared providers: ${namesForHumans}` : `did you mean \`${close}\`? (declared providers: ${namesForHumans})`;
+    // Manifests without `providers:` once had an implicit `openai` entry pointing at OpenAI's Videos API.
+    if (providers.implicit && name === 'openai') {
+      hint = "OpenAI shut its Videos API down on 2026-09-24: declare an openai-videos provider under `providers:` with the base_url of a compatible service, such as https://api.huixingyun.com/v1";
+    }
     problems.push(problem(ManifestCode.unknownProvider, fieldPath(merged, 'provider'), `unknown provider \`${name}\``, hint));
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ManifestSchema } from './schema.js';
+import { providerTypes } from '../providers/registry.js';
+import { manifestSchema } from './schema.js';
 
 type JsonSchema = { [key: string]: unknown; properties?: Record<string, JsonSchema>; additionalProperties?: unknown; items?: JsonSchema; description?: string };
 
@@ -18,7 +19,7 @@ function properties(schema: JsonSchema, at = '$'): Array<[string, JsonSchema]> {
 }
 
 describe('ManifestSchema as JSON Schema', () => {
-  const json = z.toJSONSchema(ManifestSchema) as JsonSchema;
+  const json = z.toJSONSchema(manifestSchema()) as JsonSchema;
 
   it('describes every field', () => {
     const all = properties(json);
@@ -41,7 +42,9 @@ describe('ManifestSchema as JSON Schema', () => {
     expect(shot.properties!.id!.pattern).toBe('^(?!.*\\.\\.)[a-z0-9][a-z0-9._-]*$');
     expect(shot.properties!.aspect_ratio!.pattern).toBeTruthy();
     const provider = (json.properties!.providers as JsonSchema).additionalProperties as JsonSchema;
-    expect(provider.properties!.type!.enum).toEqual(['heygen', 'openai-videos']);
+    // Every registered module's type, and only those.
+    expect(provider.properties!.type!.enum).toEqual(providerTypes());
+    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'fal', 'vertex-veo', 'replicate', 'runway']));
     expect(provider.properties!.base_url!.format).toBe('uri');
   });
 });

@@ -6,6 +6,7 @@
  * a user writes. Rules that need the whole manifest live in rules.ts (stage 2).
  */
 import { z } from 'zod';
+import { providerModules, registryGeneration } from '../providers/registry.js';
 import { STORAGE_KEYS, StorageSchema } from '../storage/schema.js';
 
 /** Shot ids name output files and appear in CLI selectors: lowercase, no path tricks, at most 128 characters. */
@@ -16,6 +17,7 @@ export const ENV_NAME_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
 export const DURATION_PATTERN = /^\d+(?:\.\d+)?(?:ms|s|m|h)?$/;
 export const ASPECT_RATIO_PATTERN = /^[1-9]\d*:[1-9]\d*$/;
 export const SIZE_PATTERN = /^[1-9]\d*x[1-9]\d*$/;
+export const RESOLUTION_PATTERN = /^[1-9]\d*[pPkK]$/;
 export const PROMPT_MAX_LENGTH = 32_000;
 
 export const DURATION_EXPECTED = 'expected a duration such as 250ms, 5s, 15m, 1h, or a number of seconds';
@@ -30,13 +32,6 @@ export function isDurationKey(key: unknown): boolean {
   return typeof key === 'string' && DURATION_KEYS.has(key);
 }
 
-const ProviderType = z.enum(['heygen', 'openai-videos']).describe('The API this endpoint speaks.');
-const ReferenceFormat = z
-  .enum(['multipart', 'object', 'string'])
-  .describe(
-    'openai-videos only: how `input_reference` is sent: a multipart file part (OpenAI), a JSON object {image_url} (OpenAI), ' +
-      'or a plain string URL/base64 (Huixingyun). Default multipart.',
-  );
 
 export const PollSchema = z
   .strictObject({
@@ -45,36 +40,48 @@ export const PollSchema = z
   })
   .describe('Polling cadence for jobs at this endpoint.');
 
-export const ProviderSchema = z
-  .strictObject({
-    type: ProviderType,
-    base_url: z
-      .string()
-      .min(1)
-      .meta({ format: 'uri' })
-      .describe('Base URL of the API (http or https). Default https://api.heygen.com for heygen, https://api.openai.com/v1 for openai-videos.')
-      .optional(),
-    api_key_env: z
-      .string()
-      .regex(ENV_NAME_PATTERN, 'expected the name of an environment variable, such as HEYGEN_API_KEY ([A-Z_][A-Z0-9_]*)')
-      .describe('Name of the environment variable holding the API key (never the key itself). Default HEYGEN_API_KEY / OPENAI_API_KEY.')
-      .optional(),
-    concurrency: z
-      .number()
-      .int('expected a whole number from 1 to 64')
-      .min(1, 'expected a whole number from 1 to 64')
-      .max(64, 'expected a whole number from 1 to 64')
-      .describe('Most jobs in flight at this endpoint at once. Default 4.')
-      .optional(),
-    emulate: z.boolean().describe('Use the built-in emulator (in-process, loopback, no key) instead of the real API. Default false.').optional(),
-    reference_format: ReferenceFormat.optional(),
-    poll: PollSchema.optional(),
-    timeout: Duration.describe(
-      'How long one job may run before apply gives up on it for now (it stays submitted and is resumed next time). Default 15m.',
-    ).optional(),
-    download_timeout: Duration.describe('How long one video download may take. Default 10m.').optional(),
-  })
-  .describe('A named endpoint that shots refer to by name.');
+/** Provider settings every type shares; each provider module adds its own (see providerSchema). */
+const ProviderCommonShape = {
+  base_url: z
+    .string()
+    .min(1)
+    .meta({ format: 'uri' })
+    .describe('Base URL of the API (https; http only on loopback). Default: the provider type\'s own (none for openai-videos).')
+    .optional(),
+  api_key_env: z
+    .string()
+    .regex(ENV_NAME_PATTERN, 'expected the name of an environment variable, such as HEYGEN_API_KEY ([A-Z_][A-Z0-9_]*)')
+    .describe('Name of the environment variable holding the API key (never the key itself). Default: the type\'s conventional one (HEYGEN_API_KEY, OPENROUTER_API_KEY, …).')
+    .optional(),
+  concurrency: z
+    .number()
+    .int('expected a whole number from 1 to 64')
+    .min(1, 'expected a whole number from 1 to 64')
+    .max(64, 'expected a whole number from 1 to 64')
+    .describe('Most jobs in flight at this endpoint at once. Default: the type\'s own (4 for most).')
+    .optional(),
+  emulate: z.boolean().describe('Use the built-in emulator (in-process, loopback, no key) instead of the real API. Default false.').optional(),
+  poll: PollSchema.optional(),
+  timeout: Duration.describe(
+    'How long one job may run before apply gives up on it for now (it stays submitted and is resumed next time). Default 15m.',
+  ).optional(),
+  download_timeout: Duration.describe('How long one video download may take. Default 10m.').optional(),
+};
+
+/**
+ * The provider entry: `type` is one of the registered modules, and every module's own
+ * settings are known keys (stage 2 refuses one that another type's module contributed).
+ */
+function providerSchema() {
+  const types = providerModules().map((module) => module.type) as [string, ...string[]];
+  const settings: Record<string, z.ZodType> = {};
+  for (const module of providerModules()) {
+    for (const [key, schema] of Object.entries(module.settings ?? {})) settings[key] ??= schema.optional();
+  }
+  return z
+    .strictObject({ type: z.enum(types).describe('The API this endpoint speaks.'), ...ProviderCommonShape, ...settings })
+    .describe('A named endpoint that shots refer to by name.');
+}
 
 /** Fields a shot and `defaults` share: `defaults` may hold any shot field except `id` and `output`. */
 const ShotFieldsShape = {
@@ -92,19 +99,32 @@ const ShotFieldsShape = {
   model: z
     .string()
     .min(1, 'expected a model name')
-    .describe('Upstream model: HeyGen `input.provider` (default veo_3_1) or the Videos API `model` (default sora-2).')
+    .describe('The model, as the provider names it (`videogen models` lists the known ones); required where the provider type has no default.')
     .optional(),
   aspect_ratio: z
     .string()
     .regex(ASPECT_RATIO_PATTERN, 'expected an aspect ratio W:H such as "16:9" or "9:16"')
     .describe('Aspect ratio W:H. Default "16:9". On openai-videos it maps to a size (16:9 → 1280x720, 9:16 → 720x1280).')
     .optional(),
-  duration: Duration.describe('Length in seconds (4, 8 or 12 on openai-videos; heygen takes none).').optional(),
+  duration: Duration.describe('Length in seconds; which lengths a model takes depends on the provider (`videogen models`).').optional(),
   size: z
     .string()
     .regex(SIZE_PATTERN, 'expected a size WxH such as 1280x720')
-    .describe('Resolution WxH (openai-videos only); overrides the aspect-ratio mapping.')
+    .describe('Frame size WxH (openai-videos); overrides the aspect-ratio mapping.')
     .optional(),
+  resolution: z
+    .string()
+    .regex(RESOLUTION_PATTERN, 'expected a resolution such as 720p, 1080p or 4k')
+    .describe('Output resolution (720p, 1080p, 4k, …) where the API takes one (heygen-v3, openrouter, fal, vertex-veo).')
+    .optional(),
+  seed: z
+    .number()
+    .int('expected a whole number')
+    .min(0, 'expected a whole number of at least 0')
+    .max(4_294_967_295, 'expected a whole number below 2^32')
+    .describe('Random seed, where the API takes one; determinism is not guaranteed by any provider.')
+    .optional(),
+  audio: z.boolean().describe('Generate sound where the model can (generate_audio); the API\'s default when absent.').optional(),
   reference_image: z
     .string()
     .min(1, 'expected a file path or an https URL')
@@ -113,11 +133,11 @@ const ShotFieldsShape = {
   tail_image: z
     .string()
     .min(1, 'expected a file path or an https URL')
-    .describe('Last-frame guidance image (heygen only): a file relative to the manifest or an http(s) URL.')
+    .describe('Last-frame image where the API takes one: a file relative to the manifest or an http(s) URL.')
     .optional(),
   options: z
     .record(z.string(), z.unknown())
-    .describe('Provider-specific settings passed through: HeyGen `input.config`, extra Videos API body fields.')
+    .describe('Provider-specific request fields passed through as given (HeyGen `input.config`, extra body fields of other APIs).')
     .optional(),
   tags: z
     .array(z.string().regex(/^\S+$/, 'expected a tag without spaces').describe('A tag.'))
@@ -145,7 +165,8 @@ export const ShotSchema = z
   })
   .describe('One video to generate.');
 
-export const ManifestSchema = z
+function buildManifestSchema() {
+  return z
   .strictObject({
     // Required, so a future format can be told apart instead of half-understood.
     version: z.literal(1).describe('Manifest format version: 1.'),
@@ -158,9 +179,9 @@ export const ManifestSchema = z
     providers: z
       .record(
         z.string().regex(PROVIDER_NAME_PATTERN, 'expected a provider name of letters, digits, ".", "_" and "-"').describe('Provider name.'),
-        ProviderSchema,
+        providerSchema(),
       )
-      .describe('Named endpoints. When omitted, `heygen` (type heygen) and `openai` (type openai-videos) exist.')
+      .describe('Named endpoints. When omitted, one named `heygen` (type heygen) exists.')
       .optional(),
     defaults: DefaultsSchema.optional(),
     // Required and non-empty: an empty manifest is almost always a mistake.
@@ -168,19 +189,32 @@ export const ManifestSchema = z
   })
   .describe('A videogen manifest (shots.yaml).')
   .meta({ title: 'videogen manifest' });
+}
+
+let built: { generation: number; schema: ReturnType<typeof buildManifestSchema> } | undefined;
+
+/** The manifest schema, assembled from the registered provider modules (rebuilt when one is added). */
+export function manifestSchema(): ReturnType<typeof buildManifestSchema> {
+  if (built?.generation !== registryGeneration()) built = { generation: registryGeneration(), schema: buildManifestSchema() };
+  return built.schema;
+}
 
 /** A manifest as written (what the YAML holds once it passes stage 1). */
-export type ManifestInput = z.input<typeof ManifestSchema>;
-export type ProviderInput = z.input<typeof ProviderSchema>;
+export type ManifestInput = z.input<ReturnType<typeof buildManifestSchema>>;
+/** A provider entry as written: the common fields, `type`, and any module's settings. */
+export type ProviderInput = z.input<z.ZodObject<typeof ProviderCommonShape>> & { type: string } & Record<string, unknown>;
 export type ShotInput = z.input<typeof ShotSchema>;
 export type DefaultsInput = z.input<typeof DefaultsSchema>;
 
 /** Known keys per location, for "did you mean" on unknown keys. */
-export const KNOWN_KEYS = {
-  root: Object.keys(ManifestSchema.shape),
-  provider: Object.keys(ProviderSchema.shape),
-  poll: Object.keys(PollSchema.shape),
-  defaults: Object.keys(DefaultsSchema.shape),
-  shot: Object.keys(ShotSchema.shape),
-  storage: STORAGE_KEYS,
-} as const;
+export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot' | 'storage', readonly string[]> {
+  const providerSettings = providerModules().flatMap((module) => Object.keys(module.settings ?? {}));
+  return {
+    root: Object.keys(manifestSchema().shape),
+    provider: ['type', ...Object.keys(ProviderCommonShape), ...new Set(providerSettings)],
+    poll: Object.keys(PollSchema.shape),
+    defaults: Object.keys(DefaultsSchema.shape),
+    shot: Object.keys(ShotSchema.shape),
+    storage: STORAGE_KEYS,
+  };
+}

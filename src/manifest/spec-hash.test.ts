@@ -46,9 +46,11 @@ describe('spec hash of a manifest shot', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'videogen-spec-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(path.join(dir, 'refs'));
-  writeFileSync(path.join(dir, 'refs/a.png'), 'image bytes A');
-  writeFileSync(path.join(dir, 'refs/renamed.png'), 'image bytes A');
-  writeFileSync(path.join(dir, 'refs/b.png'), 'image bytes B');
+  // PNG signatures, then different bytes: types are judged by their first bytes, specs by all of them.
+  const png = (text: string) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(text)]);
+  writeFileSync(path.join(dir, 'refs/a.png'), png('image bytes A'));
+  writeFileSync(path.join(dir, 'refs/renamed.png'), png('image bytes A'));
+  writeFileSync(path.join(dir, 'refs/b.png'), png('image bytes B'));
 
   const BASE = `version: 1
 providers:
@@ -56,6 +58,7 @@ providers:
     type: heygen
   openai:
     type: openai-videos
+    base_url: https://api.openai.com/v1
     concurrency: 2
 defaults:
   provider: heygen
@@ -71,6 +74,8 @@ shots:
 
   /** The base manifest with extra lines appended to the shot. */
   const shot = (...lines: string[]): string => BASE + lines.map((l) => `    ${l}\n`).join('');
+  /** A shot on the openai-videos entry, which needs a model (there is no default one). */
+  const openai = (...lines: string[]): string => shot('provider: openai', 'model: sora-2', ...lines);
 
   it('does not change with key order, whitespace, comments, tags, id, output or provider tuning', async () => {
     const base = await hashOf(BASE);
@@ -83,7 +88,7 @@ shots:
 # a comment
 defaults: { provider: heygen }
 providers:
-  openai: { type: openai-videos, concurrency: 9, timeout: 1h, poll: { initial: 1s } }
+  openai: { type: openai-videos, base_url: "https://api.openai.com/v1/", concurrency: 9, timeout: 1h, poll: { initial: 1s } }
   heygen: { type: heygen, api_key_env: OTHER_KEY, concurrency: 1 }
 version: 1
 `;
@@ -93,10 +98,9 @@ version: 1
   it('hashes an explicit default like an implicit one', async () => {
     const base = await hashOf(BASE);
     expect(await hashOf(shot('model: veo_3_1', 'aspect_ratio: "16:9"', 'options: {}'))).toBe(base);
-    const openai = await hashOf(shot('provider: openai'));
-    expect(await hashOf(shot('provider: openai', 'aspect_ratio: "16:9"'))).toBe(openai);
-    expect(await hashOf(shot('provider: openai', 'size: 1280x720'))).toBe(openai);
-    expect(await hashOf(shot('provider: openai', 'model: sora-2'))).toBe(openai);
+    const plain = await hashOf(openai());
+    expect(await hashOf(openai('aspect_ratio: "16:9"'))).toBe(plain);
+    expect(await hashOf(openai('size: 1280x720'))).toBe(plain);
   });
 
   it('changes with any change to what is generated', async () => {
@@ -107,10 +111,11 @@ version: 1
       hashOf(shot('aspect_ratio: "9:16"')),
       hashOf(shot('options: { seed: 1 }')),
       hashOf(shot('options: { seed: 2 }')),
-      hashOf(shot('provider: openai')),
-      hashOf(shot('provider: openai', 'duration: 8')),
-      hashOf(shot('provider: openai', 'duration: 12')),
-      hashOf(shot('provider: openai', 'size: 1920x1080')),
+      hashOf(openai()),
+      hashOf(openai('duration: 8')),
+      hashOf(openai('duration: 12')),
+      hashOf(openai('size: 1920x1080')),
+      hashOf(shot('provider: openai', 'model: sora-2-pro')),
       hashOf(shot('reference_image: refs/a.png')),
       hashOf(shot('reference_image: refs/b.png')),
       hashOf(shot('reference_image: https://example.com/a.png')),
@@ -123,9 +128,9 @@ version: 1
 
   it('follows image bytes, not file names', async () => {
     expect(await hashOf(shot('reference_image: refs/renamed.png'))).toBe(await hashOf(shot('reference_image: refs/a.png')));
-    writeFileSync(path.join(dir, 'refs/edited.png'), 'image bytes A');
+    writeFileSync(path.join(dir, 'refs/edited.png'), png('image bytes A'));
     const before = await hashOf(shot('reference_image: refs/edited.png'));
-    writeFileSync(path.join(dir, 'refs/edited.png'), 'image bytes A, edited');
+    writeFileSync(path.join(dir, 'refs/edited.png'), png('image bytes A, edited'));
     expect(await hashOf(shot('reference_image: refs/edited.png'))).not.toBe(before);
   });
 

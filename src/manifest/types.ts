@@ -1,8 +1,10 @@
 /** What the rest of videogen sees of a manifest once it has been loaded, validated and normalised. */
+import type { Diagnostic } from '../errors.js';
 import type { StorageConfig } from '../storage/config.js';
+import type { ImageMime } from '../util/image-type.js';
 
-export type ProviderType = 'heygen' | 'openai-videos';
-export type ReferenceFormat = 'multipart' | 'object' | 'string';
+/** A provider module's `type` (heygen, openai-videos, openrouter, …): see src/providers/registry.ts. */
+export type ProviderType = string;
 
 export interface ProviderConfig {
   /** The name shots use to refer to it (the key under `providers:`). */
@@ -14,7 +16,8 @@ export interface ProviderConfig {
   apiKeyEnv: string;
   concurrency: number;
   emulate: boolean;
-  referenceFormat: ReferenceFormat;
+  /** The module's own settings (`reference_format`, `project`, …) as written, shape-checked by its schema. */
+  settings: Readonly<Record<string, unknown>>;
   poll: { initialMs: number; maxMs: number };
   timeoutMs: number;
   downloadTimeoutMs: number;
@@ -22,7 +25,8 @@ export interface ProviderConfig {
 
 /** An image given to a shot: a local file (hashed by its bytes) or a URL kept as written. */
 export type ImageSource =
-  | { kind: 'file'; path: string; sha256: string; bytes: number }
+  /** `mime`: the type the first bytes show (absent when they show none videogen knows). */
+  | { kind: 'file'; path: string; sha256: string; bytes: number; mime?: ImageMime }
   | { kind: 'url'; url: string };
 
 /**
@@ -49,6 +53,8 @@ export interface Spec {
   /** `sha256:<hex>` of a local file's bytes, or the URL as written. */
   reference_image?: string;
   tail_image?: string;
+  /** Whatever else the provider module's API takes (resolution, seed, audio, take, …): JSON values. */
+  [field: string]: unknown;
 }
 
 export interface Shot {
@@ -76,6 +82,8 @@ export interface Manifest {
   providers: Map<string, ProviderConfig>;
   /** In manifest order. */
   shots: Shot[];
+  /** Things worth knowing that change nothing (a retired model or API); printed by validate, plan and apply. */
+  warnings: Diagnostic[];
   /** The content-addressed output store (`storage:`), when the manifest names one. */
   storage?: StorageConfig;
 }

@@ -9,11 +9,13 @@ import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
 import { compareOrdinal } from '../util/compare.js';
-import { NO_REUSE, restoreAction, reuseAction } from './reuse.js';
+import { NO_REUSE, restoreAction, reuseAction, withoutRejected } from './reuse.js';
+import type { Verdict } from '../review/types.js';
 import {
   PLAN_VERSION,
   type ActionKind,
   type ObservedOutput,
+  type OutputVerdicts,
   type Plan,
   type PlanAction,
   type PlanSummary,
@@ -22,18 +24,22 @@ import {
 } from './types.js';
 
 /**
- * `reuse` is what the caller found in the local cache and the store for the questions
- * reuseQueries (reuse.ts) asked of a first plan made without it.
+ * `verdicts` are the review's, by output sha256. `reuse` is what the caller found in the local
+ * cache and the store for the questions reuseQueries (reuse.ts) asked of a first plan made
+ * without it.
  */
 export function planShots(
   shots: Shot[],
   lock: Lock,
   observed: ReadonlyMap<string, ObservedOutput>,
   selectors: Selectors = {},
+  verdicts: OutputVerdicts = new Map(),
   reuse: ReuseIndex = NO_REUSE,
 ): Plan {
   const only = new SelectorSet(selectors.only ?? []);
   const replace = new SelectorSet(selectors.replace ?? []);
+  // A video rejected in review is never handed to another shot either.
+  const usable = withoutRejected(reuse, verdicts);
   const actions: PlanAction[] = [];
   const summary = emptySummary();
   const inManifest = new Set<string>();
@@ -45,14 +51,21 @@ export function planShots(
       continue;
     }
     const entry = lockEntry(lock, shot.id);
+    const verdict = entry?.output ? verdicts.get(entry.output.sha256) : undefined;
     // Every replace selector is tried (not just until one matches) so none is reported unmatched wrongly.
     const replaceHit = replace.matchShot(shot);
-    const forcedBy = selectors.force ? '--force' : replaceHit ? '--replace' : undefined;
+    const forcedBy = replaceHit ? '--replace' : selectors.force ? '--force' : undefined;
+    // An approved take is pinned: a blanket --force passes it by, naming it with --replace does not.
+    const pinned = forcedBy === '--force' && verdict === 'approved';
     // A forced shot is asked for a new generation: an earlier one of the same spec will not do.
-    let action = decide(shot, entry, observed.get(shot.id), forcedBy ? NO_REUSE : reuse);
+    let action = decide(shot, entry, observed.get(shot.id), verdict, forcedBy && !pinned ? NO_REUSE : usable);
     if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
-      action = forcedReplace(shot, entry, forcedBy);
-    } else if (forcedBy) {
+      if (pinned) {
+        if (action.action === 'keep') action = { ...action, reason: 'approved in review: --force leaves it (name it with --replace to regenerate)', verdict };
+      } else {
+        action = forcedReplace(shot, entry, forcedBy);
+      }
+    } else if (forcedBy && !pinned) {
       action = { ...action, forced: forcedBy };
     }
     actions.push(action);
@@ -73,7 +86,13 @@ export function planShots(
   return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
 }
 
-function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutput | undefined, reuse: ReuseIndex): PlanAction {
+function decide(
+  shot: Shot,
+  entry: LockEntry | undefined,
+  observed: ObservedOutput | undefined,
+  verdict: Verdict | undefined,
+  reuse: ReuseIndex,
+): PlanAction {
   const base = { id: shot.id, provider: shot.providerName };
   if (!entry) return reuseAction(shot, reuse) ?? { ...base, action: 'create', reason: 'not in the lock' };
 
@@ -97,8 +116,16 @@ function decide(shot: Shot, entry: LockEntry | undefined, observed: ObservedOutp
   }
   if (entry.state === 'failed') {
     const code = entry.error?.code ? ` (${entry.error.code})` : '';
+    // Asking again for what the provider's content policy refused gets the same refusal (and
+    // some providers bill it): only a changed spec, or --replace naming the shot, tries again.
+    if (entry.error?.class === 'moderation') {
+      return { ...base, action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` };
+    }
     return reuseAction(shot, reuse) ?? { ...base, action: 'retry', reason: `last attempt failed${code}` };
   }
+
+  // Before the output checks: fetching a rejected take again would only bring it back.
+  if (verdict === 'rejected') return { ...base, action: 'replace', reason: 'rejected in review', changes: [], verdict };
 
   const problem = outputProblem(shot, entry, observed);
   if (!problem) return { ...base, action: 'keep', reason: 'up to date' };

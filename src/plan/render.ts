@@ -36,7 +36,8 @@ const DIFF_CONTEXT = 24;
 export function renderPlan(plan: Plan, options: RenderPlanOptions): string {
   const paint = (style: Style | undefined, text: string): string =>
     options.color && style ? `\x1b[${ANSI[style]}m${text}\x1b[0m` : text;
-  const listed = plan.actions.filter((action) => action.action !== 'keep' || options.showKept);
+  // A held shot is kept only in the sense that nothing will happen to it: always worth showing.
+  const listed = plan.actions.filter((action) => action.action !== 'keep' || options.showKept || action.held !== undefined);
   const lines: string[] = [];
   if (listed.length > 0) {
     lines.push(options.manifestLabel ? `Plan for ${options.manifestLabel}:` : 'Plan:', '');

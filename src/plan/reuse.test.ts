@@ -55,7 +55,7 @@ describe('reuse in the plan', () => {
   });
 
   it('turns create, replace, retry and fetch-by-regeneration into reuse, never resume', () => {
-    const plan = planShots(shots, lock, observed, {}, everything);
+    const plan = planShots(shots, lock, observed, {}, new Map(), everything);
     expect(plan.actions.map((action) => `${action.action} ${action.id}`)).toEqual([
       'reuse hero-v2',
       'reuse reverted',
@@ -87,19 +87,30 @@ describe('reuse in the plan', () => {
   });
 
   it('never reuses for shots --force or --replace asks to regenerate', () => {
-    const forced = planShots(shots, lock, observed, { replace: ['hero-v2', 'failed'] }, everything);
+    const forced = planShots(shots, lock, observed, { replace: ['hero-v2', 'failed'] }, new Map(), everything);
     expect(actionOf(forced, 'hero-v2')?.action).toBe('create');
     expect(actionOf(forced, 'failed')).toMatchObject({ action: 'replace', forced: '--replace' });
     expect(actionOf(forced, 'reverted')?.action).toBe('reuse');
-    expect(planShots(shots, lock, observed, { force: true }, everything).summary.reuse).toBe(0);
+    expect(planShots(shots, lock, observed, { force: true }, new Map(), everything).summary.reuse).toBe(0);
+  });
+
+  it('never hands out a video rejected in review, nor looks one up for a rejected shot', () => {
+    const rejected = new Map([[earlier('0').sha256, 'rejected' as const], [lock.shots.missing!.output!.sha256, 'rejected' as const]]);
+    const plan = planShots(shots, lock, observed, {}, rejected, everything);
+    expect(actionOf(plan, 'hero-v2')?.action).toBe('create');
+    expect(actionOf(plan, 'missing')).toMatchObject({ action: 'replace', verdict: 'rejected' });
+    expect(actionOf(plan, 'reverted')?.action).toBe('reuse');
+    expect(reuseQueries(planShots(shots, lock, observed, {}, rejected), shots, lock).objects).not.toContainEqual(
+      expect.objectContaining({ sha256: lock.shots.missing!.output!.sha256 }),
+    );
   });
 
   it('plans exactly as before when nothing was generated before', () => {
-    expect(planShots(shots, lock, observed, {}, NO_REUSE)).toEqual(planShots(shots, lock, observed));
+    expect(planShots(shots, lock, observed, {}, new Map(), NO_REUSE)).toEqual(planShots(shots, lock, observed));
   });
 
   it('shows reuse as & in the text, with where from, and carries it in JSON', () => {
-    const plan = planShots(shots, lock, observed, {}, everything);
+    const plan = planShots(shots, lock, observed, {}, new Map(), everything);
     const text = renderPlan(plan, { color: false });
     expect(text).toContain('  & hero-v2 (heygen): the same spec was generated before (shot hero, job job-0): download it from the store, no job');
     expect(text).toContain('      prompt: "the second text" → "the first text"');

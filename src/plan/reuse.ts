@@ -6,7 +6,7 @@
  */
 import type { Lock, LockEntry } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
-import type { FieldChange, Plan, PlanAction, ReuseIndex, ReuseSource } from './types.js';
+import type { FieldChange, OutputVerdicts, Plan, PlanAction, ReuseIndex, ReuseSource } from './types.js';
 
 export const NO_REUSE: ReuseIndex = { specs: new Map(), objects: new Map() };
 
@@ -24,7 +24,8 @@ export function reuseQueries(plan: Plan, shots: readonly Shot[], lock: Lock): Re
   const objects = new Map<string, { sha256: string; bytes: number }>();
   for (const action of plan.actions) {
     const shot = byId.get(action.id);
-    if (!shot || action.forced) continue;
+    // A forced shot wants a new generation; a rejected one must not get its own video back.
+    if (!shot || action.forced || action.verdict === 'rejected') continue;
     if (action.action === 'create' || action.action === 'replace' || action.action === 'retry') specHashes.add(shot.specHash);
     if (action.action === 'fetch') {
       const output = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id]?.output : undefined;
@@ -65,5 +66,15 @@ export function restoreAction(shot: Shot, entry: LockEntry, problem: string, ind
     // Kept so apply can still ask the provider if the copy turns out damaged.
     ...(entry.job_id ? { job_id: entry.job_id } : {}),
     reuse: source,
+  };
+}
+
+/** The index without the videos a review rejected: reuse must not bring a rejected take back. */
+export function withoutRejected(index: ReuseIndex, verdicts: OutputVerdicts): ReuseIndex {
+  if (verdicts.size === 0 || (index.specs.size === 0 && index.objects.size === 0)) return index;
+  const rejected = (sha256: string) => verdicts.get(sha256) === 'rejected';
+  return {
+    specs: new Map([...index.specs].filter(([, source]) => !rejected(source.sha256))),
+    objects: new Map([...index.objects].filter(([sha256]) => !rejected(sha256))),
   };
 }

@@ -1,4 +1,5 @@
 /** The plan is data: the text renderer and `--json` render this same object. */
+import type { Verdict } from '../review/types.js';
 
 export const PLAN_VERSION = 1;
 
@@ -41,6 +42,13 @@ export interface PlanAction {
   job_id?: string;
   /** Provider entry name; absent for orphans. */
   provider?: string;
+  /** A keep that is not a success: the last attempt was refused by the content policy and is not retried. */
+  held?: 'moderation';
+  /**
+   * The review verdict that decided this action: `rejected` for a replace of a rejected
+   * output, `approved` for a kept output that --force left alone. Absent otherwise.
+   */
+  verdict?: Verdict;
   /** Set when `--force` or `--replace` selected the shot: a new generation is wanted, never a reuse. */
   forced?: '--force' | '--replace';
   /**
@@ -96,6 +104,9 @@ export interface Plan {
   /** Selector patterns (`--only`, `--replace`) that matched no shot: almost always a typo. Absent when none. */
   unmatched?: string[];
 }
+
+/** Review verdicts (shots.review.yaml) by output sha256, read by the caller. */
+export type OutputVerdicts = ReadonlyMap<string, Verdict>;
 
 /** What the caller observed on disk for one shot's output, before planning. */
 export interface ObservedOutput {

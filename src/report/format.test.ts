@@ -12,6 +12,7 @@ const summary: RunSummary = {
   kept: 37,
   failed: 0,
   pending: 0,
+  skipped: 0,
   notPushed: 0,
   videoSeconds: 48,
   wallMs: 192_000,

@@ -46,6 +46,7 @@ export function summaryLine(summary: RunSummary): string {
   if (summary.pending > 0) {
     line += ` ${summary.pending} still running remotely; the next apply collects ${summary.pending === 1 ? 'it' : 'them'}.`;
   }
+  if (summary.skipped > 0) line += ` ${summary.skipped} not submitted; the next apply tries again.`;
   if (summary.notPushed > 0) {
     const outputs = summary.notPushed === 1 ? '1 output is' : `${summary.notPushed} outputs are`;
     line += ` ${outputs} not in the store yet (kept on disk); \`videogen push\` uploads ${summary.notPushed === 1 ? 'it' : 'them'}.`;

@@ -170,7 +170,7 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
       const state = view.event?.state ?? 'queued';
       if (state === 'completed') done += 1;
       else if (state === 'failed') failed += 1;
-      else if (state === 'pending') pending += 1;
+      else if (state === 'pending' || state === 'skipped') pending += 1;
       else if (state === 'queued') queued += 1;
       else active += 1;
     }
@@ -216,6 +216,8 @@ export function createListrReporter(options: ListrReporterOptions): Reporter {
         const job = view.jobId ? ` (job ${view.jobId})` : '';
         return { kind: 'pending', title: `${id}  still running remotely${job}; the next apply collects it` };
       }
+      case 'skipped':
+        return { kind: 'stopped', title: `${id}  skipped${event.note ? `: ${event.note}` : ''}` };
       default:
         return undefined;
     }

@@ -138,5 +138,8 @@ function stateText(event: ShotEvent, log: ShotLog, paint: Paint): string {
       const job = log.jobId ? `  ${log.jobId}` : '';
       return `${paint.yellow('pending')}${job}  still running remotely; the next apply collects it`;
     }
+    case 'skipped':
+      // The note says why (withNote adds it).
+      return paint.yellow('skipped');
   }
 }

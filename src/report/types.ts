@@ -22,7 +22,9 @@ export type ShotState =
   | 'completed'
   | 'failed'
   /** Left `submitted` in the lock: timeout or interrupt; the next apply resumes it. */
-  | 'pending';
+  | 'pending'
+  /** Never submitted in this run (its provider is out of credit; `note` says why); the next apply tries again. */
+  | 'skipped';
 
 export interface ShotEvent {
   id: string;
@@ -36,7 +38,7 @@ export interface ShotEvent {
   bytes?: number;
   elapsedMs?: number;
   /** `hint` says what to do about it; it goes to people, never into the lock. */
-  error?: { code: string; message: string; hint?: string };
+  error?: { code: string; message: string; hint?: string; class?: string };
   /** Free text for humans (`retrying in 2s: rate limited`). */
   note?: string;
 }
@@ -58,6 +60,8 @@ export interface RunSummary {
   failed: number;
   /** Still running remotely (interrupt or timeout); the next apply collects them. */
   pending: number;
+  /** Not submitted in this run although planned (a provider out of credit); the next apply tries again. */
+  skipped: number;
   /** Completed and safe on disk, but the store refused them: `videogen push` uploads them. */
   notPushed: number;
   /** Seconds of video generated in this run. */

@@ -13,6 +13,7 @@ import type { OutputSources } from '../storage/sources.js';
 import { emit, type RunContext } from './run-context.js';
 import { describeError } from '../errors.js';
 import { runShotAction, type ShotOutcome } from './shot-runner.js';
+import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -63,6 +64,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     slots: new JobSlots(concurrency, providerLimits),
     downloads: pLimit(concurrency),
     recoveries: pLimit(1),
+    quota: new QuotaStops(options.reporter),
     stop: options.stop,
     maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
     random: options.random ?? Math.random,
@@ -116,6 +118,8 @@ function summarise(
       summary.failed += 1;
     } else if (outcome.kind === 'pending') {
       summary.pending += 1;
+    } else if (outcome.kind === 'skipped' && !interrupted) {
+      summary.skipped += 1;
     }
   }
   return summary;
@@ -133,6 +137,7 @@ export function emptySummary(plan: Plan): RunSummary {
     kept: plan.summary.keep,
     failed: 0,
     pending: 0,
+    skipped: 0,
     notPushed: 0,
     videoSeconds: 0,
     wallMs: 0,

@@ -1,5 +1,5 @@
 /** The lock entry for each transition of a shot. Pure: the executor decides when, these decide what. */
-import type { LockEntry, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
+import type { LockCost, LockEntry, LockError, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
 /**
@@ -7,22 +7,24 @@ import type { Shot } from '../manifest/types.js';
  * recorded, the next apply knows a job may exist and looks for it instead of blindly
  * paying for another (see Provider.findSubmitted).
  */
-export function intentEntry(shot: Shot, submittedAt: string): LockEntry {
+export function intentEntry(shot: Shot, submittedAt: string, idempotencyKey?: string): LockEntry {
   return {
     spec_hash: shot.specHash,
     spec: shot.spec,
     state: 'submitted',
+    ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
     provider: shot.providerName,
     submitted_at: submittedAt,
   };
 }
 
-export function submittedEntry(shot: Shot, jobId: string, submittedAt: string, remote?: LockRemote): LockEntry {
+export function submittedEntry(shot: Shot, jobId: string, submittedAt: string, remote?: LockRemote, idempotencyKey?: string): LockEntry {
   return {
     spec_hash: shot.specHash,
     spec: shot.spec,
     state: 'submitted',
     job_id: jobId,
+    ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
     provider: shot.providerName,
     submitted_at: submittedAt,
     ...(remote && hasAny(remote) ? { remote } : {}),
@@ -34,6 +36,7 @@ export function completedEntry(
   output: { path: string; sha256: string; bytes: number },
   completedAt: string,
   remote?: LockRemote,
+  cost?: LockCost,
 ): LockEntry & { output: LockOutput } {
   const merged = { ...previous.remote, ...remote };
   // A generated output is never a reused one, whatever the entry said before.
@@ -44,6 +47,7 @@ export function completedEntry(
     completed_at: completedAt,
     output,
     ...(hasAny(merged) ? { remote: merged } : {}),
+    ...(cost === undefined ? {} : { cost }),
   };
 }
 
@@ -60,10 +64,11 @@ export function reusedEntry(shot: Shot, output: LockOutput, completedAt: string,
   };
 }
 
-export function failedEntry(previous: LockEntry, error: { code: string; message: string }, completedAt: string): LockEntry {
+export function failedEntry(previous: LockEntry, error: LockError & { hint?: string }, completedAt: string): LockEntry {
   const { output: _output, ...rest } = previous;
-  // Only code and message: hints are advice for the terminal, not history.
-  return { ...rest, state: 'failed', completed_at: completedAt, error: { code: error.code, message: error.message } };
+  // Code, class and message: hints are advice for the terminal, not history.
+  const recorded: LockError = { code: error.code, ...(error.class === undefined ? {} : { class: error.class }), message: error.message };
+  return { ...rest, state: 'failed', completed_at: completedAt, error: recorded };
 }
 
 function hasAny(remote: LockRemote): boolean {

@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, ShotEvent } from '../report/types.js';
 import type { OutputSources } from '../storage/sources.js';
+import type { QuotaStops } from './quota-stops.js';
 import type { JobSlots } from './slots.js';
 
 /** Everything one apply run shares between its shots. */
@@ -17,6 +18,8 @@ export interface RunContext {
   downloads: LimitFunction;
   /** One recovery at a time, so two shots with the same spec cannot adopt the same job. */
   recoveries: LimitFunction;
+  /** Providers that said the account is out of credit: nothing more is submitted to them. */
+  quota: QuotaStops;
   /** Aborted by the first interrupt: stop submitting, polling and downloading. */
   stop: AbortSignal;
   maxDownloadBytes: number;

@@ -9,15 +9,28 @@
  */
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { describeError, type ErrorInfo } from '../errors.js';
 import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
 import type { DownloadedFile } from '../http/types.js';
 import type { LockChange } from '../lock/lock-writer.js';
-import type { LockEntry, LockOutput } from '../lock/types.js';
+import type { LockCost, LockEntry, LockOutput, LockRemote } from '../lock/types.js';
+import { providerModule } from '../providers/registry.js';
 import { keepOutput, type KeptOutput } from '../storage/outputs.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
+import {
+  describeError,
+  describeFailure,
+  errorStatus,
+  isDefinitelyGone,
+  isGoneError,
+  isPermanent,
+  refusedAtTheDoor,
+  retryAfterOf,
+  wasRefused,
+  type ErrorInfo,
+} from './failures.js';
+import { idempotencyKeyFor } from './idempotency.js';
 import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
 import { pollDelayMs } from './poll-schedule.js';
@@ -34,8 +47,9 @@ export type ShotOutcome =
   /** Never submitted (interrupted while queued). */
   | { kind: 'skipped' };
 
-type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob };
+type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob; reportedCost?: number };
 
+export { describeError };
 
 /**
  * Submissions are never aborted by the first Ctrl-C: cutting a POST off mid-flight could
@@ -44,9 +58,6 @@ type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob };
 const NEVER_ABORTED = new AbortController().signal;
 // Shared by every submission in flight; many listeners are expected.
 setMaxListeners(0, NEVER_ABORTED);
-
-/** Kinds of HTTP failure that asking again will not fix. */
-const PERMANENT_KINDS = new Set(['auth', 'credit', 'client']);
 
 export async function runShotAction(ctx: RunContext, action: PlanAction, shot: Shot): Promise<ShotOutcome> {
   // A video that exists already comes from the cache or the store: no provider, no job.
@@ -84,11 +95,15 @@ class ShotRunner {
   async generate(): Promise<ShotOutcome> {
     const watched = await this.ctx.slots.run(this.shot.providerName, async (): Promise<WatchOutcome> => {
       if (this.ctx.stop.aborted) return { kind: 'skipped' };
+      if (this.ctx.quota.isStopped(this.shot.providerName)) {
+        this.report('skipped', { note: `provider ${this.shot.providerName} is out of credit: not submitted; the next apply tries again` });
+        return { kind: 'skipped' };
+      }
       const jobId = await this.submit();
       if (typeof jobId !== 'string') return jobId;
       return this.watch(jobId);
     });
-    return watched.kind === 'done' ? this.collect(watched.job) : watched;
+    return watched.kind === 'done' ? this.collect(watched.job, { reportedCost: watched.reportedCost }) : watched;
   }
 
   async resume(jobId: string): Promise<ShotOutcome> {
@@ -97,7 +112,7 @@ class ShotRunner {
       this.report('submitted', { jobId, note: 'resuming' });
       return this.watch(jobId);
     });
-    return watched.kind === 'done' ? this.collect(watched.job) : watched;
+    return watched.kind === 'done' ? this.collect(watched.job, { reportedCost: watched.reportedCost }) : watched;
   }
 
   /**
@@ -107,12 +122,18 @@ class ShotRunner {
    */
   async recover(): Promise<ShotOutcome> {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
-    const since = this.ctx.lock.get(this.shot.id)?.submitted_at;
+    const intent = this.ctx.lock.get(this.shot.id);
+    const since = intent?.submitted_at;
+    const idempotency = providerModule(this.provider.type).idempotency;
+    if (idempotency && intent?.idempotency_key && since && this.ctx.now() - Date.parse(since) < idempotency.windowMs) {
+      // The API remembers the key: sending it again returns the job the interrupted submission made.
+      this.report('queued', { note: 'the last apply stopped while submitting; sending the same idempotency key returns that job' });
+      return this.generate();
+    }
     const find = this.provider.findSubmitted?.bind(this.provider);
     if (!find || !since) {
-      this.report('queued', {
-        note: `the last apply stopped while submitting and ${this.provider.type} cannot be asked whether that created a job; submitting again, which may bill it twice`,
-      });
+      const why = idempotency ? 'its idempotency key has expired' : `${this.provider.type} cannot be asked whether that created a job`;
+      this.report('queued', { note: `the last apply stopped while submitting and ${why}; submitting again, which may bill it twice` });
       return this.generate();
     }
     // One recovery at a time, so two shots cannot adopt the same job.
@@ -148,13 +169,13 @@ class ShotRunner {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
     let job: CompletedJob | undefined;
     try {
-      const result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+      const result = await this.provider.poll(jobId, { signal: this.ctx.stop, ...this.remoteOf(jobId) });
       if (result.state === 'completed') job = result.job;
     } catch (error) {
       if (this.ctx.stop.aborted) return { kind: 'skipped' };
       // 403 on a poll means a bad key, not a vanished job; only a 404/410 says the job is gone.
       const status = errorStatus(error);
-      if (status !== 404 && status !== 410) return this.fail(describeError(error));
+      if (status !== 404 && status !== 410) return this.fail(describeFailure(error, this.provider));
     }
     if (job) {
       const outcome = await this.collect(job, { goneIsExpected: true });
@@ -172,11 +193,17 @@ class ShotRunner {
     const submitStarted = this.ctx.now();
     const previous = this.ctx.lock.get(this.shot.id);
     const intendedAt = isoNow(this.ctx);
-    await this.record(() => intentEntry(this.shot, intendedAt));
+    const idempotency = providerModule(this.provider.type).idempotency;
+    const idempotencyKey = idempotency && idempotencyKeyFor(this.shot, previous, this.ctx.now(), idempotency.windowMs);
+    await this.record(() => intentEntry(this.shot, intendedAt, idempotencyKey || undefined));
     for (let attempt = 1; ; attempt++) {
       let result: SubmitResult;
       try {
-        result = await this.provider.submit(this.shot, { signal: NEVER_ABORTED, retryWaitSignal: this.ctx.stop });
+        result = await this.provider.submit(this.shot, {
+          signal: NEVER_ABORTED,
+          retryWaitSignal: this.ctx.stop,
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        });
       } catch (error) {
         const left = timeoutMs - (this.ctx.now() - submitStarted);
         // A server asking for longer than the job may take (a Retry-After of a year) is a refusal, not a pause.
@@ -195,22 +222,25 @@ class ShotRunner {
           }
           if (waitable) continue;
         }
-        const info = describeError(error);
-        if (!wasRefused(error)) {
+        const info = describeFailure(error, this.provider);
+        if (!wasRefused(error, Boolean(idempotencyKey))) {
           // A 5xx, a reset or a garbled answer: the provider may have created (and billed) the
           // job anyway. The intent stays in the lock so the next apply looks for it first.
-          const next = this.provider.findSubmitted
-            ? 'the next apply looks for it before submitting again'
-            : `${this.provider.type} cannot be asked, so the next apply submits again and may bill it twice`;
+          const next = idempotencyKey
+            ? 'the next apply sends the same idempotency key, which returns that job instead of making another'
+            : this.provider.findSubmitted
+              ? 'the next apply looks for it before submitting again'
+              : `${this.provider.type} cannot be asked, so the next apply submits again and may bill it twice`;
           return this.fail({ ...info, message: `${info.message}; the job may have been created anyway: ${next}` });
         }
         const at = isoNow(this.ctx);
         await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
+        if (info.class === 'quota') this.ctx.quota.stop(this.shot.providerName, info);
         return this.fail(info);
       }
       // The job exists and is billed from here on: record it before anything else.
       const at = isoNow(this.ctx);
-      await this.record(() => submittedEntry(this.shot, result.jobId, at, result.remote), result.jobId);
+      await this.record(() => submittedEntry(this.shot, result.jobId, at, result.remote, idempotencyKey || undefined), result.jobId);
       this.report('submitted', { jobId: result.jobId });
       return result.jobId;
     }
@@ -236,11 +266,11 @@ class ShotRunner {
       const pollDeadline = AbortSignal.timeout(Math.max(1, deadline - this.ctx.now()));
       let result;
       try {
-        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]) });
+        result = await this.provider.poll(jobId, { signal: AbortSignal.any([this.ctx.stop, pollDeadline]), ...this.remoteOf(jobId) });
       } catch (error) {
         if (this.ctx.stop.aborted) return this.pending(jobId);
         if (pollDeadline.aborted) return timedOut();
-        const info = describeError(error);
+        const info = describeFailure(error, this.provider);
         if (isPermanent(error)) {
           return this.fail({ ...info, message: `${info.message}; job ${jobId} stays submitted for the next apply` });
         }
@@ -249,14 +279,16 @@ class ShotRunner {
         continue;
       }
       hintMs = result.pollAfterMs;
-      if (result.state === 'completed' && result.job) return { kind: 'done', job: result.job };
+      if (result.state === 'completed' && result.job) {
+        return { kind: 'done', job: result.job, ...(result.reportedCost === undefined ? {} : { reportedCost: result.reportedCost }) };
+      }
       if (result.state === 'failed' || result.state === 'not_found' || result.state === 'completed') {
-        const info =
+        const info: ErrorInfo =
           result.state === 'failed'
-            ? (result.error ?? { code: 'generation_failed', message: 'the provider reported a failure without a reason' })
+            ? { class: 'failed', ...(result.error ?? { code: 'generation_failed', message: 'the provider reported a failure without a reason' }) }
             : result.state === 'not_found'
-              ? { code: 'job_not_found', message: `the provider does not know job ${jobId} (expired or deleted)` }
-              : { code: 'no_output', message: `job ${jobId} completed without a video` };
+              ? { code: 'job_not_found', class: 'failed', message: `the provider does not know job ${jobId} (expired or deleted)` }
+              : { code: 'no_output', class: 'failed', message: `job ${jobId} completed without a video` };
         const at = isoNow(this.ctx);
         await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at));
         return this.fail(info, jobId);
@@ -265,7 +297,7 @@ class ShotRunner {
     }
   }
 
-  private collect(job: CompletedJob, options: { goneIsExpected?: boolean } = {}): Promise<ShotOutcome> {
+  private collect(job: CompletedJob, options: { goneIsExpected?: boolean; reportedCost?: number | undefined } = {}): Promise<ShotOutcome> {
     return this.ctx.downloads(async () => {
       if (this.ctx.stop.aborted) return this.pending(job.jobId);
       const dest = resolve(this.ctx.manifest.dir, this.shot.output);
@@ -283,20 +315,24 @@ class ShotRunner {
           if (this.ctx.stop.aborted) return this.pending(job.jobId);
           // Temporary URLs expire (HeyGen's do within hours): ask once for a fresh one.
           if (attempt === 1 && isGoneError(error)) {
-            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop }).catch(() => undefined);
+            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop, ...this.remoteOf(job.jobId) }).catch(() => undefined);
             if (fresh?.state === 'completed' && fresh.job) {
               current = fresh.job;
               continue;
             }
           }
-          const info = describeError(error);
+          const info = describeFailure(error, this.provider);
           // A refetch falls back to generating when the video is gone: that is its call to report.
           if (options.goneIsExpected && isGoneError(error)) return { kind: 'failed', error: info, gone: true };
+          // Gone even at the fresh URL a new poll handed out (a poll that no longer says
+          // completed is a flapping server: then the job stays submitted, as below).
+          if (attempt > 1 && isDefinitelyGone(error)) return this.videoGone(job.jobId, info);
           return this.fail({ ...info, message: `${info.message}; job ${job.jobId} stays submitted, the next apply downloads it again` }, job.jobId);
         }
         const at = isoNow(this.ctx);
         const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
-        const completed = completedEntry(this.ctx.lock.get(this.shot.id) ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote);
+        const cost: LockCost | undefined = options.reportedCost === undefined ? undefined : { reported: options.reportedCost, currency: 'USD' };
+        const completed = completedEntry(this.ctx.lock.get(this.shot.id) ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote, cost);
         // Stored before it is marked completed (DESIGN.md "Executor"); storage failing never
         // stops the record: the video is paid for and safe on disk.
         const kept = await this.keep(job.jobId, dest, completed);
@@ -307,6 +343,22 @@ class ShotRunner {
         return { kind: 'completed', bytes: file.bytes, videoSeconds, ...(kept?.pushed === false ? { notPushed: true } : {}) };
       }
     });
+  }
+
+  /**
+   * The provider finished the job but no longer serves its video, even at a fresh URL (OpenAI
+   * keeps content about an hour): the job can never be collected, so it is a failure the next
+   * apply regenerates, not a shot left `submitted` for ever.
+   */
+  private async videoGone(jobId: string, cause: ErrorInfo): Promise<ShotOutcome> {
+    const info: ErrorInfo = {
+      code: 'VIDEOGEN_VIDEO_GONE',
+      class: 'failed',
+      message: `the provider no longer serves the video of job ${jobId} (${cause.message}); the next apply generates it again`,
+    };
+    const at = isoNow(this.ctx);
+    await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at), jobId);
+    return this.fail(info, jobId);
   }
 
   /** Into the local cache, and the store when there is one; undefined when the run keeps no outputs (library use). */
@@ -320,6 +372,12 @@ class ShotRunner {
 
   private record(change: LockChange, jobId?: string): Promise<void> {
     return recordChange(this.ctx, this.shot.id, change, jobId);
+  }
+
+  /** The lock's `remote` for this job, for the provider to find it again by (CallContext.remote). */
+  private remoteOf(jobId: string): { remote?: LockRemote } {
+    const entry = this.ctx.lock.get(this.shot.id);
+    return entry?.job_id === jobId && entry.remote ? { remote: entry.remote } : {};
   }
 
   private pending(jobId: string): ShotOutcome {
@@ -340,41 +398,3 @@ class ShotRunner {
     emit(this.ctx, { id: this.shot.id, action: this.action.action, provider: this.shot.providerName, state, ...extra });
   }
 }
-
-function errorKind(error: unknown): string | undefined {
-  const kind = (error as { kind?: unknown } | null)?.kind;
-  return typeof kind === 'string' ? kind : undefined;
-}
-
-function errorStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function retryAfterOf(error: unknown): number | undefined {
-  const ms = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-  return typeof ms === 'number' ? ms : undefined;
-}
-
-/** Busy, come back later: nothing was created (the rule the HTTP layer's submit retries follow too). */
-function refusedAtTheDoor(error: unknown): boolean {
-  return errorKind(error) === 'rate_limit' || (errorStatus(error) === 503 && retryAfterOf(error) !== undefined);
-}
-
-function isPermanent(error: unknown): boolean {
-  const kind = errorKind(error);
-  return kind !== undefined && PERMANENT_KINDS.has(kind);
-}
-
-/** A 4xx (or a 503 asking to come back) to a submission: the provider created nothing. */
-function wasRefused(error: unknown): boolean {
-  const status = errorStatus(error);
-  return (status !== undefined && status >= 400 && status < 500) || refusedAtTheDoor(error);
-}
-
-/** The provider no longer has the video (or its URL expired). */
-function isGoneError(error: unknown): boolean {
-  const status = errorStatus(error);
-  return status === 403 || status === 404 || status === 410;
-}
-

@@ -4,7 +4,7 @@
  * this without loading anything that talks to a network.
  */
 import { ManifestCode, problem, type Problem } from '../manifest/problems.js';
-import { isLoopbackHost } from '../util/loopback.js';
+import { isLoopbackHost } from '../util/base-url.js';
 import type { StorageInput } from './schema.js';
 
 export interface StorageConfig {

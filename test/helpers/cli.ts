@@ -14,6 +14,8 @@ export interface CliResult {
 
 export interface CliOptions {
   cwd?: string;
+  /** Node options before the script (`--import ./register.mjs`, to plug a provider module in). */
+  nodeArgs?: string[];
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
@@ -30,7 +32,7 @@ function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.Proces
 }
 
 export function startCli(args: string[], options: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: childEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -38,6 +38,7 @@ export function runSummary(values: Partial<RunSummary>): RunSummary {
     kept: 0,
     failed: 0,
     pending: 0,
+    skipped: 0,
     notPushed: 0,
     videoSeconds: 0,
     wallMs: 0,
