@@ -21,9 +21,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     // the same stable code as every other usage error, so scripts can match on it.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error VIDEOGEN_USAGE: ')) });
 
+  const onlyOption = (command: Command) =>
+    command.option('--only <selector>', 'limit to shots by id, glob (hero-*) or tag:name; repeatable', collect, []);
   const selectorOptions = (command: Command) =>
-    command
-      .option('--only <selector>', 'limit to shots by id, glob (hero-*) or tag:name; repeatable', collect, [])
+    onlyOption(command)
       .option('--replace <selector>', 'regenerate these shots even if unchanged; repeatable', collect, [])
       .option('--force', 'regenerate every selected shot');
 
@@ -83,6 +84,26 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { runPrune } = await import('./commands/prune.js');
       setExitCode(await runPrune(manifest, options, io()));
     });
+
+  onlyOption(
+    program
+      .command('push')
+      .description('upload the outputs the lockfile records that the store (storage:) lacks, with their spec index entries')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST),
+  ).action(async (manifest: string, options) => {
+    const { runPush } = await import('./commands/push.js');
+    setExitCode(await runPush(manifest, options, io()));
+  });
+
+  onlyOption(
+    program
+      .command('pull')
+      .description('restore the outputs the lockfile records, from the local cache or the store, verified by sha256')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST),
+  ).action(async (manifest: string, options) => {
+    const { runPull } = await import('./commands/pull.js');
+    setExitCode(await runPull(manifest, options, io()));
+  });
 
   program
     .command('review')

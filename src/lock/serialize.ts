@@ -17,7 +17,7 @@ import { definedKeys, formatBlockValue, formatFlowValue, formatKey } from './yam
 export const LOCK_HEADER = '# videogen lockfile: generated, commit it with the manifest; do not edit by hand';
 
 /** Entry fields written on one line as `{ … }`: small fixed records, one line each in a diff. */
-const FLOW_FIELDS: ReadonlySet<string> = new Set(['output', 'remote', 'cost']);
+const FLOW_FIELDS: ReadonlySet<string> = new Set(['output', 'reused_from', 'remote', 'cost']);
 
 export function serializeLock(lock: Lock): string {
   const ids = definedKeys(lock.shots).sort(compareOrdinal);
@@ -51,7 +51,7 @@ function writeEntry(lines: string[], entry: LockEntry): void {
     } else if (key === 'error') {
       writeBlockMap(lines, 4, key, value, LOCK_KEYS.error);
     } else if (FLOW_FIELDS.has(key) && isRecord(value)) {
-      const order = LOCK_KEYS[key as 'output' | 'remote' | 'cost'];
+      const order = LOCK_KEYS[key as 'output' | 'reused_from' | 'remote' | 'cost'];
       lines.push(`    ${formatKey(key)}: ${formatFixedFlowMap(value, order)}`);
     } else {
       lines.push(`    ${formatKey(key)}: ${formatBlockValue(value)}`);

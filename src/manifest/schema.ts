@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { providerModules, registryGeneration } from '../providers/registry.js';
+import { STORAGE_KEYS, StorageSchema } from '../storage/schema.js';
 
 /** Shot ids name output files and appear in CLI selectors: lowercase, no path tricks, at most 128 characters. */
 export const SHOT_ID_PATTERN = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]*$/;
@@ -174,6 +175,7 @@ function buildManifestSchema() {
       .min(1, 'expected a directory path')
       .describe('Where videos are written, relative to the manifest (or absolute). Default "out".')
       .optional(),
+    storage: StorageSchema.optional(),
     providers: z
       .record(
         z.string().regex(PROVIDER_NAME_PATTERN, 'expected a provider name of letters, digits, ".", "_" and "-"').describe('Provider name.'),
@@ -205,7 +207,7 @@ export type ShotInput = z.input<typeof ShotSchema>;
 export type DefaultsInput = z.input<typeof DefaultsSchema>;
 
 /** Known keys per location, for "did you mean" on unknown keys. */
-export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot', readonly string[]> {
+export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot' | 'storage', readonly string[]> {
   const providerSettings = providerModules().flatMap((module) => Object.keys(module.settings ?? {}));
   return {
     root: Object.keys(manifestSchema().shape),
@@ -213,5 +215,6 @@ export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 
     poll: Object.keys(PollSchema.shape),
     defaults: Object.keys(DefaultsSchema.shape),
     shot: Object.keys(ShotSchema.shape),
+    storage: STORAGE_KEYS,
   };
 }

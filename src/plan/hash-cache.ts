@@ -9,9 +9,10 @@
  * or unwritable one just means hashing again.
  */
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 
 const CACHE_VERSION = 1;
 
@@ -33,26 +34,27 @@ export class OutputHashCache {
   private changed = false;
 
   private constructor(
+    private readonly manifestDir: string,
     private readonly file: string | undefined,
     private readonly files: CacheFile['files'],
   ) {}
 
   /** The cache for the manifest at `manifestFile`; `undefined` file means "do not persist". */
   static async open(manifestDir: string, manifestFile: string): Promise<OutputHashCache> {
-    const file = join(manifestDir, '.videogen', `${basename(manifestFile)}.output-hashes.json`);
+    const file = join(videogenDir(manifestDir), `${basename(manifestFile)}.output-hashes.json`);
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
-        return new OutputHashCache(file, parsed.files);
+        return new OutputHashCache(manifestDir, file, parsed.files);
       }
     } catch {
       /* missing or corrupt: start empty */
     }
-    return new OutputHashCache(file, {});
+    return new OutputHashCache(manifestDir, file, {});
   }
 
   static empty(): OutputHashCache {
-    return new OutputHashCache(undefined, {});
+    return new OutputHashCache('', undefined, {});
   }
 
   lookup(path: string, stats: BigIntStats): string | undefined {
@@ -72,9 +74,7 @@ export class OutputHashCache {
   async save(): Promise<void> {
     if (!this.file || !this.changed) return;
     try {
-      const dir = join(this.file, '..');
-      await mkdir(dir, { recursive: true });
-      await writeFile(join(dir, '.gitignore'), '# videogen cache: safe to delete\n*\n', { flag: 'wx' }).catch(() => {});
+      await ensureVideogenDir(this.manifestDir);
       await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, files: this.files }));
       this.changed = false;
     } catch {

@@ -22,6 +22,7 @@ const ACTION_STYLE: Record<ActionKind, Style | undefined> = {
   replace: 'yellow',
   resume: 'cyan',
   fetch: 'cyan',
+  reuse: 'green',
   retry: 'red',
   orphan: 'red',
   keep: 'dim',
@@ -69,7 +70,7 @@ function summaryLine(plan: Plan): string {
   }
   return (
     `Plan: ${s.create} to create, ${s.replace} to replace, ${s.resume} to resume, ${s.retry} to retry, ` +
-    `${s.fetch} to fetch, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
+    `${s.fetch} to fetch, ${s.reuse} to reuse, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
   );
 }
 
