@@ -5,10 +5,10 @@
 // reported too, as the ceiling of the loopback itself. Peak RSS of the apply process is
 // measured at two file sizes: it must not grow with them. Files go to os.tmpdir() and are
 // deleted after every run, so one run's worth of free space is enough.
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openaiBenchManifest, ROOT, timeCli, timeNode } from './lib.mjs';
+import { lacksSpace, openaiBenchManifest, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const MiB = 1024 * 1024;
 export const DOWNLOAD_DEFAULTS = { files: 8, bytes: 256 * MiB, smallBytes: 32 * MiB };
@@ -21,11 +21,8 @@ export async function benchDownload(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-download-'));
   try {
     // Outputs are deleted after each run, so one run's worth of space (plus slack) is enough.
-    const { bavail, bsize } = statfsSync(dir);
-    const need = files * bytes * 1.25;
-    if (bavail * bsize < need) {
-      return { skipped: `needs ${(need / 1e9).toFixed(1)} GB free in ${tmpdir()}, has ${((bavail * bsize) / 1e9).toFixed(1)} GB` };
-    }
+    const skipped = lacksSpace(dir, files * bytes * 1.25);
+    if (skipped) return { skipped };
     const small = await withEmulator(smallBytes, files, (emulator) => applyRun(dir, emulator, files));
     const { large, write, discard } = await withEmulator(bytes, files, async (emulator) => {
       // The plain read runs before and after apply, and the faster of the two counts, so

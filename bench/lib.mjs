@@ -1,6 +1,10 @@
 // Shared helpers for the benchmarks: timing cold CLI processes and printing a table.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +61,50 @@ export async function timeNode(argv, { cwd = ROOT, env = {}, keepStdout = true }
 /** For experiments: a libuv thread pool size set for the bench is set for the children too. */
 function passedThrough() {
   return process.env.UV_THREADPOOL_SIZE ? { UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE } : {};
+}
+
+/** A lock entry for a shot (as the built manifest loader gives it) completed with `output`. */
+export function completedEntry(shot, output) {
+  return {
+    spec_hash: shot.specHash,
+    spec: shot.spec,
+    state: 'completed',
+    job_id: `node-gw-${shot.id}`,
+    provider: 'hg',
+    submitted_at: '2026-11-21T10:00:00Z',
+    completed_at: '2026-11-21T10:03:12Z',
+    output,
+  };
+}
+
+/**
+ * What videogen does with a download, minus its checks, for the baselines: sha256 while
+ * streaming `body` to `<dest>.part`, fsync, rename. Returns the byte count.
+ */
+export async function saveHashed(body, dest) {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const hashing = new Transform({
+    transform(chunk, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  await pipeline(body, hashing, createWriteStream(`${dest}.part`));
+  hash.digest('hex');
+  const handle = await open(`${dest}.part`, 'r');
+  await handle.sync();
+  await handle.close();
+  await rename(`${dest}.part`, dest);
+  return bytes;
+}
+
+/** Why a benchmark must be skipped for want of `need` bytes free in `dir`, or undefined when there is room. */
+export function lacksSpace(dir, need) {
+  const { bavail, bsize } = statfsSync(dir);
+  if (bavail * bsize >= need) return undefined;
+  return `needs ${(need / 1e9).toFixed(1)} GB free in ${tmpdir()}, has ${((bavail * bsize) / 1e9).toFixed(1)} GB`;
 }
 
 export function median(values) {

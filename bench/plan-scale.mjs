@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, ROOT, timeCli, timeNode } from './lib.mjs';
+import { completedEntry, median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
   const { loadManifest } = await import('../dist/manifest/load.js');
@@ -28,16 +28,7 @@ export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
       bytes.writeUInt32BE(32, 0);
       bytes.write('ftyp', 4, 'latin1');
       writeFileSync(join(dir, shot.output), bytes);
-      lock.shots[shot.id] = {
-        spec_hash: shot.specHash,
-        spec: shot.spec,
-        state: 'completed',
-        job_id: `node-gw-${shot.id}`,
-        provider: 'hg',
-        submitted_at: '2026-11-21T10:00:00Z',
-        completed_at: '2026-11-21T10:03:12Z',
-        output: { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length },
-      };
+      lock.shots[shot.id] = completedEntry(shot, { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
     }
     writeFileSync(join(dir, 'shots.lock.yaml'), serializeLock(lock));
     const plan = async () => {

@@ -1,19 +1,21 @@
 // `npm run bench`: prints a table of figures and writes bench/results.json (machine-specific,
 // git-ignored; the recorded figures live in BENCHMARKS.md). `node bench/run.mjs download`
-// runs only the named benchmarks: plan, plan-100k, orchestration, download, startup,
-// apply-10k, apply-100k (the last two take about 3 and 3 minutes).
+// runs only the named benchmarks: plan, plan-100k, orchestration, download, storage, startup,
+// apply-10k, apply-100k (the last two take about 3 minutes each).
 // Goals (issue 5): plan of 10k shots < 1 s and < 300 MB; orchestration efficiency >= 0.95;
 // download peak RSS < 150 MB and throughput >= 80% of a plain loopback read; --help < 150 ms.
+// Goals (issue 12): push and pull of 8 × 256 MiB against s3rver with peak RSS < 150 MB, flat in file size.
 // Goals (issue 9): plan of 10k < 0.5 s, of 100k < 3 s; apply of 10k at 64 in flight:
 // ideal / actual >= 0.95, peak RSS <= 300 MB, <= 100 MB written; apply of 100k at 1000 in
 // flight: ideal / actual >= 0.90, peak RSS <= 1 GB.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { benchDownload } from './download.mjs';
 import { benchApplyScale } from './apply-scale.mjs';
+import { benchDownload } from './download.mjs';
 import { benchOrchestrationMedian } from './orchestration.mjs';
 import { benchPlan } from './plan-scale.mjs';
 import { benchStartup } from './startup.mjs';
+import { benchStorage } from './storage.mjs';
 import { mb, ms, printTable } from './lib.mjs';
 
 const only = process.argv.slice(2);
@@ -38,6 +40,7 @@ await step('orchestration', async () => ({
   heygen: await benchOrchestrationMedian({ type: 'heygen', runs: 1 }),
 }));
 await step('download', () => benchDownload());
+await step('storage', () => benchStorage());
 await step('startup', () => benchStartup());
 await step('apply-10k', () => benchApplyScale({ shots: 10_000, concurrency: 64 }));
 await step('apply-100k', () => benchApplyScale({ shots: 100_000, concurrency: 1000 }));
@@ -93,6 +96,19 @@ if (results.download) {
     rows.push(['download peak RSS', mb(d.peakRssBytes), '< 150 MB', verdict(d.peakRssBytes < 150e6)]);
     rows.push([`  same at ${d.smallFiles.bytesPerFile / 2 ** 20} MiB files`, mb(d.smallFiles.peakRssBytes), '(must not grow)', '']);
     rows.push(['  plain read, bytes discarded', rate(d.discardBaseline.throughputBytesPerSec), '(loopback ceiling)', '']);
+  }
+}
+if (results.storage) {
+  const st = results.storage;
+  if (st.skipped) {
+    rows.push(['storage', `skipped: ${st.skipped}`, '', '']);
+  } else {
+    const files = `${st.files} × ${st.bytesPerFile / 2 ** 20} MiB`;
+    for (const [name, run] of [['push', st.push], ['pull', st.pull]]) {
+      rows.push([`${name} ${files} (s3rver)`, `${rate(run.throughputBytesPerSec)} vs ${rate(run.plain.throughputBytesPerSec)} bare node:http`, '', '']);
+      rows.push([`${name} peak RSS`, mb(run.peakRssBytes), '< 150 MB', verdict(run.peakRssBytes < 150e6)]);
+      rows.push([`  same at ${st.smallFiles.bytesPerFile / 2 ** 20} MiB files`, mb(st.smallFiles[name].peakRssBytes), '(must not grow)', '']);
+    }
   }
 }
 if (results.startup) {

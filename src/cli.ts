@@ -21,9 +21,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     // the same stable code as every other usage error, so scripts can match on it.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'error VIDEOGEN_USAGE: ')) });
 
+  const onlyOption = (command: Command) =>
+    command.option('--only <selector>', 'limit to shots by id, glob (hero-*) or tag:name; repeatable', collect, []);
   const selectorOptions = (command: Command) =>
-    command
-      .option('--only <selector>', 'limit to shots by id, glob (hero-*) or tag:name; repeatable', collect, [])
+    onlyOption(command)
       .option('--replace <selector>', 'regenerate these shots even if unchanged; repeatable', collect, [])
       .option('--force', 'regenerate every selected shot');
 
@@ -84,6 +85,26 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runPrune(manifest, options, io()));
     });
 
+  onlyOption(
+    program
+      .command('push')
+      .description('upload the outputs the lockfile records that the store (storage:) lacks, with their spec index entries')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST),
+  ).action(async (manifest: string, options) => {
+    const { runPush } = await import('./commands/push.js');
+    setExitCode(await runPush(manifest, options, io()));
+  });
+
+  onlyOption(
+    program
+      .command('pull')
+      .description('restore the outputs the lockfile records, from the local cache or the store, verified by sha256')
+      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST),
+  ).action(async (manifest: string, options) => {
+    const { runPull } = await import('./commands/pull.js');
+    setExitCode(await runPull(manifest, options, io()));
+  });
+
   program
     .command('review')
     .description('serve a contact sheet of every shot on 127.0.0.1 to approve or reject outputs (until Ctrl-C), or write a static page')
@@ -97,7 +118,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('emulate')
-    .description('run the built-in emulator of the HeyGen and OpenAI-compatible video APIs')
+    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter, fal)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')
@@ -112,6 +133,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--url-ttl <duration>', 'lifetime of temporary video URLs', '10m')
     .option('--content-ttl <duration>', 'how long a finished video stays downloadable where the API keeps it', '1h')
     .option('--create-delay <duration>', 'how long HeyGen v3 takes to answer a submission (its Idempotency-Key is in progress meanwhile)')
+    .option('--result-ttl <duration>', "how long fal keeps a finished request's result", '6m')
     .option('--api-key <key>', 'require this API key (default: any non-empty key)')
     .option('--seed <n>', 'seed for deterministic faults and latencies')
     .option('--video-bytes <n>', 'pad each video to at least this many bytes')

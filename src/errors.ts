@@ -1,3 +1,5 @@
+import type { FailureClass } from './lock/types.js';
+
 /**
  * The few error classes videogen throws to its users. Every one carries a stable
  * `code` (documented in the README) and an exit code; the CLI has one catch that
@@ -75,4 +77,19 @@ export class LockBusyError extends VideogenError {
   constructor(message: string, hint?: string) {
     super('VIDEOGEN_LOCK_BUSY', message, { exitCode: ExitCode.failure, hint });
   }
+}
+
+/** What a failure says to people: its stable code, its message, and a hint when there is one. */
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  /** For the person reading the output; never written to the lock. */
+  hint?: string;
+  /** How a provider's failure is handled (DESIGN.md "Executor"); set by run/failures.ts. */
+  class?: FailureClass;
+}
+
+export function describeError(error: unknown): ErrorInfo {
+  if (error instanceof VideogenError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return { code: 'VIDEOGEN_INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }

@@ -9,7 +9,7 @@ import { mulberry32 } from '../src/emulator/random.js';
 import { readLock } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
-import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { submissions, submitAndLoseTheAnswers, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
 import type { Workspace } from './helpers/workspace.js';
 
 /** The lock with its journal replayed, as every command reads it. */
@@ -57,23 +57,7 @@ describe('crash safety', () => {
 
   it('adopts the job of a submission whose answer was never recorded, instead of paying again', async () => {
     const { emulator, ws } = await startCampaign({ latencyMs: [200, 400], seed: 8 }, { shots: 4, concurrency: 4 });
-    const { loadManifest } = await import('../src/manifest/load.js');
-    const { createProvider } = await import('../src/providers/registry.js');
-    const { HttpClient } = await import('../src/http/client.js');
-    const { serializeLock } = await import('../src/lock/serialize.js');
-    const manifest = await loadManifest(ws.path('shots.yaml'));
-    // What a crash right after the POST leaves: the provider has the jobs, the lock only the intents.
-    const http = new HttpClient();
-    const intents: Lock = { version: 1, shots: {} };
-    const submittedAt = new Date(Date.now() - 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    for (const shot of manifest.shots) {
-      const config = manifest.providers.get(shot.providerName)!;
-      const provider = await createProvider(config, { http, apiKey: config.type === 'heygen' ? TEST_KEYS.TEST_HEYGEN_KEY : TEST_KEYS.TEST_OPENAI_KEY });
-      await provider.submit(shot, { signal: new AbortController().signal });
-      intents.shots[shot.id] = { spec_hash: shot.specHash, spec: shot.spec, state: 'submitted', provider: shot.providerName, submitted_at: submittedAt };
-    }
-    await http.close();
-    await ws.write('shots.lock.yaml', serializeLock(intents));
+    await submitAndLoseTheAnswers(ws);
     expect(submissions(emulator.stats())).toBe(4);
 
     const result = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 60_000 });

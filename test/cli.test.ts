@@ -7,7 +7,7 @@ import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { createWorkspace } from './helpers/workspace.js';
 import { lockJsonSchema, manifestJsonSchema, serializeSchema } from '../src/schemas.js';
 
-const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'review', 'emulate', 'schema', 'init'];
+const COMMANDS = ['validate', 'plan', 'apply', 'status', 'prune', 'push', 'pull', 'review', 'emulate', 'schema', 'init'];
 
 describe('videogen CLI', () => {
   it('prints help for the program and every command, exit 0', async () => {
@@ -49,7 +49,7 @@ describe('videogen CLI', () => {
     }
   });
 
-  it('validates and plans without loading providers, the HTTP stack or the terminal UI', async () => {
+  it('validates and plans without loading providers, the HTTP stack, the AWS SDK or the terminal UI', async () => {
     const ws = await createWorkspace();
     try {
       await ws.write('shots.yaml', 'version: 1\nproviders:\n  h: { type: heygen }\nshots:\n  - id: a\n    prompt: hello\n');
@@ -64,12 +64,16 @@ describe('videogen CLI', () => {
         expect(run.status, run.stderr).toBe(0);
         const loaded = readFileSync(log, 'utf8').split('\n');
         expect(loaded.some((url) => url.includes('/dist/manifest/'))).toBe(true);
-        const heavy = loaded.filter((url) => /node_modules\/(undici|listr2|p-limit)\/|\/dist\/(http|emulator|run)\/|listr-reporter/.test(url));
+        // Nor the AWS SDK: a manifest without `storage:` never needs it.
+        const heavy = loaded.filter((url) =>
+          /node_modules\/(undici|listr2|p-limit|@aws-sdk|@smithy)\/|\/dist\/(http|emulator|run)\/|\/dist\/storage\/s3-|listr-reporter/.test(url),
+        );
         expect(heavy, command).toEqual([]);
-        // Provider modules are pure data and checks; their HTTP clients load only when apply needs them.
+        // Provider modules are pure data and checks (an index, with its model table and request
+        // shapes beside it); their HTTP clients load only when apply needs them.
         const providerFiles = loaded.filter((url) => url.includes('/dist/providers/'));
         expect(providerFiles.length, command).toBeGreaterThan(0);
-        const clients = providerFiles.filter((url) => !/\/dist\/providers\/((registry|module|field-rules)\.js|[^/]+\/index\.js)$/.test(url));
+        const clients = providerFiles.filter((url) => !/\/dist\/providers\/((registry|module|field-rules)\.js|[^/]+\/(index|models|request)\.js)$/.test(url));
         expect(clients, command).toEqual([]);
       }
     } finally {

@@ -435,3 +435,50 @@ describe('HttpClient: retryWaitSignal', () => {
     expect(server.requests).toEqual(['POST /v1/videos']);
   });
 });
+
+describe('HttpClient: endpoints that answer with an error status', () => {
+  it('returns a listed status as the answer, headers and parsed body included, without retrying it', async () => {
+    const server = await startServer((_req, res) =>
+      json(res, 422, { detail: [{ loc: ['body', 'prompt'], msg: 'flagged', type: 'content_policy_violation' }] }, { 'x-fal-retryable': 'false' }),
+    );
+    const answer = await makeClient().request<{ detail: unknown[] }>({ method: 'GET', url: `${server.url}/r`, retry: 'idempotent', answerStatuses: [422, 500] });
+    expect(answer.status).toBe(422);
+    expect(answer.headers['x-fal-retryable']).toBe('false');
+    expect(answer.body.detail).toEqual([{ loc: ['body', 'prompt'], msg: 'flagged', type: 'content_policy_violation' }]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps a non-JSON answer as text, scrubbed of the key, and still fails and retries unlisted statuses', async () => {
+    let calls = 0;
+    const server = await startServer((req, res) => {
+      calls += 1;
+      if (calls === 1) return json(res, 503, { detail: 'busy' });
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`runner crashed for ${req.headers['authorization']}`);
+    });
+    const answer = await makeClient().request<string>({
+      method: 'GET',
+      url: `${server.url}/r`,
+      auth: { Authorization: 'Key fal-key-SECRET-123456' },
+      retry: 'idempotent',
+      answerStatuses: [500],
+    });
+    expect(server.requests).toHaveLength(2);
+    expect(answer.status).toBe(500);
+    expect(answer.body).toBe('runner crashed for [REDACTED]');
+  });
+});
+
+describe('HttpClient: raw bytes', () => {
+  it('sends the bytes as they are, with their content type and length', async () => {
+    let seen: { type?: string; length?: string; body?: Buffer } = {};
+    const server = await startServer((req, res, body) => {
+      seen = { type: req.headers['content-type'], length: req.headers['content-length'], body };
+      res.writeHead(200).end();
+    });
+    const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]).subarray(2);
+    await makeClient().request({ method: 'PUT', url: `${server.url}/upload`, bytes: { data, contentType: 'image/png' }, retry: 'idempotent' });
+    expect(seen.type).toBe('image/png');
+    expect(seen.length).toBe('6');
+    expect(seen.body?.equals(Buffer.from([0x4e, 0x47, 0, 1, 2, 3]))).toBe(true);
+  });
+});

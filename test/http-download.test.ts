@@ -307,6 +307,16 @@ describe('download: redirects', () => {
     expect(seen['x-trace']).toBe('t1');
   });
 
+  it("drops an `auth` credential under any header name and scheme (fal's `Authorization: Key`) when a redirect leaves the origin", async () => {
+    const bytes = mp4Bytes(2048);
+    const cdn = await startServer((_req, res) => res.end(bytes));
+    const api = await startServer((_req, res) => res.writeHead(302, { location: `${cdn.url}/files/out.mp4` }).end());
+    const auth = { Authorization: 'Key fal-key-id:fal-key-SECRET-0123' };
+    await makeClient().download(request(`${api.url}/fal-ai/veo3.1/requests/1`, { auth }));
+    expect(api.requests[0]?.headers['authorization']).toBe(auth.Authorization);
+    expect(cdn.requests[0]?.headers['authorization']).toBeUndefined();
+  });
+
   it('keeps the credentials on a same-origin redirect', async () => {
     const bytes = mp4Bytes(2048);
     const api = await startServer((req, res) => {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
 import { HttpClient } from '../src/http/client.js';
+import type { LockRemote } from '../src/lock/types.js';
 import type { ImageSource, ProviderConfig, ProviderType, Shot, Spec } from '../src/manifest/types.js';
 import type { ReferenceFormat } from '../src/providers/openai-videos/index.js';
 import type { PollResult, Provider } from '../src/providers/types.js';
@@ -100,12 +101,13 @@ const TERMINAL = new Set(['completed', 'failed', 'not_found']);
 export async function pollUntilTerminal(
   provider: Provider,
   jobId: string,
-  options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; seen?: PollResult[] } = {},
+  options: { intervalMs?: number; timeoutMs?: number; signal?: AbortSignal; seen?: PollResult[]; remote?: LockRemote } = {},
 ): Promise<PollResult> {
   const { intervalMs = 50, timeoutMs = 10_000, signal = new AbortController().signal } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const result = await provider.poll(jobId, { signal });
+    // `remote`: what the lock would hold for the job (fal finds its requests through it).
+    const result = await provider.poll(jobId, { signal, ...(options.remote ? { remote: options.remote } : {}) });
     options.seen?.push(result);
     if (TERMINAL.has(result.state)) return result;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${result.state} after ${timeoutMs} ms`);

@@ -247,10 +247,11 @@ describe('heygen provider: failures and faults', () => {
   });
 
   it('gets a fresh URL by polling again after the temporary one expired', async () => {
-    const { emu, provider } = await setup({ urlTtlMs: 50 });
+    // Half a second of life: long enough that a busy machine still downloads a fresh URL in time.
+    const { emu, provider } = await setup({ urlTtlMs: 500 });
     const { jobId } = await provider.submit(shot('ttl', { provider: 'heygen', model: 'veo_3_1' }), { signal });
     const first = await pollUntilTerminal(provider, jobId);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await new Promise((resolve) => setTimeout(resolve, 650));
     const file = dest('ttl');
     await expect(provider.download(first.job!, file, dl)).rejects.toBeInstanceOf(HttpError);
     const again = await provider.poll(jobId, { signal });

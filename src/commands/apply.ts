@@ -1,7 +1,7 @@
 /**
  * `videogen apply`: hold the apply mutex, plan, confirm, then execute. Everything that talks
- * to the network (HTTP client, providers, the in-process emulator) is set up here and torn
- * down in one finally block; the work itself is run/executor.ts.
+ * to the network (HTTP client, providers, the in-process emulator, the object store) is set
+ * up here and torn down in finally blocks; the work itself is run/executor.ts.
  */
 import { existsSync } from 'node:fs';
 import { ExitCode } from '../errors.js';
@@ -12,7 +12,6 @@ import { LockWriter } from '../lock/lock-writer.js';
 import { readLockAndCache } from '../lock/read.js';
 import { writeLock } from '../lock/write.js';
 import { loadManifest } from '../manifest/load.js';
-import { planShots } from '../plan/plan.js';
 import { renderPlan } from '../plan/render.js';
 import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
 import { createNdjsonReporter } from '../report/ndjson-reporter.js';
@@ -21,7 +20,8 @@ import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
 import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
-import { loadDotEnv, observeProjectOutputs, printWarnings } from './project.js';
+import { loadDotEnv, observeProjectOutputs, planWithReuse, printWarnings } from './project.js';
+import { openOutputSources, type OpenOutputSources, type OutputSources } from '../storage/sources.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
@@ -41,14 +41,17 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
   const color = colorEnabled(io.stdout, io.env);
 
   const mutex = await acquireApplyMutex(manifest.lockFile);
+  let sources: OpenOutputSources | undefined;
   try {
     if (mutex.tookOverFrom !== undefined) {
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
     const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
     const observed = await observeProjectOutputs(manifest, lock);
+    sources = await openOutputSources(manifest, io.env);
     // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
-    const plan = planShots(manifest.shots, lock, observed, selectors, await readVerdicts(manifest.lockFile));
+    const verdicts = await readVerdicts(manifest.lockFile);
+    const plan = await planWithReuse({ manifest, lock, observed }, selectors, verdicts, sources, (text) => io.stderr.write(`warning: ${text}\n`));
     refuseUnmatchedSelectors(plan);
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
@@ -74,11 +77,12 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     await ensureJournalIgnored(journalFileFor(manifest.lockFile));
     const connection = await connectProviders(manifest, keys);
     try {
-      return await execute(manifest, plan, new LockWriter(manifest.lockFile, lock), connection, flags, io, color);
+      return await execute(manifest, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
     } finally {
       await connection.close();
     }
   } finally {
+    sources?.close();
     await mutex.release();
   }
 }
@@ -88,6 +92,7 @@ async function execute(
   plan: Plan,
   lockWriter: LockWriter,
   connection: ProviderConnection,
+  outputs: OutputSources,
   flags: ApplyFlags,
   io: CommandIO,
   color: boolean,
@@ -122,13 +127,15 @@ async function execute(
       reporter,
       concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
       stop: interrupts.signal,
+      outputs,
     });
     // The end of the run, or of an interrupted one: the journal is folded into the lock.
     await lockWriter.close();
     reporter.onSummary?.(summary);
     if (summary.interrupted) return ExitCode.interrupted;
-    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one.
-    return summary.failed > 0 || summary.skipped > 0 ? ExitCode.failure : ExitCode.ok;
+    // A shot left unsubmitted (a provider out of credit) is as worth noticing as a failed one;
+    // an output the store refused is safe on disk, but the run is not done until it is pushed.
+    return summary.failed > 0 || summary.skipped > 0 || summary.notPushed > 0 ? ExitCode.failure : ExitCode.ok;
   } finally {
     await reporter.close?.();
     interrupts.dispose();

@@ -7,7 +7,7 @@
 import { ExitCode, VideogenError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import type { Manifest, ProviderConfig } from '../manifest/types.js';
-import { WORK_ACTIONS, type Plan } from '../plan/types.js';
+import { callsProvider, type Plan } from '../plan/types.js';
 import { createProvider, providerModule } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 
@@ -24,7 +24,8 @@ export interface ProviderConnection {
  * so a missing variable is reported up front (and a provider with only kept shots needs none).
  */
 export function readApiKeys(manifest: Manifest, plan: Plan, env: NodeJS.ProcessEnv): Map<string, string> {
-  const used = new Set(plan.actions.flatMap((action) => (WORK_ACTIONS.has(action.action) && action.provider ? [action.provider] : [])));
+  // A reused or restored video needs no provider, so no key either.
+  const used = new Set(plan.actions.flatMap((action) => (callsProvider(action) && action.provider ? [action.provider] : [])));
   const keys = new Map<string, string>();
   const missing: string[] = [];
   for (const config of manifest.providers.values()) {
@@ -54,7 +55,7 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
   const http = new HttpClient();
   const providers = new Map<string, Provider>();
   for (const config of configs) {
-    const live: ProviderConfig = config.emulate && emulator ? { ...config, baseUrl: emulator.url + providerModule(config.type).emulatorPath } : config;
+    const live: ProviderConfig = config.emulate && emulator ? emulatedConfig(config, emulator.url) : config;
     providers.set(config.name, await createProvider(live, { http, apiKey: keys.get(config.name) ?? '' }));
   }
   return {
@@ -64,4 +65,11 @@ export async function connectProviders(manifest: Manifest, keys: ReadonlyMap<str
       await emulator?.close();
     },
   };
+}
+
+/** An emulated entry's endpoint, and its module's other hosts, at the emulator. */
+function emulatedConfig(config: ProviderConfig, emulatorUrl: string): ProviderConfig {
+  const module = providerModule(config.type);
+  const hosts = Object.entries(module.emulatorSettings ?? {}).map(([setting, path]) => [setting, emulatorUrl + path]);
+  return { ...config, baseUrl: emulatorUrl + module.emulatorPath, settings: { ...config.settings, ...Object.fromEntries(hosts) } };
 }

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { emulatorOptionsFromFlags } from '../emulator/cli-options.js';
 import { startEmulator } from '../emulator/server.js';
+import { EMULATOR_ACCESS_TOKEN } from '../emulator/vertex/tokens.js';
 import { ExitCode } from '../errors.js';
 import type { CommandIO } from './options.js';
 
@@ -12,6 +13,11 @@ export async function runEmulate(flags: Record<string, string | undefined>, io: 
       `videogen emulator listening on ${emulator.url}`,
       `  HeyGen (v3, v1):   base_url: ${emulator.url}`,
       `  OpenAI-compatible: base_url: ${emulator.url}/v1`,
+      `  OpenRouter:        base_url: ${emulator.url}/api/v1`,
+      `  Vertex AI (Veo):   base_url: ${emulator.url}/v1, storage_url: ${emulator.url}/storage/v1, GOOGLE_OAUTH_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN}`,
+      `  fal:               base_url: ${emulator.url}/fal/queue, rest_url: ${emulator.url}/fal/rest, platform_url: ${emulator.url}/fal/api`,
+      `  Replicate:         base_url: ${emulator.url}/v1`,
+      `  Runway:            base_url: ${emulator.url}`,
       `  stats:             ${emulator.url}/_emulator/stats`,
       'Press Ctrl-C to stop.',
       '',

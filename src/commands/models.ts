@@ -2,6 +2,7 @@
  * `videogen models [type]`: each provider module's model table, as the module declares it
  * (capabilities, retirements), so a user can see what a type takes without reading code.
  */
+import { describePrice } from '../cost/price.js';
 import { UsageError, ExitCode } from '../errors.js';
 import type { ModelInfo, ProviderModule } from '../providers/module.js';
 import { findProviderModule, providerModules, providerTypes } from '../providers/registry.js';
@@ -46,7 +47,7 @@ function renderModule(module: ProviderModule): string {
     `  base_url ${facts.base_url ?? '(none: required)'} · key $${facts.api_key_env} (${facts.auth}) · default model ${facts.default_model ?? '(none: required)'}`,
   ];
   const rows = module.models.map((model) => [model.id, ...capabilityCells(model)]);
-  const header = ['model', 'durations', 'aspect ratios', 'resolutions / sizes', 'images', 'audio', 'status'];
+  const header = ['model', 'durations', 'aspect ratios', 'resolutions / sizes', 'images', 'audio', 'price (USD)', 'status'];
   lines.push(...table([header, ...rows]).map((line) => `  ${line}`), '');
   return `${lines.join('\n')}\n`;
 }
@@ -60,6 +61,7 @@ function capabilityCells(model: ModelInfo): string[] {
     (model.resolutions ?? model.sizes)?.join(' ') ?? '-',
     images || '-',
     model.audio === undefined ? '-' : model.audio ? 'yes' : 'no',
+    model.price ? describePrice(model.price) : 'unknown',
     status,
   ];
 }

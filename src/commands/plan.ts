@@ -1,6 +1,6 @@
 import type { CommandIO } from './options.js';
-import { loadProjectWithOutputs, printWarnings } from './project.js';
-import { planShots } from '../plan/plan.js';
+import { loadProjectWithOutputs, planWithReuse, printWarnings } from './project.js';
+import { openOutputSources } from '../storage/sources.js';
 import { planToJson, renderPlan } from '../plan/render.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { colorEnabled } from '../report/choose-reporter.js';
@@ -39,11 +39,18 @@ export async function runPlan(
   io: CommandIO,
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
-  const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
-  printWarnings(manifest, io);
-  const plan = planShots(manifest.shots, lock, observed, selectors, await readVerdicts(manifest.lockFile));
+  const project = await loadProjectWithOutputs(manifestPath);
+  printWarnings(project.manifest, io);
+  const sources = await openOutputSources(project.manifest, io.env);
+  let plan: Plan;
+  try {
+    const verdicts = await readVerdicts(project.manifest.lockFile);
+    plan = await planWithReuse(project, selectors, verdicts, sources, (text) => io.stderr.write(`warning: ${text}\n`));
+  } finally {
+    sources.close();
+  }
   refuseUnmatchedSelectors(plan);
-  await saveLockCache();
+  await project.saveLockCache();
   if (options.json) {
     io.stdout.write(`${planToJson(plan)}\n`);
   } else {

@@ -10,7 +10,11 @@ import { observeOutputs } from '../plan/observe.js';
 import { OutputHashCache } from '../plan/hash-cache.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
-import type { ObservedOutput } from '../plan/types.js';
+import type { ObservedOutput, OutputVerdicts, Plan, Selectors } from '../plan/types.js';
+import { planShots } from '../plan/plan.js';
+import { reuseQueries } from '../plan/reuse.js';
+import { lookupReuse } from '../storage/reuse-lookup.js';
+import type { OutputSources } from '../storage/sources.js';
 
 export interface Project {
   manifest: Manifest;
@@ -61,4 +65,23 @@ export async function loadProjectWithOutputs(
 export async function observeProjectOutputs(manifest: Manifest, lock: Lock): Promise<Map<string, ObservedOutput>> {
   const cache = await OutputHashCache.open(manifest.dir, manifest.file);
   return observeOutputs(manifest.dir, manifest.shots, lock, cache);
+}
+
+/**
+ * Plans once without reuse, looks up what reuse could replace (the local cache, then the
+ * store) in one batch, and plans again with the answers; the planner itself never reads.
+ */
+export async function planWithReuse(
+  project: Pick<Project, 'manifest' | 'lock'> & { observed: ReadonlyMap<string, ObservedOutput> },
+  selectors: Selectors,
+  verdicts: OutputVerdicts,
+  sources: OutputSources,
+  warn: (text: string) => void,
+): Promise<Plan> {
+  const { manifest, lock, observed } = project;
+  const draft = planShots(manifest.shots, lock, observed, selectors, verdicts);
+  const queries = reuseQueries(draft, manifest.shots, lock);
+  if (queries.specHashes.length === 0 && queries.objects.length === 0) return draft;
+  const reuse = await lookupReuse(queries, sources, warn);
+  return planShots(manifest.shots, lock, observed, selectors, verdicts, reuse);
 }

@@ -1,6 +1,5 @@
 /** `videogen prune`: forget shots that left the manifest, and delete their outputs. */
 import { rm } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { acquireApplyMutex } from '../lock/apply-mutex.js';
 import { readLock } from '../lock/read.js';
@@ -9,6 +8,7 @@ import { loadManifest } from '../manifest/load.js';
 import type { Manifest } from '../manifest/types.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
+import { outputPathInside } from './locked-outputs.js';
 
 export async function runPrune(manifestPath: string, options: { yes?: boolean; keepFiles?: boolean }, io: CommandIO): Promise<number> {
   const manifest = await loadManifest(manifestPath);
@@ -55,12 +55,9 @@ export async function runPrune(manifestPath: string, options: { yes?: boolean; k
   }
 }
 
-/** A lockfile is editable text: never delete anything outside output_dir, whatever it says. */
 async function deleteOutput(manifest: Manifest, path: string, io: CommandIO): Promise<void> {
-  const outputRoot = resolve(manifest.dir, manifest.outputDir);
-  const target = resolve(manifest.dir, path);
-  const inside = relative(outputRoot, target);
-  if (inside === '' || inside.startsWith('..') || inside.startsWith(sep) || resolve(outputRoot, inside) !== target) {
+  const target = outputPathInside(manifest, path);
+  if (!target) {
     io.stderr.write(`warning: not deleting ${path}: it is outside ${manifest.outputDir}\n`);
     return;
   }

@@ -1,6 +1,11 @@
-/** `videogen status`: per shot, what the lock says and whether the output on disk still matches it. */
+/**
+ * `videogen status`: per shot, what the lock says, whether the output on disk still matches
+ * it, and (with `storage:`) whether the store has it.
+ */
 import { resolve } from 'node:path';
-import { ExitCode } from '../errors.js';
+import { describeError, ExitCode } from '../errors.js';
+import { storeInventory } from '../storage/inventory.js';
+import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
 import type { Lock, LockEntry } from '../lock/types.js';
 import type { Manifest } from '../manifest/types.js';
@@ -18,6 +23,8 @@ export interface ShotStatus {
   /** Whether the lock's spec still matches the manifest. */
   current: boolean;
   output: OutputStatus;
+  /** With `storage:`, for recorded outputs: whether the store has the video (`unknown` when it could not be asked). */
+  store?: 'present' | 'missing' | 'unknown';
   path?: string;
   job_id?: string;
   error?: { code: string; message: string };
@@ -26,6 +33,7 @@ export interface ShotStatus {
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
   const rows = await shotStatuses(manifest, lock, observed);
+  if (manifest.storage) await checkStore(manifest, lock, rows, io);
   await saveLockCache();
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);
@@ -91,13 +99,43 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
     if (row.output === 'ok') parts.push(row.path ?? '');
     if (row.output === 'missing') parts.push(paint('33', `${row.path} missing`));
     if (row.output === 'modified') parts.push(paint('33', `${row.path} changed on disk`));
+    if (row.store === 'missing') parts.push(paint('33', 'not pushed'));
+    if (row.store === 'unknown') parts.push('store unknown');
     if (row.state === 'submitted' && row.job_id) parts.push(`job ${row.job_id}`);
     if (row.error) parts.push(`${row.error.code}: ${row.error.message}`);
     return parts.join('  ').trimEnd();
   });
   const count = (state: string) => rows.filter((row) => row.state === state).length;
+  const notPushed = rows.filter((row) => row.store === 'missing').length;
   lines.push(
-    `${rows.length} shots: ${count('completed')} completed, ${count('submitted')} submitted, ${count('failed')} failed, ${count('new')} new, ${count('orphan')} orphaned`,
+    `${rows.length} shots: ${count('completed')} completed, ${count('submitted')} submitted, ${count('failed')} failed, ${count('new')} new, ${count('orphan')} orphaned` +
+      (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : ''),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Asks the store about every recorded output; a store that cannot be asked makes the column `unknown`, not the command fail. */
+async function checkStore(manifest: Manifest, lock: Lock, rows: ShotStatus[], io: CommandIO): Promise<void> {
+  const recorded = rows.flatMap((row) => {
+    const entry = Object.hasOwn(lock.shots, row.id) ? lock.shots[row.id] : undefined;
+    return entry?.state === 'completed' && entry.output ? [{ row, output: entry.output, specHash: entry.spec_hash }] : [];
+  });
+  if (recorded.length === 0) return;
+  const sources = await openOutputSources(manifest, io.env);
+  try {
+    const inventory = await storeInventory(
+      sources.store!,
+      recorded.map(({ output }) => output),
+      recorded.map(({ specHash }) => specHash),
+    );
+    // Pushed means what push completes: the video, and a spec index entry that makes it reusable.
+    for (const { row, output, specHash } of recorded) row.store = inventory.hasObject(output) && inventory.hasSpec(specHash) ? 'present' : 'missing';
+  } catch (error) {
+    const info = describeError(error);
+    io.stderr.write(`warning: could not ask ${manifest.storage!.url} which outputs it has: ${info.code}: ${info.message}\n`);
+    if (info.hint) io.stderr.write(`hint: ${info.hint}\n`);
+    for (const { row } of recorded) row.store = 'unknown';
+  } finally {
+    sources.close();
+  }
 }

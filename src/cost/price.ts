@@ -48,9 +48,17 @@ export const PricingSchema = z
 
 export type Pricing = z.infer<typeof PricingSchema>;
 
-/** `$0.12/s`, `$0.50/video`, for tables. */
-export function describeRate(rate: Omit<Rate, 'audio'>): string {
-  if (rate.per_video !== undefined) return `$${rate.per_video}/video`;
-  if (rate.per_second !== undefined) return `$${rate.per_second}/s`;
-  return '?';
+/** `$0.12/s`, `$0.50/video`; with its sound rate: `$0.2/s ($0.4/s with audio)`. */
+export function describeRate(rate: Rate): string {
+  const plain = rate.per_video !== undefined ? `$${rate.per_video}/video` : rate.per_second !== undefined ? `$${rate.per_second}/s` : '';
+  const audio = rate.audio ? describeRate(rate.audio) : '';
+  if (plain && audio) return `${plain} (${audio} with audio)`;
+  return plain || (audio ? `${audio} with audio` : '');
+}
+
+/** A whole price on one line, for `videogen models`: `$0.2/s (…); 4k: $0.4/s (…); as of 2026-12-01`. */
+export function describePrice(price: PriceOverride & { as_of?: string }): string {
+  const parts = [describeRate(price), ...Object.entries(price.by_resolution ?? {}).map(([resolution, rate]) => `${resolution}: ${describeRate(rate)}`)];
+  const dated = price.as_of ? `; as of ${price.as_of}` : '';
+  return `${parts.filter(Boolean).join('; ')}${dated}`;
 }

@@ -21,15 +21,23 @@ export function admitJob(
 ): { ok: true } | { ok: false; retryAfterSeconds: number; outOfCredit?: EmulatorResponse } {
   const { jobs, options, stats } = ctx.env;
   const account = accountOf(ctx, api);
-  // An account that has spent its credit is refused outright, busy or not, in the API's own words.
-  if (options.creditLimit !== undefined && jobs.createdBy(account) >= options.creditLimit) {
-    stats.countFault('outOfCredit');
-    return { ok: false, retryAfterSeconds: 0, outOfCredit: ctx.api.errors.outOfCredit() };
-  }
+  const outOfCredit = creditRefusal(ctx, api);
+  if (outOfCredit) return { ok: false, retryAfterSeconds: 0, outOfCredit };
   if (jobs.inFlightFor(account, ctx.now) < options.maxConcurrent) return { ok: true };
   stats.countFault('concurrencyLimited');
   const freesAt = jobs.nextSlotFreesAt(account, ctx.now) ?? ctx.now;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((freesAt - ctx.now) / 1000)) };
+}
+
+/**
+ * An account that has spent its credit is refused outright, busy or not, in the API's own
+ * words; undefined while it has credit left.
+ */
+export function creditRefusal(ctx: RouteContext, api: string): EmulatorResponse | undefined {
+  const { jobs, options, stats } = ctx.env;
+  if (options.creditLimit === undefined || jobs.createdBy(accountOf(ctx, api)) < options.creditLimit) return undefined;
+  stats.countFault('outOfCredit');
+  return ctx.api.errors.outOfCredit();
 }
 
 /**

@@ -9,12 +9,13 @@ export interface StoredAsset {
 
 export type ImageMimeType = ImageMime;
 
-/** Images uploaded through HeyGen's POST /v3/assets, served back at /_emulator/assets/:id. */
+/** Uploaded images (HeyGen's POST /v3/assets, fal's CDN uploads), served back by the storage hosts. */
 export class AssetStore {
   private readonly assets = new Map<string, StoredAsset>();
 
-  add(mimeType: ImageMimeType, bytes: Buffer): StoredAsset {
-    const asset: StoredAsset = { id: randomBytes(16).toString('hex'), mimeType, bytes };
+  /** `id`: one handed out before the bytes arrived (fal's upload URLs); a fresh one otherwise. */
+  add(mimeType: ImageMimeType, bytes: Buffer, id = randomBytes(16).toString('hex')): StoredAsset {
+    const asset: StoredAsset = { id, mimeType, bytes };
     this.assets.set(asset.id, asset);
     return asset;
   }

@@ -19,6 +19,7 @@ describe('emulatorOptionsFromFlags', () => {
         maxConcurrent: '10',
         urlTtl: '10m',
         createDelay: '1.5s',
+        resultTtl: '6m',
         apiKey: 'secret',
         seed: '42',
         videoBytes: '256M',
@@ -36,6 +37,7 @@ describe('emulatorOptionsFromFlags', () => {
       maxConcurrent: 10,
       urlTtlMs: 600_000,
       createDelayMs: 1500,
+      resultTtlMs: 360_000,
       apiKey: 'secret',
       seed: 42,
       videoBytes: 256 * 1024 * 1024,
@@ -97,6 +99,7 @@ describe('resolveEmulatorOptions', () => {
       truncateRate: 0,
       maxConcurrent: 10,
       urlTtlMs: 600_000,
+      resultTtlMs: 360_000,
       contentTtlMs: 3_600_000,
       createDelayMs: 0,
       apiKey: undefined,
@@ -109,6 +112,7 @@ describe('resolveEmulatorOptions', () => {
     expect(() => resolveEmulatorOptions({ failRate: 2 })).toThrow(/failRate/);
     expect(() => resolveEmulatorOptions({ moderationRate: -1 })).toThrow(/moderationRate/);
     expect(() => resolveEmulatorOptions({ createDelayMs: -1 })).toThrow(/createDelayMs/);
+    expect(() => resolveEmulatorOptions({ resultTtlMs: -1 })).toThrow(/resultTtlMs/);
     expect(() => resolveEmulatorOptions({ latencyMs: [5, 1] })).toThrow(/latencyMs/);
     expect(() => resolveEmulatorOptions({ maxConcurrent: 0 })).toThrow(/maxConcurrent/);
     expect(() => resolveEmulatorOptions({ apiKey: '' })).toThrow(/apiKey/);

@@ -28,6 +28,7 @@ export function emulatorOptionsFromFlags(flags: Record<string, string | undefine
   if (value.maxConcurrent !== undefined) options.maxConcurrent = integer('--max-concurrent', value.maxConcurrent, 1, 1_000_000);
   if (value.urlTtl !== undefined) options.urlTtlMs = requireDurationMs(value.urlTtl, '--url-ttl');
   if (value.createDelay !== undefined) options.createDelayMs = requireDurationMs(value.createDelay, '--create-delay');
+  if (value.resultTtl !== undefined) options.resultTtlMs = requireDurationMs(value.resultTtl, '--result-ttl');
   if (value.contentTtl !== undefined) options.contentTtlMs = requireDurationMs(value.contentTtl, '--content-ttl');
   if (value.apiKey !== undefined) {
     if (value.apiKey === '') throw new UsageError('--api-key: must not be empty');

@@ -62,6 +62,7 @@ export class FaultDice {
     return chance(this.failStream, this.options.failRate);
   }
 
+  /** A content checker refuses the job (drawn from its own stream, so fail-rate runs replay unchanged). */
   jobModerated(): boolean {
     return chance(this.moderationStream, this.options.moderationRate);
   }

@@ -39,6 +39,8 @@ export interface JobRecord {
   ownerKey?: string;
   prompt?: string;
   remixedFrom?: string;
+  /** The request body as received, for APIs that list it back (fal's requests/by-endpoint). */
+  input?: unknown;
 }
 
 export interface NewJob {
@@ -59,6 +61,7 @@ export interface NewJob {
   ownerKey: string;
   prompt?: string;
   remixedFrom?: string;
+  input?: unknown;
 }
 
 export interface JobCounts {
@@ -108,6 +111,7 @@ export class JobStore {
     const record: JobRecord = { id: encodeJobId(facts, job.kind.prefix), facts, ownerKey: job.ownerKey };
     if (job.prompt !== undefined) record.prompt = job.prompt;
     if (job.remixedFrom !== undefined) record.remixedFrom = job.remixedFrom;
+    if (job.input !== undefined) record.input = job.input;
     this.records.set(record.id, record);
 
     const endsAt = now + facts.latencyMs;
@@ -154,6 +158,11 @@ export class JobStore {
 
   inFlightFor(ownerKey: string, now: number): number {
     return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).length;
+  }
+
+  /** When each of `ownerKey`'s in-flight jobs ends, earliest first. */
+  inFlightEndsFor(ownerKey: string, now: number): number[] {
+    return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).sort((a, b) => a - b);
   }
 
   /** When the next of `ownerKey`'s in-flight jobs ends, or undefined if none is in flight. */

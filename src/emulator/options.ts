@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   maxConcurrent?: number;
   /** Lifetime of temporary video URLs (HeyGen's and other hosts'); default 10 minutes. */
   urlTtlMs?: number;
+  /** How long fal keeps a finished request's result; default 6 minutes (its rule for results of 10 KB or more). */
+  resultTtlMs?: number;
   /** How long a finished video stays downloadable where the API keeps it (OpenAI: about an hour); default 1 hour. */
   contentTtlMs?: number;
   /**
@@ -54,6 +56,7 @@ export interface ResolvedEmulatorOptions {
   truncateRate: number;
   maxConcurrent: number;
   urlTtlMs: number;
+  resultTtlMs: number;
   contentTtlMs: number;
   createDelayMs: number;
   apiKey: string | undefined;
@@ -67,6 +70,7 @@ export const EMULATOR_DEFAULTS = {
   latencyMs: 3000,
   maxConcurrent: 10,
   urlTtlMs: 10 * 60_000,
+  resultTtlMs: 6 * 60_000,
   contentTtlMs: 60 * 60_000,
 } as const;
 
@@ -86,6 +90,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   const urlTtlMs = options.urlTtlMs ?? EMULATOR_DEFAULTS.urlTtlMs;
   requireNonNegative('urlTtlMs', urlTtlMs);
+  const resultTtlMs = options.resultTtlMs ?? EMULATOR_DEFAULTS.resultTtlMs;
+  requireNonNegative('resultTtlMs', resultTtlMs);
   const contentTtlMs = options.contentTtlMs ?? EMULATOR_DEFAULTS.contentTtlMs;
   requireNonNegative('contentTtlMs', contentTtlMs);
   const createDelayMs = options.createDelayMs ?? 0;
@@ -111,6 +117,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     truncateRate: rate('truncateRate', options.truncateRate),
     maxConcurrent,
     urlTtlMs,
+    resultTtlMs,
     contentTtlMs,
     createDelayMs: Math.round(createDelayMs),
     apiKey: options.apiKey,

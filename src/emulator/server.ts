@@ -171,8 +171,8 @@ type AuthResult = { ok: true; key: string } | { ok: false; response: EmulatorRes
 /** The key as the API takes it (its header and scheme), or the API's own 401. */
 function authenticate(env: EmulatorEnv, api: EmulatedApi, required: boolean, req: IncomingMessage): AuthResult {
   if (!api.key) {
-    // A host that takes no key (temporary video URLs): a client that sends one leaks it there.
-    if (api.name === 'storage' && KEY_HEADERS.some((name) => req.headers[name] !== undefined)) env.stats.countAuthOnVideoUrl();
+    // A host that takes no key (temporary video URLs, a CDN): a client that sends one leaks it there.
+    if (api !== controlApi && KEY_HEADERS.some((name) => req.headers[name] !== undefined)) env.stats.countAuthOnVideoUrl();
     return { ok: true, key: '' };
   }
   if (!required) return { ok: true, key: '' };

@@ -9,12 +9,12 @@ export interface EmulatorStats {
     errors: number;
     drops: number;
     truncations: number;
-    /** 429s for too many jobs in flight (maxConcurrent): not random, but what a client must handle. */
+    /** Jobs over the per-key limit (maxConcurrent): refused with 429, or at fal held IN_QUEUE. Not random, but what a client must handle. */
     concurrencyLimited: number;
     /** Creations refused because the key spent its credit (creditLimit). */
     outOfCredit: number;
   };
-  /** Requests for HeyGen temporary video URLs that carried an API key header: must stay 0. */
+  /** Requests to keyless hosts (temporary video URLs, fal's CDN) that carried an API key header: must stay 0. */
   authOnVideoUrls: number;
 }
 

@@ -20,10 +20,12 @@ import {
 import {
   abortedError,
   describeOutcome,
+  type CappedBody,
   httpErrorFromTransport,
   normalizeHeaders,
   outcomeFromTransportError,
   readCapped,
+  readUntilInlineVideo,
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
 
@@ -126,8 +128,11 @@ export class HttpClient {
     attempt: number,
   ): Promise<{ response: HttpResponse<T> } | { outcome: Outcome; failure: HttpError }> {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
-    let body: string | Readable | undefined;
-    if (req.form !== undefined) {
+    let body: string | Buffer | Readable | undefined;
+    if (req.bytes !== undefined) {
+      headers['content-type'] = req.bytes.contentType;
+      body = Buffer.from(req.bytes.data.buffer, req.bytes.data.byteOffset, req.bytes.data.byteLength);
+    } else if (req.form !== undefined) {
       const encoded = encodeFormData(req.form);
       headers['content-type'] = encoded.contentType;
       headers['content-length'] = String(encoded.contentLength);
@@ -152,6 +157,10 @@ export class HttpClient {
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const { buffer } = await readCapped(res.body, MAX_ERROR_BODY_BYTES, this.responseBodyDeadlineMs);
       await settleConnection();
+      if (req.answerStatuses?.includes(res.statusCode)) {
+        const body = scrubSecrets(parseIfJson(buffer.toString('utf8')), this.secrets) as T;
+        return { response: { status: res.statusCode, headers: responseHeaders, body, requestId: requestId && clean(requestId) } };
+      }
       const failure = httpErrorFromResponse(res.statusCode, responseHeaders, buffer.toString('utf8'), req.purpose, req.url, {
         apiKeyEnv: req.apiKeyEnv,
         redact: clean,
@@ -163,11 +172,16 @@ export class HttpClient {
     }
 
     const declared = Number(responseHeaders['content-length']);
-    if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+    if (Number.isFinite(declared) && declared > this.maxResponseBytes && !req.stopAtInlineVideo) {
       res.body.destroy();
       throw this.tooLarge(req, res.statusCode, requestId);
     }
-    const { buffer, overflow } = await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    const { buffer, overflow, inlineVideo }: CappedBody & { inlineVideo?: true } = req.stopAtInlineVideo
+      ? await readUntilInlineVideo(res.body, req.stopAtInlineVideo, this.maxResponseBytes, this.responseBodyDeadlineMs)
+      : await readCapped(res.body, this.maxResponseBytes, this.responseBodyDeadlineMs);
+    if (inlineVideo) {
+      return { response: { status: res.statusCode, headers: responseHeaders, body: undefined as T, inlineVideo, requestId: requestId && clean(requestId) } };
+    }
     if (overflow) throw this.tooLarge(req, res.statusCode, requestId);
     await settleConnection();
     const text = buffer.toString('utf8');
@@ -219,6 +233,15 @@ export class HttpClient {
  */
 function settleConnection(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** An error answer's body: its JSON value when it is JSON, else the text itself. */
+function parseIfJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function snippet(text: string): string {

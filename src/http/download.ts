@@ -1,7 +1,8 @@
 /**
  * Video downloads: streamed to `<dest>.part` while hashing, verified (status 200, length,
  * size cap, MP4 signature, top-level boxes ending exactly at the end of the body), fsynced
- * and renamed into place. Nothing is ever buffered whole,
+ * and renamed into place. A video that comes base64-encoded inside a JSON answer
+ * (inlineVideoAt) is decoded on the way and checked the same. Nothing is ever buffered whole,
  * a failed attempt never leaves a `.part` behind, and the key never follows a redirect to
  * another host.
  */
@@ -14,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
+import { InlineVideoDecoder } from './inline-video.js';
 import { Mp4BoxWalker } from './mp4-boxes.js';
 import { syncDirectoryShared } from '../util/directory-sync.js';
 import { linkedSignal } from '../util/linked-signal.js';
@@ -151,13 +153,20 @@ async function attemptDownload(
   let url = req.url;
 
   for (let hop = 0; ; hop++) {
-    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: 'video/mp4, */*' };
+    const headers: Record<string, string> = { 'user-agent': deps.userAgent, accept: req.inlineVideoAt ? 'application/json' : 'video/mp4, */*' };
+    if (req.json !== undefined) headers['content-type'] = 'application/json';
     const sameOrigin = new URL(url).origin === originalOrigin;
     for (const [name, value] of Object.entries(req.headers ?? {})) {
       if (sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
     }
     if (sameOrigin) for (const [name, value] of Object.entries(req.auth ?? {})) headers[name.toLowerCase()] = value;
-    const res = await undiciRequest(url, { dispatcher: deps.dispatcher, method: 'GET', headers, signal });
+    const res = await undiciRequest(url, {
+      dispatcher: deps.dispatcher,
+      method: req.json === undefined ? 'GET' : 'POST',
+      headers,
+      body: req.json === undefined ? null : JSON.stringify(req.json),
+      signal,
+    });
     const responseHeaders = normalizeHeaders(res.headers);
 
     if (REDIRECT_STATUSES.has(res.statusCode)) {
@@ -210,7 +219,13 @@ async function streamToPart(
       code: DOWNLOAD_ERROR_CODES.tooLarge,
       hint: 'raise the size cap if videos this large are expected',
     });
-  if (declared !== undefined && declared > req.maxBytes) {
+  // An inline video arrives as base64 text inside JSON, a third longer than the video.
+  const inline = req.inlineVideoAt
+    ? new InlineVideoDecoder(req.inlineVideoAt, (why) =>
+        new HttpError('bad_response', deps.redact(`${where}: ${why}`), { code: DOWNLOAD_ERROR_CODES.notMp4, hint: hintFor('bad_response') }),
+      )
+    : undefined;
+  if (declared !== undefined && declared > req.maxBytes && !inline) {
     body.destroy();
     throw tooLarge();
   }
@@ -242,7 +257,8 @@ async function streamToPart(
   body.once('error', () => (failedFirst ??= 'body'));
   file.once('error', () => (failedFirst ??= 'file'));
   try {
-    await pipeline(body, inspector, file, { signal });
+    if (inline) await pipeline(body, inline, inspector, file, { signal });
+    else await pipeline(body, inspector, file, { signal });
   } catch (error) {
     // The file may still be opening; unlinking before it closes could leave a fresh `.part` behind.
     await closed(file);
@@ -257,9 +273,19 @@ async function streamToPart(
   }
   await closed(file);
 
-  if (declared !== undefined && progress.bytes !== declared) {
+  const received = inline ? inline.bytesIn : progress.bytes;
+  if (declared !== undefined && received !== declared) {
     const outcome: Outcome = { kind: 'network', code: 'TRUNCATED', requestSent: true };
-    throw new AttemptFailure(outcome, truncated(where, progress.bytes, declared, attempt, deps));
+    throw new AttemptFailure(outcome, truncated(where, received, declared, attempt, deps));
+  }
+  if (inline && !inline.found) {
+    throw new HttpError('bad_response', deps.redact(`${where}: the answer holds no video at ${req.inlineVideoAt!.join('.')}`), {
+      hint: hintFor('bad_response'),
+    });
+  }
+  if (inline && !inline.complete) {
+    const outcome: Outcome = { kind: 'network', code: 'TRUNCATED', requestSent: true };
+    throw new AttemptFailure(outcome, truncated(where, received, undefined, attempt, deps, undefined, ', inside the inline video'));
   }
   if (!inspector.sawSignature) throw inspector.checks.notMp4();
   const shape = inspector.boxes.finish();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, scrubSecrets, secretsInHeaders } from './redact.js';
+import { REDACTED, redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
 
 describe('redact', () => {
   it('replaces every occurrence of each registered secret', () => {
@@ -18,6 +18,7 @@ describe('redact', () => {
   it.each([
     ['Authorization: Bearer abc.def-ghi', `Authorization: Bearer ${REDACTED}`],
     ['authorization: Basic dXNlcjpwYXNz', `authorization: Basic ${REDACTED}`],
+    ['Authorization: Key 6f1d-key-id:0a1b2c3d4e5f secret', `Authorization: Key ${REDACTED} secret`],
     ['X-Api-Key: hg_live_123 next', `X-Api-Key: ${REDACTED} next`],
     ['{"x-api-key":"abc123def"}', `{"x-api-key":"${REDACTED}"}`],
     ['Incorrect API key provided: sk-test-SECRET-abc123.', `Incorrect API key provided: ${REDACTED}.`],
@@ -40,6 +41,17 @@ describe('secretsInHeaders', () => {
       secretsInHeaders({ Authorization: 'Bearer sk-1234', 'X-Api-Key': 'hg-5678', accept: 'application/json' }),
     ).toEqual(['sk-1234', 'hg-5678']);
     expect(secretsInHeaders(undefined)).toEqual([]);
+  });
+
+  it("finds fal's `Key` credential without its scheme word", () => {
+    expect(secretsInHeaders({ authorization: 'Key fal-id:fal-secret-42' })).toEqual(['fal-id:fal-secret-42']);
+  });
+});
+
+describe('secretsInAuth', () => {
+  it('takes each whole value and the credential after any scheme word (Bearer, Key)', () => {
+    expect(secretsInAuth({ Authorization: 'Key fal-id:fal-secret-42' })).toEqual(['Key fal-id:fal-secret-42', 'fal-id:fal-secret-42']);
+    expect(secretsInAuth({ 'X-Api-Key': 'hg-plain-key' })).toEqual(['hg-plain-key']);
   });
 });
 

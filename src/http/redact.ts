@@ -86,7 +86,7 @@ export function secretsInHeaders(headers: Record<string, string> | undefined): s
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'authorization' || lower === 'proxy-authorization') {
-      const token = value.replace(/^\s*(Bearer|Basic|Token)\s+/i, '').trim();
+      const token = value.replace(/^\s*(Bearer|Basic|Token|Key)\s+/i, '').trim();
       if (token) found.push(token);
     } else if (lower === 'x-api-key' || lower === 'api-key' || lower === 'cookie') {
       if (value.trim()) found.push(value.trim());

@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { HttpError, displayUrl, hintFor } from './errors.js';
+import { InlineVideoError, InlineVideoScanner, type JsonPath } from './inline-video.js';
 import type { Outcome } from './retry.js';
 
 /** Failures that happen before a connection exists, so the server cannot have seen the request. */
@@ -154,6 +155,39 @@ export async function readCapped(body: Readable, cap: number, deadlineMs?: numbe
       length += bytes.length;
     }
     return { buffer: Buffer.concat(chunks, length), overflow: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * readCapped for a JSON answer that may hold a video inline at `path`: reading stops (and the
+ * stream is destroyed) where the video begins, so it is never held, and `inlineVideo` says
+ * so; without one the whole body comes back as readCapped returns it.
+ */
+export async function readUntilInlineVideo(
+  body: Readable,
+  path: JsonPath,
+  cap: number,
+  deadlineMs?: number,
+): Promise<CappedBody & { inlineVideo?: true }> {
+  const timer = deadlineMs === undefined ? undefined : setTimeout(() => body.destroy(new BodyDeadlineError(deadlineMs)), deadlineMs);
+  const scanner = new InlineVideoScanner(path, cap);
+  try {
+    for await (const chunk of body) {
+      try {
+        scanner.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array), () => {});
+      } catch (error) {
+        if (!(error instanceof InlineVideoError)) throw error;
+        body.destroy();
+        return { buffer: Buffer.from(scanner.skeleton(), 'utf8'), overflow: true };
+      }
+      if (scanner.videoStarted) {
+        body.destroy();
+        return { buffer: Buffer.alloc(0), overflow: false, inlineVideo: true };
+      }
+    }
+    return { buffer: Buffer.from(scanner.skeleton(), 'utf8'), overflow: false };
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,7 @@
 /** The contract between providers and the HTTP layer. The implementation lives in client.ts. */
+import type { JsonPath } from './inline-video.js';
+
+export type { JsonPath };
 
 export type RetryMode =
   /** GET/DELETE and other requests that are safe to repeat: network errors, 408, 429, 5xx are retried. */
@@ -32,7 +35,15 @@ export interface HttpRequest {
   /** A JSON value (sent as application/json) or a FormData (multipart). */
   json?: unknown;
   form?: FormData;
+  /** Raw bytes of one file, sent as is (fal's CDN upload: `PUT upload_url`). */
+  bytes?: { data: Uint8Array; contentType: string };
   retry: RetryMode;
+  /**
+   * Non-2xx statuses that are this endpoint's answer rather than a failure of the request
+   * (fal's result URL answers with the job's own error status and body): they come back as
+   * a response, body parsed as JSON where it is JSON (else the text), and are never retried.
+   */
+  answerStatuses?: readonly number[];
   signal?: AbortSignal;
   /**
    * Ends the waits between attempts, never an attempt in flight: a submission must not be
@@ -44,6 +55,13 @@ export interface HttpRequest {
   purpose?: string;
   /** Name (never the value) of the environment variable holding the key, for the auth-error hint. */
   apiKeyEnv?: string;
+  /**
+   * The JSON answer may carry a video inline as base64 at this path (Vertex's
+   * `response.videos[*].bytesBase64Encoded`): reading stops where that string begins, so the
+   * video is never held in memory, and the response says `inlineVideo: true` with no body.
+   * DownloadRequest.inlineVideoAt fetches it.
+   */
+  stopAtInlineVideo?: JsonPath;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -51,10 +69,19 @@ export interface HttpResponse<T = unknown> {
   headers: Record<string, string>;
   body: T;
   requestId?: string;
+  /** The answer carried a video at HttpRequest.stopAtInlineVideo (and `body` is undefined). */
+  inlineVideo?: true;
 }
 
 export interface DownloadRequest {
   url: string;
+  /** Sent as a JSON POST instead of a GET (Vertex's `fetchPredictOperation`, whose answer holds the video). */
+  json?: unknown;
+  /**
+   * The video is not the body but a base64 string inside the JSON body, at this path: it is
+   * decoded as it arrives (src/http/inline-video.ts) and checked like any other video.
+   */
+  inlineVideoAt?: JsonPath;
   headers?: Record<string, string>;
   /** Credential headers: sent to the URL's own origin only, never after a redirect to another. */
   auth?: Record<string, string>;

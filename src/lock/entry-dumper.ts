@@ -22,9 +22,12 @@ export class EntryDumper {
   readonly #waiting = new Map<number, { resolve: (blocks: string[]) => void; reject: (error: Error) => void }>();
   #failed: Error | undefined;
 
-  /** The blocks of `entries` (each given as its JSON), in order. */
-  dump(entries: [id: string, entryJson: string][]): Promise<string[]> {
-    const worker = this.#workerOrNone();
+  /**
+   * The blocks of `entries` (each given as its JSON), in order. `inThread` dumps them here:
+   * for a few hundred entries a thread of its own costs more (its start, its memory) than it saves.
+   */
+  dump(entries: [id: string, entryJson: string][], inThread = false): Promise<string[]> {
+    const worker = inThread ? undefined : this.#workerOrNone();
     if (!worker) return Promise.resolve(entries.map(([id, json]) => serializeEntry(id, JSON.parse(json) as LockEntry)));
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {

@@ -325,9 +325,10 @@ export class LockWriter {
     for (let round = 0; round < DUMP_ROUNDS; round += 1) {
       const missing = this.#ids().filter((id) => !this.#blocks.has(id) && this.#entries.has(id));
       if (missing.length === 0) return;
+      const inThread = missing.length <= DUMP_CHUNK;
       for (let start = 0; start < missing.length; start += DUMP_CHUNK) {
         const entries = missing.slice(start, start + DUMP_CHUNK).map((id): [string, string] => [id, this.#entries.get(id) as string]);
-        const blocks = await this.#dumper.dump(entries);
+        const blocks = await this.#dumper.dump(entries, inThread);
         entries.forEach(([id, entry], index) => {
           if (this.#entries.get(id) === entry) this.#blocks.set(id, blocks[index] as string);
         });

@@ -1,6 +1,6 @@
 /**
  * The parsed lock, cached by the sha256 of the lock's bytes in `.videogen/` beside it
- * (src/util/cache-dir.ts): `<lock name>.parsed.json` is a header line, then the Lock as
+ * (src/util/videogen-dir.ts): `<lock name>.parsed.json` is a header line, then the Lock as
  * JSON, already validated. A lock of 100,000 entries (60 MB of YAML) takes seconds to load
  * and check; hashing it and parsing the JSON takes a tenth of that. `plan` runs far more
  * often than the lock changes. A command that parsed the YAML writes the cache once it has
@@ -12,8 +12,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { cacheFile, writeCacheFile } from '../util/cache-dir.js';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 import type { Lock } from './types.js';
 
 /** Another videogen may validate differently, so a cache written by it is not trusted. */
@@ -47,7 +48,8 @@ export async function readCachedLock(lockFile: string, digest: string): Promise<
 export async function saveCachedLock(lockFile: string, digest: string, lock: Lock | Iterable<string>): Promise<void> {
   try {
     const json = isLock(lock) ? [JSON.stringify(lock)] : lock;
-    await writeCacheFile(dirname(lockFile), basename(cachePath(lockFile)), prepend(`${header(digest)}\n`, json));
+    await ensureVideogenDir(dirname(lockFile));
+    await writeFileAtomic(cachePath(lockFile), prepend(`${header(digest)}\n`, json));
   } catch {
     /* read-only checkout, full disk */
   }
@@ -67,7 +69,7 @@ function header(digest: string): string {
 }
 
 function cachePath(lockFile: string): string {
-  return cacheFile(dirname(lockFile), `${basename(lockFile)}.parsed.json`);
+  return join(videogenDir(dirname(lockFile)), `${basename(lockFile)}.parsed.json`);
 }
 
 function packageVersion(): string {

@@ -70,6 +70,16 @@ const RemoteSchema = z
   .catchall(z.string())
   .describe('Ids and URLs the provider handed back that find the job or its video again.');
 
+const ReusedFromSchema = z
+  .strictObject({
+    source: z.enum(['cache', 'store']).describe("cache: this machine's .videogen/cache/; store: the manifest's storage."),
+    job_id: z.string().min(1).optional().describe('The job that generated the video.'),
+    provider: z.string().min(1).optional().describe('The provider entry that job ran at.'),
+    shot: z.string().min(1).optional().describe('The shot id it was generated for.'),
+    generated_at: IsoTimeSchema.optional().describe('When it was generated (ISO 8601).'),
+  })
+  .describe('Set when no job was submitted for this entry: the output of an earlier generation of the same spec was reused.');
+
 export const FAILURE_CLASSES = ['transient', 'quota', 'moderation', 'invalid', 'failed'] as const;
 
 const CostSchema = z
@@ -108,6 +118,7 @@ export const LockEntrySchema = z
     submitted_at: IsoTimeSchema.optional().describe('When the job was submitted (ISO 8601).'),
     completed_at: IsoTimeSchema.optional().describe('When the job completed or failed (ISO 8601).'),
     output: OutputSchema.optional(),
+    reused_from: ReusedFromSchema.optional(),
     remote: RemoteSchema.optional(),
     cost: CostSchema.optional(),
     error: ErrorSchema.optional(),
@@ -134,6 +145,7 @@ export const LOCK_KEYS = {
     'submitted_at',
     'completed_at',
     'output',
+    'reused_from',
     'remote',
     'cost',
     'error',
@@ -151,6 +163,7 @@ export const LOCK_KEYS = {
     'options',
   ],
   output: ['path', 'sha256', 'bytes'],
+  reused_from: ['source', 'job_id', 'provider', 'shot', 'generated_at'],
   remote: ['video_id', 'asset_id'],
   cost: ['estimated', 'reported', 'currency'],
   error: ['code', 'class', 'message'],

@@ -73,6 +73,13 @@ function trickyLock(): Lock {
   for (const id of ['123', '1e5', '0x1f', '1.5', 'yes', 'no', 'on', 'null', '2026-01-01']) shots[id] = submittedEntryFor(makeShot(id));
   const failed = makeShot('failed-one');
   shots[failed.id] = failedEntryFor(failed);
+  // No job of its own: the output of an earlier generation of the same spec.
+  const reused = makeShot('renamed');
+  const { job_id: _jobId, submitted_at: _submittedAt, ...generated } = completedEntryFor(reused);
+  shots[reused.id] = {
+    ...generated,
+    reused_from: { source: 'store', job_id: 'job: 7', provider: 'or', shot: 'old-name', generated_at: '2026-11-20T09:00:00Z' },
+  };
   return { version: 1, shots };
 }
 

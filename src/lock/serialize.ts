@@ -129,7 +129,8 @@ const DUMP_OPTIONS = {
 /**
  * The fixed layout is block style: `shots`, each entry, its `spec` (and `spec.options`) and
  * its `error`, one field per line so a diff shows which changed. Every other nested value is
- * one line of flow style: `output`, `remote`, `cost`, and any list or map inside a spec field.
+ * one line of flow style: `output`, `reused_from`, `remote`, `cost`, and any list or map inside
+ * a spec field.
  */
 function flowBelowTheFixedLayout(documents: Document[]): void {
   const entries = mappingItems(mappingItems(documents[0]?.contents)[0]?.value);
@@ -172,9 +173,9 @@ function orderedEntry(entry: LockEntry): Record<string, unknown> {
   );
 }
 
-const FIXED_RECORDS = new Set(['spec', 'output', 'remote', 'cost', 'error']);
+const FIXED_RECORDS = new Set(['spec', 'output', 'reused_from', 'remote', 'cost', 'error']);
 
-function isFixedRecord(key: string): key is 'spec' | 'output' | 'remote' | 'cost' | 'error' {
+function isFixedRecord(key: string): key is 'spec' | 'output' | 'reused_from' | 'remote' | 'cost' | 'error' {
   return FIXED_RECORDS.has(key);
 }
 

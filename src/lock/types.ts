@@ -33,6 +33,20 @@ export interface LockError {
   message: string;
 }
 
+/**
+ * Where a reused output came from (DESIGN.md "Storage and reuse"): no job was submitted for
+ * this entry; the video is the one an earlier generation of the same spec produced.
+ */
+export interface LockReuse {
+  /** `cache`: this machine's `.videogen/cache/`; `store`: the manifest's `storage:`. */
+  source: 'cache' | 'store';
+  /** The generation that made the video, as the spec index recorded it. */
+  job_id?: string;
+  provider?: string;
+  shot?: string;
+  generated_at?: string;
+}
+
 export interface LockEntry {
   spec_hash: string;
   spec: Spec;
@@ -46,6 +60,8 @@ export interface LockEntry {
   submitted_at?: string;
   completed_at?: string;
   output?: LockOutput;
+  /** Set when the output was reused rather than generated for this entry. */
+  reused_from?: LockReuse;
   remote?: LockRemote;
   cost?: LockCost;
   error?: LockError;

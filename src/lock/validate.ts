@@ -142,6 +142,14 @@ function findContradictions(root: Record<string, unknown>): LockProblem[] {
         hint: 'remove the `output` line, or restore the file from git',
       });
     }
+    if (entry.state !== 'completed' && entry.reused_from !== undefined) {
+      problems.push({
+        code: 'VIDEOGEN_LOCK_CONTRADICTION',
+        path: ['shots', id, 'reused_from'],
+        at: 'key',
+        message: `state is \`${entry.state}\` but \`reused_from\` is recorded; only a completed shot reuses an output`,
+      });
+    }
     const output = entry.output;
     if (isRecord(output) && typeof output.path === 'string' && output.path.includes('\\')) {
       // Written with forward slashes on every OS; a backslash path means another place on Windows.
@@ -162,7 +170,7 @@ function allowedKeysAt(path: (string | number)[]): readonly string[] | undefined
   if (path.length === 2) return LOCK_KEYS.entry;
   if (path.length === 3) {
     const field = path[2];
-    if (field === 'spec' || field === 'output' || field === 'remote' || field === 'cost' || field === 'error') return LOCK_KEYS[field];
+    if (field === 'spec' || field === 'output' || field === 'reused_from' || field === 'remote' || field === 'cost' || field === 'error') return LOCK_KEYS[field];
   }
   return undefined;
 }

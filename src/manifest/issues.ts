@@ -19,9 +19,24 @@ export function problemsFromIssues(issues: readonly Issue[], data: unknown): Pro
       for (const key of issue.keys) problems.push(unknownKeyProblem([...path, key], locationOf(path)));
       continue;
     }
+    const branch = mappingBranch(issue, data, path);
+    if (branch) {
+      problems.push(...problemsFromIssues(branch.map((inner) => ({ ...inner, path: [...path, ...inner.path] })), data));
+      continue;
+    }
     problems.push(problemFromIssue(issue, path, data));
   }
   return problems;
+}
+
+/**
+ * A mapping given where a union takes text or a mapping (`storage:`): the mapping branch's
+ * own issues (`storage.region: expected text`) say far more than "invalid input".
+ */
+function mappingBranch(issue: Issue, data: unknown, path: readonly PathSegment[]): readonly Issue[] | undefined {
+  if (issue.code !== 'invalid_union' || !isRecord(valueAt(data, path))) return undefined;
+  const fitting = issue.errors.filter((errors) => !errors.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+  return fitting.length === 1 ? fitting[0] : undefined;
 }
 
 function problemFromIssue(issue: Issue, path: PathSegment[], data: unknown): Problem {
@@ -35,7 +50,7 @@ function problemFromIssue(issue: Issue, path: PathSegment[], data: unknown): Pro
 
   const value = valueAt(data, path);
   // Never echo what may be a pasted secret.
-  const shown = last === 'api_key_env' || last === 'base_url' ? describeKind(value) : describeValue(value);
+  const shown = last === 'api_key_env' || last === 'base_url' || last === 'endpoint' ? describeKind(value) : describeValue(value);
 
   if (path.length === 1 && last === 'version') {
     return problem(ManifestCode.version, path, `expected \`version: 1\`, got ${shown}`, 'this videogen reads manifest version 1');
@@ -139,6 +154,7 @@ function locationOf(path: readonly PathSegment[]): Location {
   if (path.length === 0) return 'root';
   if (path[0] === 'providers') return path.length >= 3 && path[2] === 'poll' ? 'poll' : 'provider';
   if (path[0] === 'defaults') return 'defaults';
+  if (path[0] === 'storage') return 'storage';
   return 'shot';
 }
 
@@ -194,6 +210,7 @@ const LOCATION_NAMES: Record<Location, string> = {
   poll: '`poll`',
   defaults: '`defaults`',
   shot: 'a shot',
+  storage: '`storage`',
 };
 
 /** The known key an unknown one most likely meant: a synonym (`text` → `prompt`), else a near spelling. */
@@ -205,6 +222,9 @@ export function intendedKey(key: string, known: readonly string[]): string | und
 
 function unknownKeyHint(key: string, location: Location, known: readonly string[]): string | undefined {
   if (key === '<<') return 'YAML merge keys are not supported: put shared fields under `defaults:`';
+  if (location === 'storage' && /key|secret|token|credential|password|profile/i.test(key)) {
+    return 'credentials come from the AWS environment and credential chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO, an instance role), never the manifest';
+  }
   const meant = intendedKey(key, known);
   if (meant !== undefined) {
     const extra = meant === 'api_key_env' ? ' (the NAME of the environment variable, never the key itself)' : '';

@@ -19,6 +19,8 @@ import { knownKeys, manifestSchema, type DefaultsInput, type ShotInput } from '.
 import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
 import { parseYamlText } from './yaml-source.js';
+import { resolveStorage } from '../storage/config.js';
+import type { StorageInput } from '../storage/schema.js';
 
 const DEFAULT_OUTPUT_DIR = 'out';
 
@@ -71,6 +73,7 @@ export async function parseManifestText(text: string, file: string, dir: string)
 
   const outputDir = resolveOutputDir(data.output_dir, failed.outputDir, dir, problems);
   await checkOutputDirIsDirectory(outputDir, dir, problems);
+  const storage = failed.storage ? undefined : resolveStorage(data.storage as StorageInput | undefined, problems);
   if (problems.length > 0) throw invalid(problems, file, locator);
 
   const shots = checked.map((c): Shot => {
@@ -85,6 +88,7 @@ export async function parseManifestText(text: string, file: string, dir: string)
     providers: providers.configs,
     shots,
     warnings: warnings.length === 0 ? [] : toDiagnostics(warnings, file, locator).map((d) => ({ ...d, severity: 'warning' as const })),
+    ...(storage ? { storage } : {}),
   };
 }
 
@@ -101,6 +105,7 @@ interface FailedParts {
   /** Per shot index: the fields stage 1 rejected, or 'whole' when the shot itself is not a mapping. */
   shotFields: Map<number, Set<string> | 'whole'>;
   outputDir: boolean;
+  storage: boolean;
 }
 
 const NOTHING_FAILED: FailedParts = {
@@ -110,6 +115,7 @@ const NOTHING_FAILED: FailedParts = {
   shots: false,
   shotFields: new Map(),
   outputDir: false,
+  storage: false,
 };
 
 /** Which parts stage 1 rejected, from the issue paths, so stage 2 can skip exactly those. */
@@ -128,6 +134,8 @@ function failedParts(issues: ReadonlyArray<{ path: PropertyKey[]; code?: string;
       else failed.shots = true;
     } else if (section === 'output_dir') {
       failed.outputDir = true;
+    } else if (section === 'storage') {
+      failed.storage = true;
     }
   }
   return failed;

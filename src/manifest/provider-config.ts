@@ -5,6 +5,7 @@
  */
 import { findProviderModule, providerModules } from '../providers/registry.js';
 import type { ProviderModule } from '../providers/module.js';
+import { normaliseBaseUrl } from '../util/base-url.js';
 import { parseDurationMs } from '../util/duration.js';
 import { parseRatePerMinute, RATE_EXPECTED } from '../util/rate.js';
 import { isRecord } from './issues.js';
@@ -87,10 +88,12 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[], wa
   // Stage 1 admitted only registered types.
   const module = findProviderModule(input.type)!;
   const emulate = input.emulate ?? false;
+  const settings: Record<string, unknown> = {};
+  for (const key of Object.keys(module.settings ?? {})) if (input[key] !== undefined) settings[key] = input[key];
   let baseUrl = '';
   // An emulated provider gets its URL when the emulator starts; a base_url there is simply unused.
   if (!emulate) {
-    const written = input.base_url ?? module.defaults.baseUrl;
+    const written = input.base_url ?? module.defaultBaseUrl?.(settings) ?? module.defaults.baseUrl;
     const normalized = written === undefined ? missingBaseUrl(module) : normaliseBaseUrl(written);
     if (typeof normalized === 'string') baseUrl = normalized;
     else problems.push(problem(written === undefined ? ManifestCode.required : ManifestCode.value, at('base_url'), normalized.message, normalized.hint));
@@ -117,8 +120,6 @@ function buildConfig(name: string, input: ProviderInput, problems: Problem[], wa
   if (input.rate !== undefined && ratePerMinute === undefined) {
     problems.push(problem(ManifestCode.value, at('rate'), `${RATE_EXPECTED}, above zero`, 'remove `rate` for no limit'));
   }
-  const settings: Record<string, unknown> = {};
-  for (const key of Object.keys(module.settings ?? {})) if (input[key] !== undefined) settings[key] = input[key];
   const config: ProviderConfig = {
     name,
     type: input.type,
@@ -156,43 +157,4 @@ function foreignSettings(module: ProviderModule, input: ProviderInput, at: (...r
     );
   }
   return problems;
-}
-
-const URL_EXPECTED = 'expected an http(s) URL such as https://api.example.com/v1';
-
-/**
- * Origin + path without a trailing slash (`https://api.huixingyun.com/v1`). The value is
- * never echoed in messages: people paste URLs with keys in them.
- */
-export function normaliseBaseUrl(raw: string): string | { message: string; hint?: string } {
-  if (!/^https?:\/\//i.test(raw)) return { message: URL_EXPECTED };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { message: URL_EXPECTED };
-  }
-  if (url.hostname === '') return { message: URL_EXPECTED };
-  if (url.username !== '' || url.password !== '') {
-    return { message: 'base_url must not contain credentials', hint: 'put the key in the environment variable named by `api_key_env`' };
-  }
-  // The key travels in a header: over plain http anyone on the path reads it. Loopback
-  // (an emulator, a local proxy) never leaves the machine.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      message: 'base_url must use https (the API key would cross the network unencrypted)',
-      hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1], such as `videogen emulate`',
-    };
-  }
-  if (url.search !== '' || url.hash !== '') {
-    return {
-      message: 'base_url must not contain a query (?…) or fragment (#…)',
-      hint: 'give the API root, such as https://api.example.com/v1; a key belongs in the variable named by `api_key_env`',
-    };
-  }
-  return url.origin + url.pathname.replace(/\/+$/, '');
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }

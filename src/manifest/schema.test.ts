@@ -44,7 +44,7 @@ describe('ManifestSchema as JSON Schema', () => {
     const provider = (json.properties!.providers as JsonSchema).additionalProperties as JsonSchema;
     // Every registered module's type, and only those.
     expect(provider.properties!.type!.enum).toEqual(providerTypes());
-    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'heygen-v3']));
+    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'heygen-v3', 'openrouter', 'fal', 'vertex-veo', 'replicate', 'runway']));
     expect(provider.properties!.base_url!.format).toBe('uri');
   });
 });

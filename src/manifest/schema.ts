@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { providerModules, registryGeneration } from '../providers/registry.js';
+import { STORAGE_KEYS, StorageSchema } from '../storage/schema.js';
 import { MAX_CONCURRENCY } from '../util/limits.js';
 import { RATE_EXPECTED, RATE_PATTERN } from '../util/rate.js';
 
@@ -182,6 +183,7 @@ function buildManifestSchema() {
       .min(1, 'expected a directory path')
       .describe('Where videos are written, relative to the manifest (or absolute). Default "out".')
       .optional(),
+    storage: StorageSchema.optional(),
     providers: z
       .record(
         z.string().regex(PROVIDER_NAME_PATTERN, 'expected a provider name of letters, digits, ".", "_" and "-"').describe('Provider name.'),
@@ -213,7 +215,7 @@ export type ShotInput = z.input<typeof ShotSchema>;
 export type DefaultsInput = z.input<typeof DefaultsSchema>;
 
 /** Known keys per location, for "did you mean" on unknown keys. */
-export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot', readonly string[]> {
+export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot' | 'storage', readonly string[]> {
   const providerSettings = providerModules().flatMap((module) => Object.keys(module.settings ?? {}));
   return {
     root: Object.keys(manifestSchema().shape),
@@ -221,5 +223,6 @@ export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 
     poll: Object.keys(PollSchema.shape),
     defaults: Object.keys(DefaultsSchema.shape),
     shot: Object.keys(ShotSchema.shape),
+    storage: STORAGE_KEYS,
   };
 }

@@ -1,5 +1,6 @@
 /** What the rest of videogen sees of a manifest once it has been loaded, validated and normalised. */
 import type { Diagnostic } from '../errors.js';
+import type { StorageConfig } from '../storage/config.js';
 import type { ImageMime } from '../util/image-type.js';
 
 /** A provider module's `type` (heygen, openai-videos, openrouter, …): see src/providers/registry.ts. */
@@ -85,4 +86,6 @@ export interface Manifest {
   shots: Shot[];
   /** Things worth knowing that change nothing (a retired model or API); printed by validate, plan and apply. */
   warnings: Diagnostic[];
+  /** The content-addressed output store (`storage:`), when the manifest names one. */
+  storage?: StorageConfig;
 }

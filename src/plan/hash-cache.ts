@@ -10,8 +10,9 @@
  */
 import type { BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
-import { cacheFile, writeCacheFile } from '../util/cache-dir.js';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 
 const CACHE_VERSION = 1;
 
@@ -33,26 +34,27 @@ export class OutputHashCache {
   private changed = false;
 
   private constructor(
+    private readonly manifestDir: string,
     private readonly file: string | undefined,
     private readonly files: CacheFile['files'],
   ) {}
 
   /** The cache for the manifest at `manifestFile`; `undefined` file means "do not persist". */
   static async open(manifestDir: string, manifestFile: string): Promise<OutputHashCache> {
-    const file = cacheFile(manifestDir, `${basename(manifestFile)}.output-hashes.json`);
+    const file = join(videogenDir(manifestDir), `${basename(manifestFile)}.output-hashes.json`);
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
       if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
-        return new OutputHashCache(file, parsed.files);
+        return new OutputHashCache(manifestDir, file, parsed.files);
       }
     } catch {
       /* missing or corrupt: start empty */
     }
-    return new OutputHashCache(file, {});
+    return new OutputHashCache(manifestDir, file, {});
   }
 
   static empty(): OutputHashCache {
-    return new OutputHashCache(undefined, {});
+    return new OutputHashCache('', undefined, {});
   }
 
   lookup(path: string, stats: BigIntStats): string | undefined {
@@ -72,7 +74,8 @@ export class OutputHashCache {
   async save(): Promise<void> {
     if (!this.file || !this.changed) return;
     try {
-      await writeCacheFile(dirname(dirname(this.file)), basename(this.file), JSON.stringify({ version: CACHE_VERSION, files: this.files }));
+      await ensureVideogenDir(this.manifestDir);
+      await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, files: this.files }));
       this.changed = false;
     } catch {
       /* read-only checkout, full disk: hash again next time */

@@ -4,13 +4,14 @@
  * regenerated or resumed regardless), and a file is hashed only when its size already
  * matches the lock, since a size change alone proves it changed.
  */
-import { createReadStream, statSync, type BigIntStats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { statSync, type BigIntStats } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Shot } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
 import { OutputHashCache } from './hash-cache.js';
+import { mapLimit } from '../util/map-limit.js';
 import type { ObservedOutput } from './types.js';
 
 /** Files hashed at once: enough to keep a disk busy, few enough to stay well under fd limits. */
@@ -30,17 +31,9 @@ export async function observeOutputs(
     const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
     return entry?.state === 'completed' && entry.spec_hash === shot.specHash;
   });
-  const results: ObservedOutput[] = new Array<ObservedOutput>(work.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < work.length) {
-      const index = next++;
-      const shot = work[index] as Shot;
-      const expectedBytes = lock.shots[shot.id]?.output?.bytes;
-      results[index] = await observeFile(resolve(manifestDir, shot.output), expectedBytes, cache);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, work.length) }, worker));
+  const results = await mapLimit(work, CONCURRENCY, (shot) =>
+    observeFile(resolve(manifestDir, shot.output), lock.shots[shot.id]?.output?.bytes, cache),
+  );
   await cache.save();
   // In manifest order, whatever order the workers finished in.
   return new Map(work.map((shot, index) => [shot.id, results[index] as ObservedOutput]));
@@ -80,10 +73,26 @@ export async function observeFile(
 /** Small files in one read: opening a stream per 4 KB file costs more than the hashing. */
 const WHOLE_READ_BYTES = 8 * 1024 * 1024;
 
-async function hashFile(path: string, bytes: number): Promise<string> {
+/**
+ * sha256 of a file's bytes, lowercase hex; `bytes` (its size) picks one read or a loop of
+ * reads into one buffer. Not a stream: a stream allocates a new buffer per chunk, and V8
+ * lets tens of megabytes of those pile up before it collects them, which would make the
+ * memory of push (which hashes every video before it leaves) grow with the number of videos.
+ */
+export async function hashFile(path: string, bytes: number): Promise<string> {
   if (bytes <= WHOLE_READ_BYTES) return createHash('sha256').update(await readFile(path)).digest('hex');
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 

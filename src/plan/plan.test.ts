@@ -55,7 +55,7 @@ describe('planShots', () => {
       'orphan aa-orphan',
       'orphan zz-orphan',
     ]);
-    expect(plan.summary).toEqual({ create: 1, replace: 1, resume: 1, retry: 1, fetch: 2, keep: 1, orphan: 2, skipped: 0, changes: 6 });
+    expect(plan.summary).toEqual({ create: 1, replace: 1, resume: 1, retry: 1, fetch: 2, reuse: 0, keep: 1, orphan: 2, skipped: 0, changes: 6 });
     expect(plan.version).toBe(1);
     expect(plan.unmatched).toBeUndefined();
   });
@@ -157,7 +157,7 @@ describe('planShots', () => {
       const { shots, lock, observed } = scenario();
       const plan = planShots(shots, lock, observed, { replace: ['kept-shot', 'running-shot', 'new-shot', 'failed-shot'] });
       const byId = new Map(plan.actions.map((action) => [action.id, action]));
-      expect(byId.get('kept-shot')).toEqual({ id: 'kept-shot', provider: 'heygen', action: 'replace', reason: 'forced by --replace', changes: [] });
+      expect(byId.get('kept-shot')).toEqual({ id: 'kept-shot', provider: 'heygen', action: 'replace', reason: 'forced by --replace', changes: [], forced: '--replace' });
       expect(byId.get('running-shot')).toMatchObject({ action: 'replace', reason: 'forced by --replace; abandons submitted job job-running' });
       expect(byId.get('failed-shot')?.action).toBe('replace');
       expect(byId.get('new-shot')?.action).toBe('create');

@@ -9,6 +9,7 @@ import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
 import { compareOrdinal } from '../util/compare.js';
+import { NO_REUSE, restoreAction, reuseAction, withoutRejected } from './reuse.js';
 import type { Verdict } from '../review/types.js';
 import {
   PLAN_VERSION,
@@ -18,18 +19,27 @@ import {
   type Plan,
   type PlanAction,
   type PlanSummary,
+  type ReuseIndex,
   type Selectors,
 } from './types.js';
 
+/**
+ * `verdicts` are the review's, by output sha256. `reuse` is what the caller found in the local
+ * cache and the store for the questions reuseQueries (reuse.ts) asked of a first plan made
+ * without it.
+ */
 export function planShots(
   shots: Shot[],
   lock: Lock,
   observed: ReadonlyMap<string, ObservedOutput>,
   selectors: Selectors = {},
   verdicts: OutputVerdicts = new Map(),
+  reuse: ReuseIndex = NO_REUSE,
 ): Plan {
   const only = new SelectorSet(selectors.only ?? []);
   const replace = new SelectorSet(selectors.replace ?? []);
+  // A video rejected in review is never handed to another shot either.
+  const usable = withoutRejected(reuse, verdicts);
   const actions: PlanAction[] = [];
   const summary = emptySummary();
   const inManifest = new Set<string>();
@@ -42,17 +52,21 @@ export function planShots(
     }
     const entry = lockEntry(lock, shot.id);
     const verdict = entry?.output ? verdicts.get(entry.output.sha256) : undefined;
-    let action = decide(shot, entry, observed.get(shot.id), verdict);
     // Every replace selector is tried (not just until one matches) so none is reported unmatched wrongly.
     const replaceHit = replace.matchShot(shot);
     const forcedBy = replaceHit ? '--replace' : selectors.force ? '--force' : undefined;
+    // An approved take is pinned: a blanket --force passes it by, naming it with --replace does not.
+    const pinned = forcedBy === '--force' && verdict === 'approved';
+    // A forced shot is asked for a new generation: an earlier one of the same spec will not do.
+    let action = decide(shot, entry, observed.get(shot.id), verdict, forcedBy && !pinned ? NO_REUSE : usable);
     if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
-      // An approved take is pinned: a blanket --force passes it by, naming it with --replace does not.
-      if (forcedBy === '--force' && verdict === 'approved') {
+      if (pinned) {
         if (action.action === 'keep') action = { ...action, reason: 'approved in review: --force leaves it (name it with --replace to regenerate)', verdict };
       } else {
         action = forcedReplace(shot, entry, forcedBy);
       }
+    } else if (forcedBy && !pinned) {
+      action = { ...action, forced: forcedBy };
     }
     actions.push(action);
     summary[action.action] += 1;
@@ -67,7 +81,7 @@ export function planShots(
     summary.orphan += 1;
   }
 
-  summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch;
+  summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch + summary.reuse;
   const unmatched = [...new Set([...only.unmatched(), ...replace.unmatched()])];
   return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
 }
@@ -77,12 +91,15 @@ function decide(
   entry: LockEntry | undefined,
   observed: ObservedOutput | undefined,
   verdict: Verdict | undefined,
+  reuse: ReuseIndex,
 ): PlanAction {
   const base = { id: shot.id, provider: shot.providerName };
-  if (!entry) return { ...base, action: 'create', reason: 'not in the lock' };
+  if (!entry) return reuseAction(shot, reuse) ?? { ...base, action: 'create', reason: 'not in the lock' };
 
   if (entry.spec_hash !== shot.specHash) {
     const changes = diffSpecs(entry.spec, shot.spec);
+    const reused = reuseAction(shot, reuse, changes);
+    if (reused) return entry.state === 'submitted' && entry.job_id ? { ...reused, reason: `${reused.reason}${abandons(entry)}` } : reused;
     const what = changes.length > 0 ? `changed: ${changes.map((change) => change.field).join(', ')}` : 'spec hash changed';
     return { ...base, action: 'replace', reason: `${what}${abandons(entry)}`, changes };
   }
@@ -104,7 +121,7 @@ function decide(
     if (entry.error?.class === 'moderation') {
       return { ...base, action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` };
     }
-    return { ...base, action: 'retry', reason: `last attempt failed${code}` };
+    return reuseAction(shot, reuse) ?? { ...base, action: 'retry', reason: `last attempt failed${code}` };
   }
 
   // Before the output checks: fetching a rejected take again would only bring it back.
@@ -112,6 +129,8 @@ function decide(
 
   const problem = outputProblem(shot, entry, observed);
   if (!problem) return { ...base, action: 'keep', reason: 'up to date' };
+  const restored = restoreAction(shot, entry, problem, reuse) ?? (entry.job_id ? undefined : reuseAction(shot, reuse));
+  if (restored) return restored;
   const then = entry.job_id
     ? `download job ${entry.job_id} again if the provider still serves it, else regenerate`
     : 'regenerate (no job id recorded)';
@@ -128,8 +147,8 @@ function outputProblem(shot: Shot, entry: LockEntry, observed: ObservedOutput | 
   return undefined;
 }
 
-function forcedReplace(shot: Shot, entry: LockEntry, flag: string): PlanAction {
-  return { id: shot.id, provider: shot.providerName, action: 'replace', reason: `forced by ${flag}${abandons(entry)}`, changes: [] };
+function forcedReplace(shot: Shot, entry: LockEntry, flag: '--force' | '--replace'): PlanAction {
+  return { id: shot.id, provider: shot.providerName, action: 'replace', reason: `forced by ${flag}${abandons(entry)}`, changes: [], forced: flag };
 }
 
 /** Replacing a submitted shot leaves its job running at the provider: say so, it may still be billed. */
@@ -180,6 +199,6 @@ function lockEntry(lock: Lock, id: string): LockEntry | undefined {
 }
 
 function emptySummary(): PlanSummary & Record<ActionKind, number> {
-  return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
+  return { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: 0 };
 }
 

@@ -3,8 +3,8 @@ import { elideMiddle, formatChange, planToJson, renderPlan } from './render.js';
 import type { Plan, PlanSummary } from './types.js';
 
 function summary(counts: Partial<PlanSummary>): PlanSummary {
-  const s = { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 0, ...counts };
-  s.changes = s.create + s.replace + s.resume + s.retry + s.fetch;
+  const s = { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: 0, ...counts };
+  s.changes = s.create + s.replace + s.resume + s.retry + s.fetch + s.reuse;
   return s;
 }
 
@@ -48,7 +48,7 @@ describe('renderPlan', () => {
         '  ↓ lost (heygen): output missing: download job j2 again if the provider still serves it, else regenerate',
         '  - old: in the lock, not in the manifest: kept until `videogen prune`',
         '',
-        'Plan: 1 to create, 1 to replace, 1 to resume, 1 to retry, 1 to fetch, 37 unchanged, 1 orphaned.',
+        'Plan: 1 to create, 1 to replace, 1 to resume, 1 to retry, 1 to fetch, 0 to reuse, 37 unchanged, 1 orphaned.',
         '',
       ].join('\n'),
     );
@@ -62,7 +62,7 @@ describe('renderPlan', () => {
     expect(lines.slice(0, 6)).toEqual(['Plan for shots.yaml:', '', '  + 99 to create', '  > 1 to resume', '  = 12500 unchanged', '']);
     expect(lines[6]).toBe('  + shot-0 (hg): not in the lock');
     expect(lines.filter((line) => line.startsWith('  + shot-'))).toHaveLength(99);
-    expect(lines.at(-2)).toBe('Plan: 99 to create, 0 to replace, 1 to resume, 0 to retry, 0 to fetch, 12500 unchanged, 0 orphaned.');
+    expect(lines.at(-2)).toBe('Plan: 99 to create, 0 to replace, 1 to resume, 0 to retry, 0 to fetch, 0 to reuse, 12500 unchanged, 0 orphaned.');
   });
 
   it('lists kept shots only when asked', () => {

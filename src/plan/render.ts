@@ -23,6 +23,7 @@ const ACTION_STYLE: Record<ActionKind, Style | undefined> = {
   replace: 'yellow',
   resume: 'cyan',
   fetch: 'cyan',
+  reuse: 'green',
   retry: 'red',
   orphan: 'red',
   keep: 'dim',
@@ -66,6 +67,7 @@ const COUNT_WORDS: Record<ActionKind, string> = {
   resume: 'to resume',
   retry: 'to retry',
   fetch: 'to fetch',
+  reuse: 'to reuse',
   keep: 'unchanged',
   orphan: 'orphaned',
 };
@@ -90,7 +92,7 @@ function summaryLine(plan: Plan): string {
   }
   return (
     `Plan: ${s.create} to create, ${s.replace} to replace, ${s.resume} to resume, ${s.retry} to retry, ` +
-    `${s.fetch} to fetch, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
+    `${s.fetch} to fetch, ${s.reuse} to reuse, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
   );
 }
 

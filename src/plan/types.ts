@@ -3,10 +3,15 @@ import type { Verdict } from '../review/types.js';
 
 export const PLAN_VERSION = 1;
 
-export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'keep' | 'orphan';
+export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'reuse' | 'keep' | 'orphan';
 
-/** Actions that call a provider; keep and orphan do not. */
-export const WORK_ACTIONS: ReadonlySet<ActionKind> = new Set(['create', 'replace', 'resume', 'retry', 'fetch']);
+/** Actions apply carries out; keep and orphan change nothing. */
+export const WORK_ACTIONS: ReadonlySet<ActionKind> = new Set(['create', 'replace', 'resume', 'retry', 'fetch', 'reuse']);
+
+/** Whether carrying out the action needs the provider (and its key): not when the video comes from the cache or the store. */
+export function callsProvider(action: PlanAction): boolean {
+  return WORK_ACTIONS.has(action.action) && action.reuse === undefined;
+}
 
 export const ACTION_SYMBOL: Record<ActionKind, string> = {
   create: '+',
@@ -14,6 +19,7 @@ export const ACTION_SYMBOL: Record<ActionKind, string> = {
   resume: '>',
   retry: '!',
   fetch: '↓',
+  reuse: '&',
   keep: '=',
   orphan: '-',
 };
@@ -43,6 +49,37 @@ export interface PlanAction {
    * output, `approved` for a kept output that --force left alone. Absent otherwise.
    */
   verdict?: Verdict;
+  /** Set when `--force` or `--replace` selected the shot: a new generation is wanted, never a reuse. */
+  forced?: '--force' | '--replace';
+  /**
+   * For reuse, and a fetch that restores without the provider: where the video comes from.
+   * Absent on every other action.
+   */
+  reuse?: ReuseSource;
+}
+
+/** A video that can be had without a job: from this machine's cache or from the store. */
+export interface ReuseSource {
+  from: 'cache' | 'store';
+  sha256: string;
+  bytes: number;
+  /** The generation that made it, as the spec index recorded it (reuse only). */
+  job_id?: string;
+  provider?: string;
+  shot?: string;
+  generated_at?: string;
+}
+
+/**
+ * What the caller found, before planning, in the local cache and the store (in that order of
+ * preference), for the questions reuseQueries asked. Looked up in one batch: the planner
+ * itself stays pure.
+ */
+export interface ReuseIndex {
+  /** By spec hash: the output of an earlier generation of exactly that spec. */
+  specs: ReadonlyMap<string, ReuseSource>;
+  /** By sha256: where a recorded output's bytes can be had. */
+  objects: ReadonlyMap<string, 'cache' | 'store'>;
 }
 
 export interface PlanSummary {
@@ -51,11 +88,12 @@ export interface PlanSummary {
   resume: number;
   retry: number;
   fetch: number;
+  reuse: number;
   keep: number;
   orphan: number;
   /** Shots left out by --only. */
   skipped: number;
-  /** Actions that would call a provider (everything but keep and orphan). */
+  /** Actions that change something (everything but keep and orphan). */
   changes: number;
 }
 

@@ -6,7 +6,7 @@ import { VideogenError } from '../errors.js';
 import type { FailureClass } from './module.js';
 
 /** Provider codes that mean "the content was refused", in the words the APIs use. */
-const MODERATION_CODES = /content[_ -]?policy|moderat|safety|guardrail|flagged/i;
+const MODERATION_CODES = /content[_ -]?policy|moderat|safety|guardrail|flagged|nsfw/i;
 
 /** The class of a job that ended badly, from the code the API gave it (a refusal is `moderation`). */
 export function jobFailureClass(code: string | undefined): FailureClass {

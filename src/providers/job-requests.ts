@@ -1,10 +1,13 @@
 /**
  * Requests several provider clients make alike: reading a job's status, where a 404 says the
- * API does not know the job, and downloading a pre-signed video URL, which never gets the key.
+ * API does not know the job; downloading a pre-signed video URL, which never gets the key; and
+ * downloading from the API's own content endpoint, which gets it on base_url's origin only.
  */
 import type { HttpClient } from '../http/client.js';
 import { HttpError } from '../http/errors.js';
 import type { DownloadedFile, HttpResponse } from '../http/types.js';
+import type { ProviderConfig } from '../manifest/types.js';
+import { sameOrigin } from './api-urls.js';
 import type { CompletedJob, DownloadContext } from './types.js';
 
 export interface JobStatusRequest {
@@ -14,6 +17,8 @@ export interface JobStatusRequest {
   /** `poll <job id>`, for messages. */
   purpose: string;
   apiKeyEnv: string;
+  /** Headers besides the credential that the API wants on every request (Runway's X-Runway-Version). */
+  headers?: Record<string, string>;
 }
 
 /** `GET` a job's status (retried like any read), or `not_found` when the API answers 404. */
@@ -40,6 +45,32 @@ export function downloadSignedUrl(http: HttpClient, job: CompletedJob, dest: str
     signal: ctx.signal,
     // No apiKeyEnv either: the key has nothing to do with a refused signed URL.
     purpose: `download ${job.jobId}`,
+    ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
+  });
+}
+
+/**
+ * A finished job's video from an API that serves it itself (`/videos/{id}/content`), which
+ * needs the key; a URL on any other host (a job recorded against another base_url, say)
+ * never sees it.
+ */
+export function downloadFromApi(
+  http: HttpClient,
+  config: ProviderConfig,
+  auth: Record<string, string>,
+  job: CompletedJob,
+  dest: string,
+  ctx: DownloadContext,
+): Promise<DownloadedFile> {
+  return http.download({
+    url: job.url,
+    ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
+    dest,
+    maxBytes: ctx.maxBytes,
+    timeoutMs: config.downloadTimeoutMs,
+    signal: ctx.signal,
+    purpose: `download ${job.jobId}`,
+    apiKeyEnv: config.apiKeyEnv,
     ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
   });
 }

@@ -126,11 +126,22 @@ export interface ProviderModule {
   /** Where the emulator serves this API, relative to its origin (`''`, `/v1`, `/api/v1`). */
   readonly emulatorPath: string;
   /**
+   * Settings naming further hosts of the API (fal's storage REST host), each mapped to where
+   * the emulator serves that host, relative to its origin: an emulated entry gets these.
+   */
+  readonly emulatorSettings?: Readonly<Record<string, string>>;
+  /**
    * Provider-level settings beyond the common ones (`reference_format`, `project`), each
    * with `.describe()`: they appear in the manifest's JSON Schema, and an entry of another
    * type that sets one is told that this type takes it.
    */
   readonly settings?: Readonly<Record<string, z.ZodType>>;
+  /**
+   * The endpoint when `base_url` is not written, for an API whose host depends on a setting
+   * (Vertex AI's on `location`); undefined falls back to `defaults.baseUrl`. `base_url` still
+   * wins, so proxies and the emulator can stand in.
+   */
+  defaultBaseUrl?(settings: Readonly<Record<string, unknown>>): string | undefined;
   readonly models: readonly ModelInfo[];
   /** Image types the API takes for local reference images. */
   readonly imageTypes: readonly ImageMime[];

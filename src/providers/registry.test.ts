@@ -23,10 +23,10 @@ function config(type: string): ProviderConfig {
 
 describe('createProvider', () => {
   it('knows the built-in provider types', () => {
-    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos']));
+    expect(providerTypes()).toEqual(expect.arrayContaining(['heygen', 'openai-videos', 'heygen-v3', 'fal']));
   });
 
-  it.each(['heygen', 'openai-videos', 'heygen-v3'])('builds a %s provider carrying its config', async (type) => {
+  it.each(['heygen', 'openai-videos', 'heygen-v3', 'fal'])('builds a %s provider carrying its config', async (type) => {
     const provider = await createProvider(config(type), { http, apiKey: 'k-registry-123456' });
     expect(provider.type).toBe(type);
     expect(provider.config.type).toBe(type);

@@ -5,11 +5,16 @@
  */
 import { VideogenError } from '../errors.js';
 import type { ProviderConfig } from '../manifest/types.js';
+import { falModule } from './fal/index.js';
 import { heygenModule } from './heygen/index.js';
 import { heygenV3Module } from './heygen-v3/index.js';
 import type { ProviderModule } from './module.js';
 import { openAiVideosModule } from './openai-videos/index.js';
+import { openRouterModule } from './openrouter/index.js';
+import { replicateModule } from './replicate/index.js';
+import { runwayModule } from './runway/index.js';
 import type { Provider, ProviderDeps } from './types.js';
+import { vertexVeoModule } from './vertex-veo/index.js';
 
 const modules = new Map<string, ProviderModule>();
 /** Bumped on every registration, so schemas assembled from the registry know when to rebuild. */
@@ -25,7 +30,8 @@ export function registerProviderModule(module: ProviderModule): void {
   generation += 1;
 }
 
-for (const module of [heygenModule, openAiVideosModule, heygenV3Module]) registerProviderModule(module);
+const BUILT_IN = [heygenModule, openAiVideosModule, heygenV3Module, openRouterModule, falModule, vertexVeoModule, replicateModule, runwayModule];
+for (const module of BUILT_IN) registerProviderModule(module);
 
 export function providerModules(): readonly ProviderModule[] {
   return [...modules.values()];

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { HttpError, hintFor } from '../http/errors.js';
 import { redact } from '../http/redact.js';
 
@@ -9,6 +9,9 @@ import { redact } from '../http/redact.js';
  */
 
 export const BAD_RESPONSE = 'VIDEOGEN_PROVIDER_BAD_RESPONSE';
+
+/** An optional string field of an answer: absent, null, or in an unexpected shape all read as undefined. */
+export const optionalString = z.string().nullish().catch(undefined);
 
 const SNIPPET_CHARS = 200;
 

@@ -45,6 +45,12 @@ export interface CallContext {
   idempotencyKey?: string;
   /** Ends waits between retries but never a request in flight (see HttpRequest.retryWaitSignal). */
   retryWaitSignal?: AbortSignal;
+  /**
+   * Polls: what the lock recorded in `remote` for this job (SubmitResult.remote, merged with
+   * what completion added). An API that hands out the URLs to ask (fal's status_url and
+   * response_url) finds its job again through them, in this process or the next.
+   */
+  remote?: LockRemote;
 }
 
 export interface DownloadContext extends CallContext {

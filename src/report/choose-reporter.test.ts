@@ -67,7 +67,7 @@ describe('chooseReporter', () => {
     reporter.onPlan?.({
       version: 1,
       actions: [{ id: 'a', action: 'create', reason: 'new', provider: 'heygen' }],
-      summary: { create: 1, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 1 },
+      summary: { create: 1, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: 1 },
     });
     reporter.onShot?.({ id: 'a', action: 'create', state: 'completed', ts: new Date().toISOString(), elapsedMs: 2000 });
     await reporter.close?.();

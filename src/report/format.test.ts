@@ -8,10 +8,12 @@ const summary: RunSummary = {
   resumed: 0,
   retried: 0,
   fetched: 1,
+  reused: 0,
   kept: 37,
   failed: 0,
   pending: 0,
   skipped: 0,
+  notPushed: 0,
   videoSeconds: 48,
   wallMs: 192_000,
   interrupted: false,
@@ -40,16 +42,22 @@ describe('formatBytes', () => {
 describe('summaryLine', () => {
   it('says what the run did, in one line', () => {
     expect(summaryLine(summary)).toBe(
-      'Done in 3m12s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 37 kept, 0 failed; 48 s of video.',
+      'Done in 3m12s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 0 reused, 37 kept, 0 failed; 48 s of video.',
     );
   });
 
   it('says what is still running remotely and that the run was interrupted', () => {
     const line = summaryLine({ ...summary, pending: 3, interrupted: true, wallMs: 5_000 });
     expect(line).toBe(
-      'Interrupted after 5s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 37 kept, 0 failed; 48 s of video. 3 still running remotely; the next apply collects them.',
+      'Interrupted after 5s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 0 reused, 37 kept, 0 failed; 48 s of video. 3 still running remotely; the next apply collects them.',
     );
     expect(summaryLine({ ...summary, pending: 1 })).toContain('1 still running remotely; the next apply collects it.');
+  });
+
+  it('says how many outputs the store still lacks, and how to fix it', () => {
+    expect(summaryLine({ ...summary, reused: 2, notPushed: 2 })).toBe(
+      'Done in 3m12s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 2 reused, 37 kept, 0 failed; 48 s of video. 2 outputs are not in the store yet (kept on disk); `videogen push` uploads them.',
+    );
   });
 
   it('writes long video totals as a duration', () => {

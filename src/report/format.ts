@@ -26,7 +26,7 @@ function formatVideoSeconds(seconds: number): string {
 
 /**
  * The one line that ends every apply, identical in the terminal and in CI logs:
- * `Done in 3m12s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 37 kept, 0 failed; 48 s of video.`
+ * `Done in 3m12s: 2 created, 1 replaced, 0 resumed, 0 retried, 1 fetched, 0 reused, 37 kept, 0 failed; 48 s of video.`
  */
 export function summaryLine(summary: RunSummary): string {
   const lead = summary.interrupted
@@ -38,6 +38,7 @@ export function summaryLine(summary: RunSummary): string {
     `${summary.resumed} resumed`,
     `${summary.retried} retried`,
     `${summary.fetched} fetched`,
+    `${summary.reused} reused`,
     `${summary.kept} kept`,
     `${summary.failed} failed`,
   ].join(', ');
@@ -46,6 +47,10 @@ export function summaryLine(summary: RunSummary): string {
     line += ` ${summary.pending} still running remotely; the next apply collects ${summary.pending === 1 ? 'it' : 'them'}.`;
   }
   if (summary.skipped > 0) line += ` ${summary.skipped} not submitted; the next apply tries again.`;
+  if (summary.notPushed > 0) {
+    const outputs = summary.notPushed === 1 ? '1 output is' : `${summary.notPushed} outputs are`;
+    line += ` ${outputs} not in the store yet (kept on disk); \`videogen push\` uploads ${summary.notPushed === 1 ? 'it' : 'them'}.`;
+  }
   return line;
 }
 

@@ -13,7 +13,7 @@ const SGR = /\x1b\[[0-9;]*m/;
 const planOf = (actions: PlanAction[]): Plan => ({
   version: 1,
   actions,
-  summary: { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: actions.length },
+  summary: { create: 0, replace: 0, resume: 0, retry: 0, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: actions.length },
 });
 
 const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000 });
@@ -75,7 +75,7 @@ describe('createListrReporter', () => {
     expect(text).toContain('forest        still running remotely (job job-f); the next apply collects it');
     // listr2 wraps long titles at the terminal width; compare the words.
     expect(text.replace(/\s+/g, ' ')).toContain(
-      'Done in 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 1 failed; 8 s of video.',
+      'Done in 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 1 failed; 8 s of video.',
     );
     expect(text).toContain('warning: heygen: rate limited');
     // The kept shot does no work and gets no task.
@@ -156,6 +156,6 @@ describe('createListrReporter', () => {
     reporter.onPlan?.(planOf([{ id: 'old', action: 'keep', reason: 'intact', provider: 'heygen' }]));
     reporter.onSummary?.({ ...summary, created: 0, failed: 0, pending: 0 });
     await reporter.close?.();
-    expect(term.text()).toBe('Done in 3m12s: 0 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 0 failed; 8 s of video.\n');
+    expect(term.text()).toBe('Done in 3m12s: 0 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 0 failed; 8 s of video.\n');
   });
 });

@@ -9,7 +9,7 @@ const plan: Plan = {
     { id: 'a', action: 'create', reason: 'not in the lock', provider: 'heygen' },
     { id: 'b', action: 'retry', reason: 'failed in the lock', provider: 'heygen' },
   ],
-  summary: { create: 1, replace: 0, resume: 0, retry: 1, fetch: 0, keep: 0, orphan: 0, skipped: 0, changes: 2 },
+  summary: { create: 1, replace: 0, resume: 0, retry: 1, fetch: 0, reuse: 0, keep: 0, orphan: 0, skipped: 0, changes: 2 },
 };
 
 const summary = runSummary({ created: 1, failed: 1, videoSeconds: 4, wallMs: 12_000 });

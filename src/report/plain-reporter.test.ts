@@ -12,7 +12,7 @@ const plan: Plan = {
     { id: 'forest', action: 'resume', reason: 'submitted in the lock', provider: 'heygen', job_id: 'job-f' },
     { id: 'old', action: 'keep', reason: 'output intact', provider: 'heygen' },
   ],
-  summary: { create: 1, replace: 1, resume: 1, retry: 0, fetch: 0, keep: 1, orphan: 0, skipped: 0, changes: 3 },
+  summary: { create: 1, replace: 1, resume: 1, retry: 0, fetch: 0, reuse: 0, keep: 1, orphan: 0, skipped: 0, changes: 3 },
 };
 
 const summary = runSummary({ created: 1, kept: 1, failed: 1, pending: 1, videoSeconds: 8, wallMs: 192_000, interrupted: true });
@@ -78,7 +78,7 @@ describe('createPlainReporter', () => {
       'coastal-city  downloading',
       'coastal-city  done 2m31s  12.1 MB',
       'forest        pending  job-f  still running remotely; the next apply collects it',
-      'Interrupted after 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 1 kept, 1 failed; 8 s of video. 1 still running remotely; the next apply collects it.',
+      'Interrupted after 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 1 failed; 8 s of video. 1 still running remotely; the next apply collects it.',
       '',
     ]);
   });

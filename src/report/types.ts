@@ -54,12 +54,16 @@ export interface RunSummary {
   resumed: number;
   retried: number;
   fetched: number;
+  /** Videos of earlier generations of the same spec, taken from the cache or the store: no job. */
+  reused: number;
   kept: number;
   failed: number;
   /** Still running remotely (interrupt or timeout); the next apply collects them. */
   pending: number;
   /** Not submitted in this run although planned (a provider out of credit); the next apply tries again. */
   skipped: number;
+  /** Completed and safe on disk, but the store refused them: `videogen push` uploads them. */
+  notPushed: number;
   /** Seconds of video generated in this run. */
   videoSeconds: number;
   wallMs: number;

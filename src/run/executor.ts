@@ -9,8 +9,10 @@ import type { Manifest, Shot } from '../manifest/types.js';
 import { WORK_ACTIONS, type Plan, type PlanAction } from '../plan/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, RunSummary } from '../report/types.js';
+import type { OutputSources } from '../storage/sources.js';
 import { emit, type RunContext } from './run-context.js';
-import { describeError, runShotAction, type ShotOutcome } from './shot-runner.js';
+import { describeError } from '../errors.js';
+import { runShotAction, type ShotOutcome } from './shot-runner.js';
 import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 import { SubmissionRate } from './submission-rate.js';
@@ -24,6 +26,7 @@ const SUMMARY_FIELD: Record<string, keyof RunSummary> = {
   resume: 'resumed',
   retry: 'retried',
   fetch: 'fetched',
+  reuse: 'reused',
 };
 
 export interface ExecuteOptions {
@@ -39,6 +42,8 @@ export interface ExecuteOptions {
   maxDownloadBytes?: number;
   random?: () => number;
   now?: () => number;
+  /** The local cache and the store: every new output is kept there; reuse and restoring fetches need it. */
+  outputs?: OutputSources;
 }
 
 export interface ExecuteResult {
@@ -66,6 +71,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     maxDownloadBytes: options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES,
     random: options.random ?? Math.random,
     now,
+    ...(options.outputs ? { outputs: options.outputs } : {}),
   };
 
   const shotsById = new Map(options.manifest.shots.map((shot) => [shot.id, shot]));
@@ -136,6 +142,7 @@ function count(summary: RunSummary, action: PlanAction, outcome: ShotOutcome): v
     const field = SUMMARY_FIELD[action.action];
     if (field) (summary[field] as number) += 1;
     summary.videoSeconds += outcome.videoSeconds;
+    if (outcome.notPushed) summary.notPushed += 1;
   } else if (outcome.kind === 'failed') {
     summary.failed += 1;
   } else if (outcome.kind === 'pending') {
@@ -153,10 +160,12 @@ export function emptySummary(plan: Plan): RunSummary {
     resumed: 0,
     retried: 0,
     fetched: 0,
+    reused: 0,
     kept: plan.summary.keep,
     failed: 0,
     pending: 0,
     skipped: 0,
+    notPushed: 0,
     videoSeconds: 0,
     wallMs: 0,
     interrupted: false,

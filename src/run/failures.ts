@@ -3,26 +3,15 @@
  * recorded in the lock, and the questions the runner asks (was anything created? is the
  * video gone?). Pure.
  */
-import { VideogenError } from '../errors.js';
-import type { FailureClass } from '../lock/types.js';
+import { describeError, type ErrorInfo } from '../errors.js';
 import { classifyError } from '../providers/classify.js';
 import type { Provider } from '../providers/types.js';
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  /** For the person reading the output; never written to the lock. */
-  hint?: string;
-  class?: FailureClass;
-}
+// One describeError for every error videogen reports (storage's too); here for the runner's imports.
+export { describeError, type ErrorInfo };
 
 /** Kinds of HTTP failure that asking again will not fix. */
 const PERMANENT_KINDS = new Set(['auth', 'credit', 'client']);
-
-export function describeError(error: unknown): ErrorInfo {
-  if (error instanceof VideogenError) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  return { code: 'VIDEOGEN_INTERNAL', message: error instanceof Error ? error.message : String(error) };
-}
 
 /** describeError plus the class the provider's module gives it (DESIGN.md "Executor"). */
 export function describeFailure(error: unknown, provider: Provider): ErrorInfo {

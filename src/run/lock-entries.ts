@@ -1,5 +1,5 @@
 /** The lock entry for each transition of a shot. Pure: the executor decides when, these decide what. */
-import type { LockCost, LockEntry, LockError, LockRemote } from '../lock/types.js';
+import type { LockCost, LockEntry, LockError, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
 /**
@@ -37,9 +37,10 @@ export function completedEntry(
   completedAt: string,
   remote?: LockRemote,
   cost?: LockCost,
-): LockEntry {
+): LockEntry & { output: LockOutput } {
   const merged = { ...previous.remote, ...remote };
-  const { error: _error, ...rest } = previous;
+  // A generated output is never a reused one, whatever the entry said before.
+  const { error: _error, reused_from: _reusedFrom, ...rest } = previous;
   return {
     ...rest,
     state: 'completed',
@@ -47,6 +48,19 @@ export function completedEntry(
     output,
     ...(hasAny(merged) ? { remote: merged } : {}),
     ...(cost === undefined ? {} : { cost }),
+  };
+}
+
+/** A shot whose video came from an earlier generation of the same spec: no job of its own. */
+export function reusedEntry(shot: Shot, output: LockOutput, completedAt: string, origin: LockReuse): LockEntry & { output: LockOutput } {
+  return {
+    spec_hash: shot.specHash,
+    spec: shot.spec,
+    state: 'completed',
+    provider: shot.providerName,
+    completed_at: completedAt,
+    output,
+    reused_from: origin,
   };
 }
 

@@ -1,8 +1,10 @@
 import type { LimitFunction } from 'p-limit';
-import type { LockWriter } from '../lock/lock-writer.js';
+import { describeError, VideogenError } from '../errors.js';
+import type { LockChange, LockWriter } from '../lock/lock-writer.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, ShotEvent } from '../report/types.js';
+import type { OutputSources } from '../storage/sources.js';
 import type { QuotaStops } from './quota-stops.js';
 import type { JobSlots } from './slots.js';
 import type { SubmissionRate } from './submission-rate.js';
@@ -26,6 +28,8 @@ export interface RunContext {
   maxDownloadBytes: number;
   random: () => number;
   now: () => number;
+  /** The local cache and the store: every new output is kept there, and reused ones come from there. */
+  outputs?: OutputSources;
 }
 
 export function emit(ctx: RunContext, event: Omit<ShotEvent, 'ts'>): void {
@@ -34,4 +38,21 @@ export function emit(ctx: RunContext, event: Omit<ShotEvent, 'ts'>): void {
 
 export function isoNow(ctx: RunContext): string {
   return new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Every lock transition of a shot. A failed write (full disk, say) is not a provider error
+ * and must not be handled as one: it ends the shot, naming the job the lockfile could not
+ * take, since that message is then the only record of a paid job.
+ */
+export async function recordChange(ctx: RunContext, shotId: string, change: LockChange, jobId?: string): Promise<void> {
+  try {
+    await ctx.lock.update(shotId, change);
+  } catch (error) {
+    const job = jobId ? `; job ${jobId} exists at the provider but is not in the lockfile: keep this id` : '';
+    throw new VideogenError('VIDEOGEN_LOCK_WRITE', `could not write ${ctx.lock.file}: ${describeError(error).message}${job}`, {
+      cause: error,
+      hint: 'free disk space or fix permissions, then run apply again',
+    });
+  }
 }

@@ -9,13 +9,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { VideogenError } from '../errors.js';
 import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
 import type { DownloadedFile } from '../http/types.js';
 import type { LockChange } from '../lock/lock-writer.js';
-import type { LockCost } from '../lock/types.js';
+import type { LockCost, LockEntry, LockOutput, LockRemote } from '../lock/types.js';
 import { providerModule } from '../providers/registry.js';
+import { keepOutput, type KeptOutput } from '../storage/outputs.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
 import { formatDuration } from '../util/duration.js';
 import { linkedSignal } from '../util/linked-signal.js';
@@ -36,11 +36,13 @@ import { idempotencyKeyFor } from './idempotency.js';
 import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
 import { pollDelayMs } from './poll-schedule.js';
-import { emit, isoNow, type RunContext } from './run-context.js';
+import { emit, isoNow, recordChange, type RunContext } from './run-context.js';
 import { sleepUnlessStopped } from './sleep.js';
+import { restoreShot } from './restore-shot.js';
 
 export type ShotOutcome =
-  | { kind: 'completed'; bytes: number; videoSeconds: number }
+  /** `notPushed`: the output is safe on disk and in the lock, but the store refused it. */
+  | { kind: 'completed'; bytes: number; videoSeconds: number; notPushed?: boolean }
   | { kind: 'failed'; error: ErrorInfo; gone?: boolean }
   /** Still running remotely, recorded as `submitted`: the next apply collects it. */
   | { kind: 'pending'; jobId: string }
@@ -60,6 +62,8 @@ const NEVER_ABORTED = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
 
 export async function runShotAction(ctx: RunContext, action: PlanAction, shot: Shot): Promise<ShotOutcome> {
+  // A video that exists already comes from the cache or the store: no provider, no job.
+  if (action.reuse) return restoreShot(ctx, action, shot);
   const provider = ctx.providers.get(shot.providerName);
   if (!provider) throw new Error(`provider "${shot.providerName}" was not created`);
   const runner = new ShotRunner(ctx, action, shot, provider);
@@ -167,7 +171,7 @@ class ShotRunner {
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
     let job: CompletedJob | undefined;
     try {
-      const result = await this.provider.poll(jobId, { signal: this.ctx.stop });
+      const result = await this.provider.poll(jobId, { signal: this.ctx.stop, ...this.remoteOf(jobId) });
       if (result.state === 'completed') job = result.job;
     } catch (error) {
       if (this.ctx.stop.aborted) return { kind: 'skipped' };
@@ -286,7 +290,7 @@ class ShotRunner {
       const pollDeadline = linkedSignal(this.ctx.stop, Math.max(1, deadline - this.ctx.now()));
       let result;
       try {
-        result = await this.provider.poll(jobId, { signal: pollDeadline.signal });
+        result = await this.provider.poll(jobId, { signal: pollDeadline.signal, ...this.remoteOf(jobId) });
       } catch (error) {
         if (this.ctx.stop.aborted) return this.pending(jobId);
         if (pollDeadline.expired()) return timedOut();
@@ -337,7 +341,7 @@ class ShotRunner {
           if (this.ctx.stop.aborted) return this.pending(job.jobId);
           // Temporary URLs expire (HeyGen's do within hours): ask once for a fresh one.
           if (attempt === 1 && isGoneError(error)) {
-            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop }).catch(() => undefined);
+            const fresh = await this.provider.poll(job.jobId, { signal: this.ctx.stop, ...this.remoteOf(job.jobId) }).catch(() => undefined);
             if (fresh?.state === 'completed' && fresh.job) {
               current = fresh.job;
               continue;
@@ -354,12 +358,17 @@ class ShotRunner {
         const at = isoNow(this.ctx);
         const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
         const cost: LockCost | undefined = options.reportedCost === undefined ? undefined : { reported: options.reportedCost, currency: 'USD' };
-        await this.record((previous) => completedEntry(previous ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote, cost), job.jobId);
-        this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt });
+        const completed = completedEntry(this.ctx.lock.get(this.shot.id) ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote, cost);
+        // Stored before it is marked completed (DESIGN.md "Executor"); storage failing never
+        // stops the record: the video is paid for and safe on disk.
+        const kept = await this.keep(job.jobId, dest, completed);
+        await this.record(() => completed, job.jobId);
+        const note = kept?.storeError ? `not in the store yet: ${kept.storeError.code}: ${kept.storeError.message}; \`videogen push\` uploads it later` : undefined;
+        this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt, ...(note ? { note } : {}) });
         // The duration the spec asked for, or else the one the file says (read from it: a few
         // syscalls and allocations a shot, which 100,000 shots feel).
         const videoSeconds = this.shot.spec.duration ?? (await readMp4DurationSeconds(dest)) ?? 0;
-        return { kind: 'completed', bytes: file.bytes, videoSeconds };
+        return { kind: 'completed', bytes: file.bytes, videoSeconds, ...(kept?.pushed === false ? { notPushed: true } : {}) };
       }
     });
   }
@@ -380,21 +389,23 @@ class ShotRunner {
     return this.fail(info, jobId);
   }
 
-  /**
-   * Every lock transition of this shot. A failed write (full disk, say) is not a provider
-   * error and must not be handled as one: it ends this shot, naming the job the lockfile
-   * could not take, since that message is then the only record of a paid job.
-   */
-  private async record(change: LockChange, jobId?: string): Promise<void> {
-    try {
-      await this.ctx.lock.update(this.shot.id, change);
-    } catch (error) {
-      const job = jobId ? `; job ${jobId} exists at the provider but is not in the lockfile: keep this id` : '';
-      throw new VideogenError('VIDEOGEN_LOCK_WRITE', `could not write ${this.ctx.lock.file}: ${describeError(error).message}${job}`, {
-        cause: error,
-        hint: 'free disk space or fix permissions, then run apply again',
-      });
-    }
+  /** Into the local cache, and the store when there is one; undefined when the run keeps no outputs (library use). */
+  private async keep(jobId: string, dest: string, completed: LockEntry & { output: LockOutput }): Promise<KeptOutput | undefined> {
+    const outputs = this.ctx.outputs;
+    if (!outputs) return undefined;
+    if (outputs.store) this.report('downloading', { jobId, bytes: completed.output.bytes, note: `uploading to ${outputs.store.url}` });
+    // Ctrl-C ends an upload, never the record: the video is then completed and not pushed.
+    return keepOutput(outputs, dest, this.shot.id, completed, { signal: this.ctx.stop });
+  }
+
+  private record(change: LockChange, jobId?: string): Promise<void> {
+    return recordChange(this.ctx, this.shot.id, change, jobId);
+  }
+
+  /** The lock's `remote` for this job, for the provider to find it again by (CallContext.remote). */
+  private remoteOf(jobId: string): { remote?: LockRemote } {
+    const entry = this.ctx.lock.get(this.shot.id);
+    return entry?.job_id === jobId && entry.remote ? { remote: entry.remote } : {};
   }
 
   private pending(jobId: string): ShotOutcome {

@@ -1,5 +1,6 @@
 import { sniffImageMime } from '../../util/image-type.js';
 import type { EmulatorResponse } from '../http-io.js';
+import { isHttpUrl, isImageDataUrl } from '../image-urls.js';
 import { VIDEO_SECONDS, VIDEO_SIZES, isVideoSeconds, isVideoSize, type VideoSeconds, type VideoSize } from '../ratios.js';
 import type { RequestFields } from './body.js';
 import { openaiInvalid } from './errors.js';
@@ -119,20 +120,6 @@ async function checkInputReference(value: unknown): Promise<Checked<CreateVideoR
     return { ok: true, value: 'file_id' };
   }
   return wrongType(param, value);
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-function isImageDataUrl(text: string): boolean {
-  const match = /^data:(image\/[a-z+.-]+);base64,([A-Za-z0-9+/=\s]+)$/i.exec(text);
-  return match !== null && sniffImageMime(Buffer.from(match[2] ?? '', 'base64')) !== undefined;
 }
 
 function isBase64Image(text: string): boolean {

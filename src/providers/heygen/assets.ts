@@ -6,14 +6,11 @@
 import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import type { HttpClient } from '../../http/client.js';
-import { HttpError } from '../../http/errors.js';
-import type { ImageSource } from '../../manifest/types.js';
 import { imageBlob, readLocalImage } from '../images.js';
 import { parseAnswer } from '../response.js';
 import type { CallContext } from '../types.js';
+import { UploadCache, type LocalImageSource, type Uploader } from '../uploads.js';
 import { HEYGEN_MAX_IMAGE_BYTES } from './index.js';
-
-export type LocalImageSource = Extract<ImageSource, { kind: 'file' }>;
 
 export interface AssetUploaderOptions {
   http: HttpClient;
@@ -27,14 +24,10 @@ export interface AssetUploaderOptions {
 }
 
 /** Uploads a local image and answers the field the caller asked for; the same content is uploaded once. */
-export type AssetUploader = (image: LocalImageSource, shotId: string, ctx: CallContext) => Promise<string>;
-
-export function heygenAssetUploader(options: AssetUploaderOptions): AssetUploader {
+export function heygenAssetUploader(options: AssetUploaderOptions): Uploader {
   const { http, baseUrl, apiKeyEnv, auth, secrets, field } = options;
   // Only the field the caller needs is required: a HeyGen-compatible gateway may answer less.
   const AssetAnswer = z.object({ data: z.object({ [field]: z.string().min(1) }) });
-  /** Keyed by the image's sha256, so shots sharing an image upload it once even when submitted concurrently. */
-  const uploads = new Map<string, Promise<string>>();
 
   async function upload(image: LocalImageSource, shotId: string, ctx: CallContext): Promise<string> {
     const local = await readLocalImage(image);
@@ -61,23 +54,6 @@ export function heygenAssetUploader(options: AssetUploaderOptions): AssetUploade
     return parseAnswer(AssetAnswer, response.body, purpose, secrets).data[field]!;
   }
 
-  const uploadOnce: AssetUploader = (image, shotId, ctx) => {
-    const cached = uploads.get(image.sha256);
-    if (cached) {
-      // The shared upload runs under the signal of the shot that started it; if that shot
-      // was aborted and this one was not, this one uploads for itself.
-      return cached.catch((error: unknown) => {
-        if (error instanceof HttpError && error.kind === 'aborted' && !ctx.signal.aborted) return uploadOnce(image, shotId, ctx);
-        throw error;
-      });
-    }
-    const started = upload(image, shotId, ctx);
-    uploads.set(image.sha256, started);
-    // A failed upload must not poison the cache: the next shot (or the next try) uploads again.
-    started.catch(() => {
-      if (uploads.get(image.sha256) === started) uploads.delete(image.sha256);
-    });
-    return started;
-  };
-  return uploadOnce;
+  const cache = new UploadCache(upload);
+  return (image, shotId, ctx) => cache.upload(image, shotId, ctx);
 }

@@ -4,7 +4,7 @@ import type { ImageSource, Shot } from '../../manifest/types.js';
 import { jobFailureClass } from '../classify.js';
 import { downloadSignedUrl } from '../job-requests.js';
 import { authHeaders } from '../module.js';
-import { badResponse, parseAnswer, progressFrom } from '../response.js';
+import { badResponse, optionalString, parseAnswer, progressFrom } from '../response.js';
 import type { CallContext, Provider, ProviderFactory, PollResult } from '../types.js';
 import { heygenAssetUploader } from './assets.js';
 import { heygenModule } from './index.js';
@@ -15,9 +15,7 @@ import { heygenModule } from './index.js';
  */
 
 // Unknown keys are ignored and optional fields that come back in an unexpected shape are
-// treated as absent (`.catch`), so only a missing essential (an id, a status) is an error.
-const optionalString = z.string().nullish().catch(undefined);
-
+// treated as absent (optionalString), so only a missing essential (an id, a status) is an error.
 const SubmitAnswer = z.object({
   data: z.object({ execution_id: z.string().min(1) }),
 });

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { VideogenError } from '../../errors.js';
 import type { HttpRequest } from '../../http/types.js';
 import type { Shot } from '../../manifest/types.js';
+import { sameOrigin } from '../../util/base-url.js';
 import { imageBlob, readLocalImage, toDataUrl, type LocalImage } from '../images.js';
 import { jobFailureClass } from '../classify.js';
-import { getJobStatus } from '../job-requests.js';
+import { downloadFromApi, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';
-import { parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
+import { optionalString, parseAnswer, positiveIntHeader, progressFrom } from '../response.js';
 import type { Provider, ProviderFactory, PollResult } from '../types.js';
 import { openAiSizeFor, openAiVideosModule, referenceFormatOf, type ReferenceFormat } from './index.js';
 import { findSubmittedVideo } from './reconcile.js';
@@ -18,8 +19,6 @@ import { findSubmittedVideo } from './reconcile.js';
 
 /** Fields videogen sets from dedicated manifest fields; `options` cannot override them. */
 const RESERVED_FIELDS = new Set(['model', 'prompt', 'seconds', 'size', 'input_reference']);
-
-const optionalString = z.string().nullish().catch(undefined);
 
 const CreateAnswer = z.object({ id: z.string().min(1) });
 
@@ -88,14 +87,6 @@ async function createBody(shot: Shot, format: ReferenceFormat): Promise<CreateBo
 
 function asText(value: unknown): string {
   return typeof value === 'string' ? value : String(value);
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
 
 export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
@@ -185,20 +176,8 @@ export const createOpenAiVideosProvider: ProviderFactory = (config, deps) => {
       return findSubmittedVideo(http, config, auth, expected, shot, since, claimed, ctx);
     },
 
-    async download(job, dest, ctx) {
-      return http.download({
-        url: job.url,
-        // The content URL is on the provider's own host, which needs the key; any other
-        // host (a job recorded elsewhere, say) never sees it.
-        ...(sameOrigin(job.url, config.baseUrl) ? { auth } : {}),
-        dest,
-        maxBytes: ctx.maxBytes,
-        timeoutMs: config.downloadTimeoutMs,
-        signal: ctx.signal,
-        purpose: `download ${job.jobId}`,
-        apiKeyEnv: config.apiKeyEnv,
-        ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}),
-      });
+    download(job, dest, ctx) {
+      return downloadFromApi(http, config, auth, job, dest, ctx);
     },
   };
   return provider;

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { useScratch } from '../../test/helpers/scratch.js';
+import { completedEntryFor, makeShot as makeTestShot } from '../../test/lock-helpers.js';
+import { specHash } from '../manifest/spec-hash.js';
+import { LocalCache } from './local-cache.js';
+import { specIndexEntry, parseSpecIndexEntry, serializeSpecIndexEntry } from './spec-index.js';
+
+const scratch = useScratch('videogen-cache-');
+
+/** Spec index entries are checked against the real spec hash, not the test helpers' stand-in. */
+function makeShot(...args: Parameters<typeof makeTestShot>) {
+  const shot = makeTestShot(...args);
+  return { ...shot, specHash: specHash(shot.spec) };
+}
+
+async function output(name: string, content: string) {
+  const file = path.join(scratch.dir, 'out', name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  return { file, sha256: createHash('sha256').update(content).digest('hex'), bytes: Buffer.byteLength(content) };
+}
+
+describe('LocalCache', () => {
+  it('links an output in under its sha256, beside a .gitignore, and checks it out elsewhere', async () => {
+    const cache = LocalCache.forManifest(scratch.dir);
+    const video = await output('a.mp4', 'video bytes A');
+    await cache.addFile(video.file, video);
+    const cached = cache.objectPath(video.sha256);
+    expect(path.relative(scratch.dir, cached)).toBe(path.join('.videogen', 'cache', 'sha256', video.sha256.slice(0, 2), `${video.sha256}.mp4`));
+    expect(statSync(cached).ino).toBe(statSync(video.file).ino);
+    expect(readFileSync(path.join(scratch.dir, '.videogen', '.gitignore'), 'utf8')).toContain('*');
+    expect(await cache.hasObject(video)).toBe(true);
+
+    const dest = path.join(scratch.dir, 'out', 'renamed.mp4');
+    expect(await cache.checkout(video, dest)).toBe('linked');
+    expect(await readFile(dest, 'utf8')).toBe('video bytes A');
+    // No temp names left behind, even when checking out onto a link of the same file.
+    expect(await cache.checkout(video, dest)).toBe('linked');
+    expect(readdirSync(path.dirname(dest)).sort()).toEqual(['a.mp4', 'renamed.mp4']);
+  });
+
+  it('refuses and drops a cached object whose bytes changed (an output edited in place)', async () => {
+    const cache = LocalCache.forManifest(scratch.dir);
+    const video = await output('a.mp4', 'original bytes');
+    await cache.addFile(video.file, video);
+    await writeFile(video.file, 'edited! bytes!'); // same length, same inode: the cached copy changes too
+    const dest = path.join(scratch.dir, 'out', 'b.mp4');
+    await expect(cache.checkout(video, dest)).rejects.toMatchObject({ code: 'VIDEOGEN_STORAGE_CORRUPT', message: expect.stringContaining(video.sha256) });
+    expect(existsSync(cache.objectPath(video.sha256))).toBe(false);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('receives a stream only when its bytes match the name, leaving nothing behind otherwise', async () => {
+    const cache = LocalCache.forManifest(scratch.dir);
+    const good = { sha256: createHash('sha256').update('from the store').digest('hex'), bytes: 14 };
+    await cache.receive(Readable.from([Buffer.from('from the '), Buffer.from('store')]), good, 's3://b/x');
+    expect(await cache.hasObject(good)).toBe(true);
+
+    const claimed = { sha256: 'a'.repeat(64), bytes: 14 };
+    await expect(cache.receive(Readable.from([Buffer.from('from the store')]), claimed, 's3://b/sha256/aa/aaa.mp4')).rejects.toMatchObject({
+      code: 'VIDEOGEN_STORAGE_CORRUPT',
+      message: expect.stringContaining('s3://b/sha256/aa/aaa.mp4'),
+    });
+    await expect(cache.receive(Readable.from([Buffer.from('far too many bytes')]), claimed, 's3://b/x')).rejects.toMatchObject({
+      code: 'VIDEOGEN_STORAGE_CORRUPT',
+    });
+    expect(readdirSync(path.dirname(cache.objectPath(claimed.sha256)))).toEqual([]);
+  });
+
+  it('keeps spec index entries and lists them in one read', async () => {
+    const cache = LocalCache.forManifest(scratch.dir);
+    expect(await cache.specHashes()).toEqual(new Set());
+    const shot = makeShot('hero');
+    const entry = specIndexEntry('hero', { ...completedEntryFor(shot), output: completedEntryFor(shot).output! });
+    await cache.writeSpec(entry);
+    expect(await cache.specHashes()).toEqual(new Set([shot.specHash]));
+    expect(await cache.readSpec(shot.specHash)).toEqual(entry);
+    expect(entry).toMatchObject({ shot: 'hero', job_id: 'job-hero', provider: 'heygen' });
+  });
+});
+
+describe('spec index entries', () => {
+  const shot = makeShot('hero');
+  const entry = specIndexEntry('hero', { ...completedEntryFor(shot), output: completedEntryFor(shot).output! });
+
+  it('round-trip through their JSON', () => {
+    expect(parseSpecIndexEntry(serializeSpecIndexEntry(entry), shot.specHash)).toEqual(entry);
+  });
+
+  it('are refused when filed under another spec, or when their spec does not hash to their name', () => {
+    const other = makeShot('other', { prompt: 'something else' });
+    expect(parseSpecIndexEntry(serializeSpecIndexEntry(entry), other.specHash)).toEqual({ problem: `it names spec ${shot.specHash}` });
+    const forged = { ...entry, spec: other.spec };
+    expect(parseSpecIndexEntry(serializeSpecIndexEntry(forged), shot.specHash)).toEqual({ problem: 'its spec does not hash to its name' });
+    expect(parseSpecIndexEntry('{"version":1', shot.specHash)).toEqual({ problem: 'not JSON' });
+    expect(parseSpecIndexEntry('{"version":1}', shot.specHash)).toMatchObject({ problem: expect.stringContaining('spec_hash') });
+  });
+
+  it('name the generation a reused output came from, not the reuse', () => {
+    const reused = {
+      ...completedEntryFor(shot),
+      output: completedEntryFor(shot).output!,
+      job_id: undefined,
+      reused_from: { source: 'store' as const, job_id: 'job-7', provider: 'or', shot: 'old-name', generated_at: '2026-11-20T09:00:00Z' },
+    };
+    expect(specIndexEntry('hero', reused)).toMatchObject({ job_id: 'job-7', provider: 'or', shot: 'old-name', generated_at: '2026-11-20T09:00:00Z' });
+  });
+});
