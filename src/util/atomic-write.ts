@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { syncDirectoryShared } from './directory-sync.js';
 
 /**
  * Writes a file so that a crash at any instant leaves either the old content or the new,
@@ -33,21 +34,8 @@ export async function writeFileAtomic(
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dirname(path));
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  // Not every platform lets a directory be opened for fsync (Windows); the rename is still atomic there.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* best effort */
-  }
+  // Shared with the other renames into the same directory that finish meanwhile (directory-sync.ts).
+  await syncDirectoryShared(dirname(path));
 }
 
 /**
@@ -97,7 +85,7 @@ export function syncDirectorySync(dir: string): void {
       closeSync(dirFd);
     }
   } catch {
-    /* best effort, as in syncDirectory */
+    /* best effort: not every platform lets a directory be opened for fsync (Windows) */
   }
 }
 
