@@ -149,6 +149,35 @@ export const DefaultsSchema = z
   .strictObject(ShotFieldsShape)
   .describe('Shot fields merged under every shot (the shot wins; options are merged key by key; tags are combined).');
 
+/** Most takes of one shot: a reviewer picks from a handful, and a typo of `takes: 1000` would bill a thousand. */
+export const MAX_TAKES = 100;
+
+/**
+ * How one entry of `shots:` becomes several shots (expand.ts). Expansion happens before the
+ * shape is checked, so these keys never reach a shot; they are here for the JSON Schema.
+ */
+export const ExpansionShape = {
+  from: z
+    .string()
+    .min(1, 'expected a data file path')
+    .describe(
+      'A data file beside the manifest: CSV with a header row (.csv) or one JSON object per line (.jsonl, .ndjson). One shot per row; `{{ column }}` in any text of the entry is replaced by the row\'s value.',
+    )
+    .optional(),
+  rows: z
+    .array(z.record(z.string(), z.unknown()).describe('One row: field name → value.'))
+    .min(1, 'expected at least one row')
+    .describe('Rows written in the manifest, as `from:` reads them from a file: one shot per row, `{{ field }}` replaced by its value.')
+    .optional(),
+  takes: z
+    .number()
+    .int('expected a whole number of takes')
+    .min(1, `expected from 1 to ${MAX_TAKES} takes`)
+    .max(MAX_TAKES, `expected from 1 to ${MAX_TAKES} takes`)
+    .describe('Independent generations of the shot to choose from: ids `<id>.1` … `<id>.N`, outputs `<name>.1.mp4` …; the take number is part of each spec.')
+    .optional(),
+};
+
 export const ShotSchema = z
   .strictObject({
     id: z
@@ -162,6 +191,7 @@ export const ShotSchema = z
       .min(1, 'expected a path ending in .mp4')
       .describe('Output file relative to output_dir, ending in .mp4 (default <id>.mp4).')
       .optional(),
+    ...ExpansionShape,
   })
   .describe('One video to generate.');
 
