@@ -1,11 +1,13 @@
 // `npm run bench`: prints a table of figures and writes bench/results.json (machine-specific,
 // git-ignored; the recorded figures live in BENCHMARKS.md). `node bench/run.mjs download`
-// runs only the named benchmarks: plan, orchestration, download, storage, startup.
+// runs only the named benchmarks: plan, data, orchestration, download, storage, startup.
 // Goals (issue 5): plan of 10k shots < 1 s and < 300 MB; orchestration efficiency >= 0.95;
 // download peak RSS < 150 MB and throughput >= 80% of a plain loopback read; --help < 150 ms.
 // Goals (issue 12): push and pull of 8 × 256 MiB against s3rver with peak RSS < 150 MB, flat in file size.
+// Goal (issue 11): validate and plan of a 20,000-row CSV × 1 take, each in a cold process < 1 s.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { benchData20k } from './data-20k.mjs';
 import { benchDownload } from './download.mjs';
 import { benchOrchestrationMedian } from './orchestration.mjs';
 import { benchPlan10k } from './plan-10k.mjs';
@@ -29,6 +31,7 @@ const step = async (name, run) => {
   results[name] = await run();
 };
 await step('plan', () => benchPlan10k());
+await step('data', () => benchData20k());
 await step('orchestration', async () => ({
   openai: await benchOrchestrationMedian({ type: 'openai-videos', runs: 3 }),
   heygen: await benchOrchestrationMedian({ type: 'heygen', runs: 1 }),
@@ -45,6 +48,13 @@ const rows = [['benchmark', 'figure', 'goal', '']];
 if (results.plan) {
   rows.push(['plan 10k shots (cold)', ms(results.plan.wallMs), '< 1000 ms', verdict(results.plan.wallMs < 1000)]);
   rows.push(['plan 10k peak RSS', mb(results.plan.peakRssBytes), '< 300 MB', verdict(results.plan.peakRssBytes < 300e6)]);
+}
+if (results.data) {
+  const d = results.data;
+  rows.push(['validate, 20k-row CSV (cold)', ms(d.validate.wallMs), '< 1000 ms', verdict(d.validate.wallMs < 1000)]);
+  rows.push(['plan, 20k-row CSV, no lock (cold)', ms(d.firstPlan.wallMs), '< 1000 ms', verdict(d.firstPlan.wallMs < 1000)]);
+  rows.push(['  peak RSS', mb(Math.max(d.validate.peakRssBytes, d.firstPlan.peakRssBytes)), '', '']);
+  rows.push(['plan, 20k-row CSV, all completed', ms(d.completedPlan.wallMs), '(the nightly run)', '']);
 }
 if (results.orchestration) {
   for (const [label, run] of Object.entries(results.orchestration)) {
