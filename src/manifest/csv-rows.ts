@@ -94,7 +94,7 @@ export function separatorHint(columns: readonly string[]): string | undefined {
   const separator = [';', '\t', '|'].find((candidate) => only!.includes(candidate));
   if (separator === undefined) return undefined;
   const named = separator === '\t' ? 'tabs' : `\`${separator}\``;
-  return `the header looks separated by ${named}: videogen reads comma-separated values (export the file as CSV with commas)`;
+  return `the header looks separated by ${named}, but videogen reads comma-separated values: export the file as CSV with commas`;
 }
 
 /** The column a template names, if the header has one close to it. */
@@ -159,10 +159,21 @@ class CsvLayout {
   }
 }
 
-/** Per record, where the next starts: the byte after it, and the line after its last. */
+/**
+ * Per record, where the next starts: the byte after it (csv-parse's `info.bytes`), and that
+ * byte's line, counted here: `info.lines` counts a CRLF inside a quoted value as two lines.
+ */
 function recordEnds(bytes: Buffer, to?: number): { byte: number; line: number }[] {
-  const parsed = parse(bytes, { relax_column_count: true, info: true, ...(to === undefined ? {} : { to }) }) as unknown as { info: { bytes: number; lines: number } }[];
-  return parsed.map(({ info }) => ({ byte: info.bytes, line: info.lines + 1 }));
+  const parsed = parse(bytes, { relax_column_count: true, info: true, ...(to === undefined ? {} : { to }) }) as unknown as { info: { bytes: number } }[];
+  const ends: { byte: number; line: number }[] = [];
+  let line = 1;
+  let counted = 0;
+  for (const { info } of parsed) {
+    for (let at = bytes.indexOf(10, counted); at !== -1 && at < info.bytes; at = bytes.indexOf(10, at + 1)) line++;
+    counted = info.bytes;
+    ends.push({ byte: info.bytes, line });
+  }
+  return ends;
 }
 
 const SYNTAX_MESSAGES: Readonly<Record<string, { message: string; hint: string }>> = {

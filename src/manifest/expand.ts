@@ -65,7 +65,7 @@ export interface Expansion {
   dataOf: Map<number, EntryData>;
   problems: Problem[];
   rowProblems: RowProblem[];
-  /** Some entry expanded into nothing because of its problems (so "no shots" is not one more). */
+  /** Some entry, or row, was left out because of its problems (so "no shots" is not one more). */
   incomplete: boolean;
 }
 
@@ -193,7 +193,10 @@ function expandRows(entry: number, data: EntryData, takes: number | undefined, s
       pushTakes(shot, { entry, row }, takes, shots, expansion.origins!);
     }
   }
-  if (failed.length > 0) reportFailures(entry, data, failed, expansion);
+  if (failed.length > 0) {
+    reportFailures(entry, data, failed, expansion);
+    expansion.incomplete = true;
+  }
 }
 
 /**
