@@ -21,21 +21,35 @@ export class ExpandedProblems {
     private readonly manifestFile: string,
   ) {}
 
-  /** Stage 1 and 2 problems (paths into the expanded shots), in terms of the manifest as written. */
+  /**
+   * Stage 1 and 2 problems (paths into the expanded shots), in terms of the manifest as written.
+   * The takes of one shot differ only in their number: a problem the first take has is said
+   * once, not once per take (`hello-Acme.1` and `hello-Acme.2` are one bad id in one row).
+   */
   relocate(problems: readonly Problem[]): Problem[] {
     const { origins } = this.expansion;
     if (origins === undefined) return [...problems];
-    return problems.map((p) => {
+    const seenInTakes = new Set<string>();
+    const relocated: Problem[] = [];
+    for (const p of problems) {
       const index = p.path[1];
-      if (p.path[0] !== 'shots' || typeof index !== 'number' || p.position !== undefined) return p;
-      const origin = origins[index];
-      if (origin === undefined) return p;
+      const origin = p.path[0] === 'shots' && typeof index === 'number' && p.position === undefined ? origins[index] : undefined;
+      if (origin === undefined) {
+        relocated.push(p);
+        continue;
+      }
       const rest = p.path.slice(2);
+      if (origin.take !== undefined) {
+        const key = `${p.code}\u0000${origin.entry}\u0000${origin.row ?? ''}\u0000${rest.join('\u0000')}`;
+        if (seenInTakes.has(key)) continue;
+        seenInTakes.add(key);
+      }
       const moved: Problem = { ...p, path: ['shots', origin.entry, ...rest] };
       const data = origin.row === undefined ? undefined : this.expansion.dataOf.get(origin.entry);
       const slot = data && slotAt(data, rest);
-      return slot ? this.atRow(moved, data!, origin.row!, slot.fields[0]) : moved;
-    });
+      relocated.push(slot ? this.atRow(moved, data!, origin.row!, slot.fields[0]) : moved);
+    }
+    return relocated;
   }
 
   /** The problems found while filling templates with rows, located at their rows. */
