@@ -84,7 +84,7 @@ function providerSchema() {
 }
 
 /** Fields a shot and `defaults` share: `defaults` may hold any shot field except `id` and `output`. */
-const ShotFieldsShape = {
+export const ShotFieldsShape = {
   prompt: z
     .string()
     .max(PROMPT_MAX_LENGTH, `expected at most ${PROMPT_MAX_LENGTH} characters`)
@@ -184,7 +184,7 @@ export const ShotSchema = z
       .string()
       .max(SHOT_ID_MAX_LENGTH, `expected an id of at most ${SHOT_ID_MAX_LENGTH} characters`)
       .regex(SHOT_ID_PATTERN, 'expected an id of lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, without ".."')
-      .describe('Unique id; names the output file. [a-z0-9][a-z0-9._-]*'),
+      .describe('Unique id; names the output file. [a-z0-9][a-z0-9._-]*. With `takes: N`, the shots are `<id>.1` … `<id>.N`.'),
     ...ShotFieldsShape,
     output: z
       .string()
@@ -196,6 +196,14 @@ export const ShotSchema = z
   .describe('One video to generate.');
 
 function buildManifestSchema() {
+  return manifestObject(ShotSchema);
+}
+
+/**
+ * The manifest around a schema for its `shots:` entries: the expanded shots for validation,
+ * or the entries as written for the JSON Schema (written-schema.ts).
+ */
+export function manifestObject<Shot extends z.ZodType>(shot: Shot) {
   return z
   .strictObject({
     // Required, so a future format can be told apart instead of half-understood.
@@ -215,7 +223,7 @@ function buildManifestSchema() {
       .optional(),
     defaults: DefaultsSchema.optional(),
     // Required and non-empty: an empty manifest is almost always a mistake.
-    shots: z.array(ShotSchema).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
+    shots: z.array(shot).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
   })
   .describe('A videogen manifest (shots.yaml).')
   .meta({ title: 'videogen manifest' });
