@@ -2,11 +2,10 @@
 // `validate` and a first `plan` (no lock: 20,000 creates) are the goal; a `plan` once every
 // shot is completed (a lock of 20,000 entries, all outputs on disk, the hash cache warm) is
 // measured beside them, since that is the nightly run of such a campaign.
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completedEntry, median, ROOT, timeCli, timeNode } from './lib.mjs';
+import { completeEveryShot, median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const ROWS = 20_000;
 
@@ -41,7 +40,7 @@ export async function benchData20k({ runs = 5 } = {}) {
     const validate = await cold(['validate', 'shots.yaml'], 0);
     const firstPlan = await cold(['plan', 'shots.yaml', '--detailed-exitcode'], 2);
 
-    await completeEveryShot(dir);
+    await completeAll(dir);
     const completedPlan = await cold(['plan', 'shots.yaml', '--detailed-exitcode'], 0);
     const phases = await timeNode([join(ROOT, 'bench', 'plan-phases.mjs'), join(dir, 'shots.yaml')], { cwd: dir });
     return {
@@ -59,21 +58,9 @@ export async function benchData20k({ runs = 5 } = {}) {
   }
 }
 
-/** A lock naming every shot completed, and a small stand-in output (4 KB, an MP4 signature) for each. */
-async function completeEveryShot(dir) {
+/** Every shot completed, as the apply that made them would leave it (hash cache filled by a first plan). */
+async function completeAll(dir) {
   const { loadManifest } = await import('../dist/manifest/load.js');
-  const { serializeLock } = await import('../dist/lock/serialize.js');
-  const manifest = await loadManifest(join(dir, 'shots.yaml'));
-  mkdirSync(join(dir, 'out'));
-  const lock = { version: 1, shots: {} };
-  for (const shot of manifest.shots) {
-    const bytes = Buffer.alloc(4096, shot.id);
-    bytes.writeUInt32BE(32, 0);
-    bytes.write('ftyp', 4, 'latin1');
-    writeFileSync(join(dir, shot.output), bytes);
-    lock.shots[shot.id] = completedEntry(shot, { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
-  }
-  writeFileSync(join(dir, 'shots.lock.yaml'), serializeLock(lock));
-  // The first plan fills the hash cache, as the apply that wrote these outputs would have.
+  await completeEveryShot(dir, await loadManifest(join(dir, 'shots.yaml')));
   await timeCli(['plan', 'shots.yaml'], { cwd: dir });
 }
