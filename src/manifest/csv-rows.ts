@@ -1,7 +1,7 @@
 /**
  * A CSV data file: a header row naming the columns, then one row per shot, read with
  * csv-parse (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes). Every value
- * is text. Blank lines are skipped.
+ * is text, kept as written; column names are trimmed. Blank lines are skipped.
  *
  * Where rows and values are written is worked out only when a problem needs it: csv-parse's
  * `info` option costs as much as the parse itself, so a second parse with it runs only then,
@@ -33,7 +33,8 @@ export function csvRows(bytes: Buffer, file: string, at: readonly PathSegment[],
   }
   const problems: Problem[] = [];
   const columns = new Map<string, number>();
-  header.forEach((name, index) => {
+  // `slug, name, city` is how people type a header by hand; values keep their spaces.
+  header.map((name) => name.trim()).forEach((name, index) => {
     if (!columns.has(name)) {
       columns.set(name, index);
       return;

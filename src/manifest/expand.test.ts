@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,48 @@ describe('limits', () => {
     const [d] = await diagnosticsOf('  - id: "k-{{ slug }}"\n    from: thousand.csv\n    prompt: A shot\n    takes: 100\n');
     expect(d).toMatchObject({ code: 'VIDEOGEN_MANIFEST_TOO_MANY_SHOTS', path: 'shots[0].takes' });
     expect(d!.message).toContain('100,100 shots');
+  });
+});
+
+describe('data files that cannot be used', () => {
+  const entry = (from: string) => `  - id: "f-{{ slug }}"\n    from: ${from}\n    prompt: A shot\n`;
+
+  it('refuses a symlink to a file outside the manifest\'s folder, as for images', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'videogen-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'leads.csv'), 'slug\nacme\n');
+      symlinkSync(path.join(outside, 'leads.csv'), path.join(dir, 'linked.csv'));
+      const [d] = await diagnosticsOf(entry('linked.csv'));
+      expect(d).toMatchObject({ code: 'VIDEOGEN_MANIFEST_FILE_OUTSIDE', file: 'shots.yaml', line: 6, col: 11 });
+      expect(d!.message).toContain("outside the manifest's directory");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a directory, binary data, and text that is not UTF-8, each at its position', async () => {
+    mkdirSync(path.join(dir, 'folder.csv'));
+    expect((await diagnosticsOf(entry('folder.csv')))[0]).toMatchObject({ code: 'VIDEOGEN_MANIFEST_FILE_NOT_FOUND', message: '`folder.csv` is a directory, expected a data file' });
+    data('binary.csv', Buffer.from('slug\nac\u0000me\n'));
+    expect((await diagnosticsOf(entry('binary.csv')))[0]).toMatchObject({ code: 'VIDEOGEN_DATA_SYNTAX', file: 'binary.csv', line: 2, col: 3 });
+    data('latin1.csv', Buffer.concat([Buffer.from('slug\nacme\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect((await diagnosticsOf(entry('latin1.csv')))[0]).toMatchObject({ code: 'VIDEOGEN_DATA_SYNTAX', file: 'latin1.csv', line: 3, col: 4 });
+  });
+
+  it('trims the column names of a header typed by hand, and names the columns it has', async () => {
+    data('spaced.csv', 'slug, first name\nacme, Ada\n');
+    const manifest = await load('  - id: "s-{{ slug }}"\n    from: spaced.csv\n    prompt: "Hi{{ first name }}"\n');
+    expect(manifest.shots[0]!.spec.prompt).toBe('Hi Ada');
+    const [d] = await diagnosticsOf('  - id: "s-{{ slug }}"\n    from: spaced.csv\n    prompt: "Hi {{ firstname }}"\n');
+    expect(d!.hint).toBe('did you mean `first name`? The header has `slug`, `first name`');
+  });
+
+  it('refuses rows: that are not a list of mappings, and takes that are not a count', async () => {
+    const diagnostics = await diagnosticsOf('  - id: "r-{{ n }}"\n    rows: []\n    prompt: A shot\n  - id: t\n    prompt: A shot\n    takes: 0\n');
+    expect(diagnostics.map((d) => [d.path, d.message])).toEqual([
+      ['shots[0].rows', 'expected at least one row, got an empty list'],
+      ['shots[1].takes', 'expected from 1 to 100 takes, got 0'],
+    ]);
   });
 });
 

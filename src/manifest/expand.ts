@@ -210,14 +210,14 @@ function reportFailures(entry: number, data: EntryData, failed: { row: number; f
     if (failure.reason === 'missing') missingRows.set(failure.field, (missingRows.get(failure.field) ?? new Set()).add(row));
   }
   const noRowHas = new Set([...missingRows].filter(([, rows]) => rows.size === source.rowCount).map(([field]) => field));
-  const where = source.file ?? 'the rows';
+  const where = source.file === undefined ? 'under `rows:`' : `of ${source.file}`;
   for (const { row, failure } of failed) {
     const { slot, field, reason } = failure;
     const at: PathSegment[] = ['shots', entry, ...slot.path];
     if (noRowHas.has(field)) {
       if (row === 0) {
         const hint = didYouMeanHint(field, source.fieldsOf(0)) ?? `the first row has ${source.fieldsOf(0).map((f) => `\`${f}\``).join(', ') || 'no fields'}`;
-        expansion.problems.push(problem(ManifestCode.dataUnknownField, at, `\`{{ ${field} }}\`: no row of ${where} has a field \`${field}\``, hint));
+        expansion.problems.push(problem(ManifestCode.dataUnknownField, at, `\`{{ ${field} }}\`: no row ${where} has a field \`${field}\``, hint));
       }
       continue;
     }
