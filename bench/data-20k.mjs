@@ -1,6 +1,6 @@
 // Data-driven shots (issue 11): one template × a CSV of 20,000 rows, in cold processes.
-// `validate` and a first `plan` (no lock: 20,000 creates) are the goal; a `plan` once every
-// shot is completed (a lock of 20,000 entries, all outputs on disk, the hash cache warm) is
+// `validate` and a first `plan` (no lock: 20,000 creates) are the goal; both again once every
+// shot is completed (a lock of 20,000 entries, all outputs on disk, the hash cache warm) are
 // measured beside them, since that is the nightly run of such a campaign.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,7 @@ export async function benchData20k({ runs = 5 } = {}) {
     const firstPlan = await cold(['plan', 'shots.yaml', '--detailed-exitcode'], 2);
 
     await completeAll(dir);
+    const completedValidate = await cold(['validate', 'shots.yaml'], 0);
     const completedPlan = await cold(['plan', 'shots.yaml', '--detailed-exitcode'], 0);
     const phases = await timeNode([join(ROOT, 'bench', 'plan-phases.mjs'), join(dir, 'shots.yaml')], { cwd: dir });
     return {
@@ -48,6 +49,7 @@ export async function benchData20k({ runs = 5 } = {}) {
       runs,
       validate,
       firstPlan,
+      completedValidate,
       completedPlan,
       // One more cold process, the completed plan timed phase by phase (without the CLI around it).
       completedPhasesMs: phases.code === 0 ? JSON.parse(phases.stdout) : undefined,
