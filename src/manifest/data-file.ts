@@ -1,8 +1,8 @@
 /**
  * Reading the data file a `from:` names: inside the manifest's directory (the rule local images
- * follow, for the same reason: see ManifestCode.fileOutside), at most MAX_DATA_FILE_BYTES of
- * UTF-8 text, then CSV (csv-rows.ts) or JSONL (jsonl-rows.ts) by its extension. Every problem
- * is located: at the `from:` when the file cannot be read, in the file when its text is wrong.
+ * follow, for the same reason: see ManifestCode.fileOutside), UTF-8 text within MAX_DATA_BYTES,
+ * then CSV (csv-rows.ts) or JSONL (jsonl-rows.ts) by its extension. Every problem is located:
+ * at the `from:` when the file cannot be read, in the file when its text is wrong.
  */
 import path from 'node:path';
 import { csvRows } from './csv-rows.js';
@@ -13,12 +13,18 @@ import { positionOfOffset, type PathSegment, type Position } from './positions.j
 import { ManifestCode, problem, type Problem } from './problems.js';
 import type { RowsRead } from './row-source.js';
 
-/** 64 MiB: 100,000 rows (the most shots a manifest may hold) of some 600 bytes each. */
-export const MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * What all the data files of one manifest may hold together, each counted once: 64 MiB is
+ * 100,000 rows (the most shots a manifest may stand for) of some 600 bytes each. A limit per
+ * file alone would let a thousand entries hold a thousand such files in memory at once.
+ */
+export const MAX_DATA_BYTES = 64 * 1024 * 1024;
 
 export class DataFiles {
   readonly #read = new Map<string, Promise<RowsRead>>();
   #realRoot: Promise<string> | undefined;
+  /** Bytes of the data files read so far. */
+  #bytes = 0;
 
   /**
    * @param dir the manifest's directory: data files are relative to it and must stay inside it
@@ -64,10 +70,12 @@ export class DataFiles {
       const message = found.reason === 'directory' ? `\`${from}\` is a directory, expected a data file` : `\`${from}\`: ${found.detail}`;
       return failed(problem(ManifestCode.fileNotFound, at, message, "data files are relative to the manifest's directory"));
     }
-    if (found.bytes > MAX_DATA_FILE_BYTES) return failed(tooLarge(from, found.bytes, at));
-    const bytes = await readAtMost(absolute, MAX_DATA_FILE_BYTES + 1);
+    const room = MAX_DATA_BYTES - this.#bytes;
+    if (found.bytes > room) return failed(tooLarge(from, found.bytes, this.#bytes, at));
+    const bytes = await readAtMost(absolute, room + 1);
     // The file grew between stat and read.
-    if (bytes.length > MAX_DATA_FILE_BYTES) return failed(tooLarge(from, bytes.length, at));
+    if (bytes.length > room) return failed(tooLarge(from, bytes.length, this.#bytes, at));
+    this.#bytes += bytes.length;
 
     const file = path.join(path.dirname(this.manifestFile), from);
     const text = decode(bytes);
@@ -94,10 +102,11 @@ function failed(p: Problem): Promise<RowsRead> {
   return Promise.resolve({ source: undefined, problems: [p] });
 }
 
-function tooLarge(from: string, bytes: number, at: readonly PathSegment[]): Problem {
+function tooLarge(from: string, bytes: number, before: number, at: readonly PathSegment[]): Problem {
   const size = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  const message = `\`${from}\` is ${size(bytes)}; a data file may hold at most ${size(MAX_DATA_FILE_BYTES)}`;
-  return problem(ManifestCode.dataTooLarge, at, message, 'split the rows across several data files and manifests');
+  const others = before === 0 ? '' : ` and the data files before it ${size(before)}`;
+  const message = `\`${from}\` is ${size(bytes)}${others}; a manifest's data files may hold ${size(MAX_DATA_BYTES)} together`;
+  return problem(ManifestCode.dataTooLarge, at, message, 'split the campaign across several manifests');
 }
 
 /** UTF-8 text, or what is wrong with the bytes and where (spreadsheets also save UTF-16 and Latin-1). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors.js';
 import { compileSelector } from '../plan/selectors.js';
-import { MAX_DATA_FILE_BYTES } from './data-file.js';
+import { MAX_DATA_BYTES } from './data-file.js';
 import { parseManifestText } from './load.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'videogen-expand-'));
@@ -152,9 +152,19 @@ describe('takes', () => {
 describe('limits', () => {
   it('refuses a data file over the size limit before reading it', async () => {
     writeFileSync(path.join(dir, 'huge.csv'), '');
-    truncateSync(path.join(dir, 'huge.csv'), MAX_DATA_FILE_BYTES + 1);
+    truncateSync(path.join(dir, 'huge.csv'), MAX_DATA_BYTES + 1);
     const [d] = await diagnosticsOf('  - id: "h-{{ slug }}"\n    from: huge.csv\n    prompt: A shot\n');
     expect(d).toMatchObject({ code: 'VIDEOGEN_DATA_TOO_LARGE', line: 6, col: 11, path: 'shots[0].from' });
+  });
+
+  it('bounds all data files together, not only each', async () => {
+    for (const name of ['forty-a.csv', 'forty-b.csv']) {
+      writeFileSync(path.join(dir, name), '');
+      truncateSync(path.join(dir, name), 40 * 1024 * 1024);
+    }
+    const diagnostics = await diagnosticsOf('  - id: "a-{{ slug }}"\n    from: forty-a.csv\n    prompt: A\n  - id: "b-{{ slug }}"\n    from: forty-b.csv\n    prompt: B\n');
+    expect(diagnostics.map((d) => d.code)).toEqual(['VIDEOGEN_DATA_TOO_LARGE', 'VIDEOGEN_DATA_SYNTAX']);
+    expect(diagnostics[0]!.message).toBe("`forty-b.csv` is 40.0 MB and the data files before it 40.0 MB; a manifest's data files may hold 64.0 MB together");
   });
 
   it('refuses rows × takes past the most shots a manifest may hold, naming the entry', async () => {

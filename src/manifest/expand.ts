@@ -76,8 +76,6 @@ export async function expandShots(data: unknown, files: DataFiles): Promise<Expa
   if (!isRecord(data) || !Array.isArray(data.shots) || !data.shots.some(expands)) return nothing;
   const entries: unknown[] = data.shots;
   const expansion: Expansion = { ...nothing, origins: [] };
-  // Every data file is read (concurrently) before any row is expanded.
-  const prepared = entries.map((entry, index) => (expands(entry) ? prepare(entry, index, files, data, expansion.problems) : undefined));
   const shots: unknown[] = [];
   const plain = entries.filter((entry) => !expands(entry)).length;
   let expanded = 0;
@@ -88,7 +86,8 @@ export async function expandShots(data: unknown, files: DataFiles): Promise<Expa
       expansion.origins!.push({ entry: index });
       continue;
     }
-    const ready = await prepared[index];
+    // One data file at a time: together they are bounded (MAX_DATA_BYTES), not each.
+    const ready = await prepare(entry, index, files, data, expansion.problems);
     if (ready === undefined) {
       expansion.incomplete = true;
       continue;
