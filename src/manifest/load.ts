@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
 import { DataFiles } from './data-file.js';
-import { expandShots, MAX_SHOTS, type Expansion } from './expand.js';
+import { expandShots, MAX_SHOTS, type Expansion, type ShotOrigin } from './expand.js';
 import { ExpandedProblems } from './expanded-problems.js';
 import { hashAndCheckImages } from './image-checks.js';
 import type { HashedImage, ImageReference } from './images.js';
@@ -253,7 +253,7 @@ function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: str
 }
 
 /** The names `--only` also selects an expanded shot by: its entry's template id, and what it is a take of. */
-function selectedAlsoBy(id: string, origin: { entry: number; row?: number; take?: number }, expansion: Expansion): Pick<Shot, 'template' | 'takeOf'> {
+function selectedAlsoBy(id: string, origin: ShotOrigin, expansion: Expansion): Pick<Shot, 'template' | 'takeOf'> {
   const also: Pick<Shot, 'template' | 'takeOf'> = {};
   const template = expansion.dataOf.get(origin.entry)?.template.entry.id;
   if (typeof template === 'string') also.template = template;
