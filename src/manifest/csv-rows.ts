@@ -56,7 +56,9 @@ export function csvRows(bytes: Buffer, file: string, at: readonly PathSegment[],
     }
     rowRecords.push(record);
   }
-  if (rowRecords.length > maxRows) {
+  // csv-parse stopped at its `to:`: there may be more rows, and none may be dropped unseen (blank
+  // lines count towards the stop, so a file this close to the limit is refused).
+  if (records.length > maxRows + 1) {
     const message = `${file} has more than ${maxRows.toLocaleString('en-US')} rows, more shots than one manifest may hold`;
     return { source: undefined, problems: [problem(ManifestCode.tooManyShots, at, message, 'split the rows across several data files and manifests')] };
   }
