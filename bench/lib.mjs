@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: timing cold CLI processes and printing a table.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -75,6 +75,25 @@ export function completedEntry(shot, output) {
     completed_at: '2026-11-21T10:03:12Z',
     output,
   };
+}
+
+/**
+ * A lockfile naming every shot of `manifest` (as the built loader gives it) completed, and a
+ * small stand-in output for each (4 KB with an MP4 signature), so a plan must stat and hash
+ * them all and has nothing to do.
+ */
+export async function completeEveryShot(dir, manifest) {
+  const { serializeLock } = await import('../dist/lock/serialize.js');
+  mkdirSync(join(dir, manifest.outputDir), { recursive: true });
+  const lock = { version: 1, shots: {} };
+  for (const shot of manifest.shots) {
+    const bytes = Buffer.alloc(4096, shot.id);
+    bytes.writeUInt32BE(32, 0);
+    bytes.write('ftyp', 4, 'latin1');
+    writeFileSync(join(dir, shot.output), bytes);
+    lock.shots[shot.id] = completedEntry(shot, { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
+  }
+  writeFileSync(manifest.lockFile, serializeLock(lock));
 }
 
 /**

@@ -16,6 +16,8 @@ import { benchOrchestrationMedian } from './orchestration.mjs';
 import { benchPlan } from './plan-scale.mjs';
 import { benchStartup } from './startup.mjs';
 import { benchStorage } from './storage.mjs';
+// Goal (issue 11): validate and plan of a 20,000-row CSV × 1 take, each in a cold process < 1 s.
+import { benchData20k } from './data-20k.mjs';
 import { mb, ms, printTable } from './lib.mjs';
 
 const only = process.argv.slice(2);
@@ -40,6 +42,7 @@ await step('orchestration', async () => ({
   heygen: await benchOrchestrationMedian({ type: 'heygen', runs: 1 }),
 }));
 await step('download', () => benchDownload());
+await step('data', () => benchData20k());
 await step('storage', () => benchStorage());
 await step('startup', () => benchStartup());
 await step('apply-10k', () => benchApplyScale({ shots: 10_000, concurrency: 64 }));
@@ -115,6 +118,14 @@ if (results.startup) {
   rows.push(['--help (cold)', ms(results.startup.helpMs), '< 150 ms', verdict(results.startup.helpMs < 150)]);
   rows.push(['validate small (cold)', ms(results.startup.validateMs), '', '']);
   rows.push(['bare node -e 0', ms(results.startup.bareNodeMs), '(floor)', '']);
+}
+if (results.data) {
+  const d = results.data;
+  rows.push(['validate, 20k-row CSV (cold)', ms(d.validate.wallMs), '< 1000 ms', verdict(d.validate.wallMs < 1000)]);
+  rows.push(['plan, 20k-row CSV, no lock (cold)', ms(d.firstPlan.wallMs), '< 1000 ms', verdict(d.firstPlan.wallMs < 1000)]);
+  rows.push(['  peak RSS', mb(Math.max(d.validate.peakRssBytes, d.firstPlan.peakRssBytes)), '', '']);
+  rows.push(['validate, 20k-row CSV, all completed', ms(d.completedValidate.wallMs), '(a 20k-entry lock)', '']);
+  rows.push(['plan, 20k-row CSV, all completed', ms(d.completedPlan.wallMs), '(the nightly run)', '']);
 }
 printTable(rows);
 console.log(`\nload average ${results.loadAverageAtStart.join(' ')} at start, ${results.loadAverageAtEnd.join(' ')} at end (${results.machine.cpus} CPUs)`);

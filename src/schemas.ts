@@ -4,12 +4,12 @@
  * when the committed files are stale.
  */
 import { z } from 'zod';
-import { manifestSchema } from './manifest/schema.js';
+import { writtenManifestSchema } from './manifest/written-schema.js';
 import { LockSchema } from './lock/schema.js';
 
 export function manifestJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(manifestSchema(), { io: 'input' }),
+    ...z.toJSONSchema(writtenManifestSchema(), { io: 'input' }),
     title: 'videogen manifest (shots.yaml)',
   };
 }

@@ -33,8 +33,8 @@ describe('broken manifests through the CLI', () => {
       for (const command of commandsFor(index)) {
         const result = await runCli([command, file], { cwd: ws.dir });
         expect(result.code, result.stderr).toBe(3);
-        for (const { code, line, col } of fixtureExpectations(join(BAD, file))) {
-          expect(result.stderr).toContain(`${file}:${line}:${col}: ${code}`);
+        for (const { code, file: dataFile, line, col } of fixtureExpectations(join(BAD, file))) {
+          expect(result.stderr).toContain(`${dataFile ?? file}:${line}:${col}: ${code}`);
         }
         expect(result.stdout).toBe('');
       }

@@ -33,7 +33,7 @@ describe('reuse from the local cache', () => {
     const manifest = await ws.read('shots.yaml');
     await ws.write('shots.yaml', manifest.replace('id: shot-001', 'id: renamed'));
     const plan = await cli(ws, ['plan']);
-    expect(plan.stdout).toMatch(/& renamed \(oa\): the same spec was generated before \(shot shot-001, job video_\w+\): link it from the local cache, no job/);
+    expect(plan.stdout).toMatch(/& renamed \(oa\): the same spec was generated before \(shot shot-001, job video_[\w-]+\): link it from the local cache, no job/);
     expect(plan.stdout).toMatch(/- shot-001/);
     const json = JSON.parse((await cli(ws, ['plan', '--json'])).stdout) as Plan;
     expect(json.actions.find((action) => action.id === 'renamed')).toMatchObject({

@@ -48,7 +48,7 @@ export function classifyImage(value: string, dir: string): ImageReference {
 
 export type HashedImage =
   | { ok: true; image: Extract<ImageSource, { kind: 'file' }> }
-  | { ok: false; reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'outside'; detail: string }
+  | LocalFileProblem
   | { ok: false; reason: 'too-large'; detail: string; bytes: number };
 
 export interface HashImageOptions {
@@ -68,7 +68,7 @@ const HASH_CONCURRENCY = 16;
 export async function hashImageFiles(files: Iterable<string>, options: HashImageOptions = {}): Promise<Map<string, HashedImage>> {
   const queue = [...new Set(files)];
   const results = new Map<string, HashedImage>();
-  const realRoot = options.root === undefined ? undefined : await realpath(options.root).catch(() => path.resolve(options.root!));
+  const realRoot = options.root === undefined ? undefined : await realRootOf(options.root);
   const worker = async (): Promise<void> => {
     for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
       results.set(file, await hashImageFile(file, options.root, realRoot, options.maxBytes?.get(file)));
@@ -84,7 +84,15 @@ export function isInside(root: string, file: string): boolean {
   return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative);
 }
 
-async function hashImageFile(file: string, root: string | undefined, realRoot: string | undefined, maxBytes: number | undefined): Promise<HashedImage> {
+/** Why a local file cannot be used, in words that fit after its name. */
+export type LocalFileProblem = { ok: false; reason: 'missing' | 'directory' | 'not-a-file' | 'unreadable' | 'outside'; detail: string };
+
+/**
+ * The rule every local file a manifest names follows (images, data files): inside `root` (the
+ * manifest's directory), also once symlinks are followed (see ManifestCode.fileOutside), and a
+ * regular file. Returns its size, or why it cannot be used.
+ */
+export async function statInside(file: string, root: string | undefined, realRoot: string | undefined): Promise<{ ok: true; bytes: number } | LocalFileProblem> {
   if (root !== undefined && !isInside(path.resolve(root), file)) {
     return { ok: false, reason: 'outside', detail: "is outside the manifest's directory" };
   }
@@ -106,8 +114,19 @@ async function hashImageFile(file: string, root: string | undefined, realRoot: s
   }
   if (info.isDirectory()) return { ok: false, reason: 'directory', detail: 'is a directory' };
   if (!info.isFile()) return { ok: false, reason: 'not-a-file', detail: 'is not a regular file' };
-  if (maxBytes !== undefined && info.size > maxBytes) {
-    return { ok: false, reason: 'too-large', detail: `is ${formatMegabytes(info.size)}`, bytes: info.size };
+  return { ok: true, bytes: info.size };
+}
+
+/** The manifest's directory as it really is (symlinks followed), for statInside. */
+export function realRootOf(root: string): Promise<string> {
+  return realpath(root).catch(() => path.resolve(root));
+}
+
+async function hashImageFile(file: string, root: string | undefined, realRoot: string | undefined, maxBytes: number | undefined): Promise<HashedImage> {
+  const found = await statInside(file, root, realRoot);
+  if (!found.ok) return found;
+  if (maxBytes !== undefined && found.bytes > maxBytes) {
+    return { ok: false, reason: 'too-large', detail: `is ${formatMegabytes(found.bytes)}`, bytes: found.bytes };
   }
   try {
     // Streamed: an image may be tens of megabytes and is never held in memory here.

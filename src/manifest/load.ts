@@ -1,10 +1,14 @@
 /**
- * Reading a manifest: bytes → text → YAML → stage 1 (zod shape) → stage 2 (rules) →
- * normalised Manifest. Every problem found is reported in one InvalidInputError.
+ * Reading a manifest: bytes → text → YAML → expansion of data-driven entries and takes
+ * (expand.ts) → stage 1 (zod shape) → stage 2 (rules) → normalised Manifest. Every problem
+ * found is reported in one InvalidInputError.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.js';
+import { DataFiles } from './data-file.js';
+import { expandShots, MAX_SHOTS, type Expansion, type ShotOrigin } from './expand.js';
+import { ExpandedProblems } from './expanded-problems.js';
 import { hashAndCheckImages } from './image-checks.js';
 import type { HashedImage, ImageReference } from './images.js';
 import { intendedKey, isRecord, problemsFromIssues } from './issues.js';
@@ -39,21 +43,28 @@ export async function loadManifest(file: string): Promise<Manifest> {
 export async function parseManifestText(text: string, file: string, dir: string): Promise<Manifest> {
   const parsed = parseYamlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!parsed.ok) throw invalid(parsed.problems, file, undefined);
-  const { data, locator } = parsed;
+  const { locator } = parsed;
+  const expansion = await expandShots(parsed.data, new DataFiles(dir, file, MAX_SHOTS));
+  const { data } = expansion;
+  const expanded = new ExpandedProblems(expansion, locator, file);
+  // Until here problems name the manifest as written; from here on, the expanded shots.
+  const reportAll = (problems: readonly Problem[]) =>
+    invalid([...expansion.problems, ...expanded.rowProblems(), ...expanded.relocate(problems)], file, locator);
 
   // Stage 1: shape.
   const problems: Problem[] = [];
   const result = manifestSchema().safeParse(data);
-  const failed = result.success ? NOTHING_FAILED : failedParts(result.error.issues);
-  if (!result.success) problems.push(...problemsFromIssues(result.error.issues, data));
-  if (!isRecord(data)) throw invalid(problems, file, locator);
+  const issues = result.success ? [] : result.error.issues.filter((issue) => !(expansion.incomplete && isNoShots(issue)));
+  const failed = issues.length === 0 ? NOTHING_FAILED : failedParts(issues);
+  problems.push(...problemsFromIssues(issues, data));
+  if (!isRecord(data)) throw reportAll(problems);
 
   // Stage 2: rules on the parts that are shape-valid.
   const providers = resolveProviders(failed.providers ? null : data.providers, failed.providerNames);
   problems.push(...providers.problems);
   const warnings: Problem[] = [...providers.warnings];
   const shotsData: unknown[] = Array.isArray(data.shots) ? data.shots : [];
-  const outputs = checkIdsAndOutputs(shotsData, problems);
+  const outputs = checkIdsAndOutputs(shotsData, problems, (index) => expanded.describeShot(index));
   // A defaults problem would be echoed by every shot; report it alone.
   const defaults = failed.defaults ? undefined : (data.defaults as DefaultsInput | undefined);
   const checked: CheckedShot[] = [];
@@ -74,11 +85,11 @@ export async function parseManifestText(text: string, file: string, dir: string)
   const outputDir = resolveOutputDir(data.output_dir, failed.outputDir, dir, problems);
   await checkOutputDirIsDirectory(outputDir, dir, problems);
   const storage = failed.storage ? undefined : resolveStorage(data.storage as StorageInput | undefined, problems);
-  if (problems.length > 0) throw invalid(problems, file, locator);
+  if (problems.length > 0 || expansion.problems.length > 0 || expansion.rowProblems.length > 0) throw reportAll(problems);
 
   const shots = checked.map((c): Shot => {
     const output = outputs.get(c.merged.index)!;
-    return buildShot(c, images, path.posix.join(outputDir, output));
+    return buildShot(c, images, path.posix.join(outputDir, output), expansion);
   });
   return {
     file: path.join(dir, path.basename(file)),
@@ -87,7 +98,8 @@ export async function parseManifestText(text: string, file: string, dir: string)
     outputDir,
     providers: providers.configs,
     shots,
-    warnings: warnings.length === 0 ? [] : toDiagnostics(warnings, file, locator).map((d) => ({ ...d, severity: 'warning' as const })),
+    ...(expansion.entries.length > 0 ? { expanded: expansion.entries } : {}),
+    warnings: warnings.length === 0 ? [] : toDiagnostics(expanded.relocate(warnings), file, locator).map((d) => ({ ...d, severity: 'warning' as const })),
     ...(storage ? { storage } : {}),
   };
 }
@@ -117,6 +129,11 @@ const NOTHING_FAILED: FailedParts = {
   outputDir: false,
   storage: false,
 };
+
+/** `shots:` is empty: not worth saying when entries expanded into nothing because of their own problems. */
+function isNoShots(issue: { path: PropertyKey[]; code?: string }): boolean {
+  return issue.path.length === 1 && issue.path[0] === 'shots' && issue.code === 'too_small';
+}
 
 /** Which parts stage 1 rejected, from the issue paths, so stage 2 can skip exactly those. */
 function failedParts(issues: ReadonlyArray<{ path: PropertyKey[]; code?: string; keys?: string[] }>): FailedParts {
@@ -208,7 +225,7 @@ function imageSource(reference: ImageReference | undefined, hashed: Map<string, 
   return result?.ok ? result.image : undefined;
 }
 
-function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: string): Shot {
+function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: string, expansion: Expansion): Shot {
   // Stage 2 passed, so the provider resolved and every image was found.
   const provider = c.provider!;
   const referenceImage = imageSource(c.reference, hashed);
@@ -218,6 +235,9 @@ function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: str
     ...(tailImage ? { tail: imageSpec(tailImage) } : {}),
   });
   const spec = providerModule(provider.type).spec(request, provider);
+  const origin = expansion.origins?.[c.merged.index];
+  // Added after the module's spec, and only to takes: no existing shot's spec hash changes.
+  if (origin?.take !== undefined) spec.take = origin.take;
   const shot: Shot = {
     id: c.merged.shot.id,
     providerName: provider.name,
@@ -228,7 +248,17 @@ function buildShot(c: CheckedShot, hashed: Map<string, HashedImage>, output: str
   };
   if (referenceImage) shot.referenceImage = referenceImage;
   if (tailImage) shot.tailImage = tailImage;
+  if (origin?.row !== undefined || origin?.take !== undefined) Object.assign(shot, selectedAlsoBy(shot.id, origin, expansion));
   return shot;
+}
+
+/** The names `--only` also selects an expanded shot by: its entry's template id, and what it is a take of. */
+function selectedAlsoBy(id: string, origin: ShotOrigin, expansion: Expansion): Pick<Shot, 'template' | 'takeOf'> {
+  const also: Pick<Shot, 'template' | 'takeOf'> = {};
+  const template = expansion.dataOf.get(origin.entry)?.template.entry.id;
+  if (typeof template === 'string') also.template = template;
+  if (origin.take !== undefined) also.takeOf = id.slice(0, -`.${origin.take}`.length);
+  return also;
 }
 
 /** A local image enters the spec by its bytes' hash (renaming it regenerates nothing), a URL as written. */

@@ -61,7 +61,7 @@ export async function readManifestText(file: string, absolute: string): Promise<
 }
 
 /** Reads at most `limit` bytes, so a file that grows while it is read cannot exhaust memory. */
-async function readAtMost(file: string, limit: number): Promise<Buffer> {
+export async function readAtMost(file: string, limit: number): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const chunks: Buffer[] = [];

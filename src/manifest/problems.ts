@@ -3,6 +3,7 @@
  * only at the end, so positions are looked up only when something is wrong.
  */
 import type { Diagnostic } from '../errors.js';
+import { compareOrdinal } from '../util/compare.js';
 import { formatPath, type PathSegment, type Position, type PositionTarget, type SourceLocator } from './positions.js';
 
 /** The stable diagnostic codes of manifest problems (documented for users). */
@@ -35,6 +36,18 @@ export const ManifestCode = {
   retired: 'VIDEOGEN_MANIFEST_RETIRED',
   /** Warning: a model its provider type does not list, close to one it does (a typo costs a failed job). */
   unknownModel: 'VIDEOGEN_MANIFEST_UNKNOWN_MODEL',
+  /** `rows`, `from` and `takes` together would make more shots than one manifest may hold. */
+  tooManyShots: 'VIDEOGEN_MANIFEST_TOO_MANY_SHOTS',
+  /** A data file (`from:`) that is not well-formed CSV or JSONL, or not UTF-8 text. */
+  dataSyntax: 'VIDEOGEN_DATA_SYNTAX',
+  /** A data file over the size limit. */
+  dataTooLarge: 'VIDEOGEN_DATA_TOO_LARGE',
+  /** Data with no rows: an entry that would expand into nothing. */
+  dataNoRows: 'VIDEOGEN_DATA_NO_ROWS',
+  /** `{{ field }}` names a field the data does not have (no such CSV column, a JSONL row without it). */
+  dataUnknownField: 'VIDEOGEN_DATA_UNKNOWN_FIELD',
+  /** A row's value is empty (or a list or mapping) where the template puts it into text. */
+  dataEmptyValue: 'VIDEOGEN_DATA_EMPTY_VALUE',
 } as const;
 export type ManifestCode = (typeof ManifestCode)[keyof typeof ManifestCode];
 
@@ -43,8 +56,10 @@ export interface Problem {
   path: readonly PathSegment[];
   /** Which node of `path` to point at (default: the value). */
   target?: PositionTarget;
-  /** Set when the position is known without a path (YAML syntax errors). */
+  /** Set when the position is known without a path (YAML syntax errors, a row of a data file). */
   position?: Position;
+  /** The data file `position` is in, as diagnostics name it; absent: the manifest. */
+  file?: string;
   message: string;
   hint?: string;
 }
@@ -70,8 +85,10 @@ export function retiredProblem(path: readonly PathSegment[], what: string, retir
 }
 
 /**
- * Locates, de-duplicates (a problem inherited from `defaults` is found once per shot but
- * reported once) and sorts by line then column; ties keep the order they were found in.
+ * Locates, de-duplicates (a problem inherited from `defaults`, or from the template of a
+ * thousand rows, is found once per shot but reported once) and sorts: the manifest's
+ * problems first, then each data file's, each by line then column; ties keep the order they
+ * were found in.
  */
 export function toDiagnostics(problems: readonly Problem[], file: string, locator: SourceLocator | undefined): Diagnostic[] {
   const seen = new Set<string>();
@@ -79,14 +96,16 @@ export function toDiagnostics(problems: readonly Problem[], file: string, locato
   for (const p of problems) {
     const position = p.position ?? locator?.locate(p.path, p.target) ?? { line: 0, col: 0 };
     const path = formatPath(p.path);
-    const key = `${p.code}\u0000${position.line}:${position.col}\u0000${path}\u0000${p.message}`;
+    const where = p.file ?? file;
+    const key = `${p.code}\u0000${where}:${position.line}:${position.col}\u0000${path}\u0000${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const diagnostic: Diagnostic = { code: p.code, file, line: position.line, col: position.col, path, message: p.message };
+    const diagnostic: Diagnostic = { code: p.code, file: where, line: position.line, col: position.col, path, message: p.message };
     if (p.hint !== undefined) diagnostic.hint = p.hint;
     diagnostics.push(diagnostic);
   }
-  return diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
+  const rank = (d: Diagnostic) => (d.file === file ? '' : d.file);
+  return diagnostics.sort((a, b) => compareOrdinal(rank(a), rank(b)) || a.line - b.line || a.col - b.col);
 }
 
 /** A value in a message: short, quoted, never a whole 32,000-character prompt. */

@@ -248,8 +248,13 @@ function wellFormedId(shot: unknown): string | undefined {
  * Unique ids, and output paths that stay inside output_dir and do not collide. Runs over
  * every shot with a usable id, even shots with other problems: a duplicate is worth
  * knowing about either way. Returns each shot's output relative to output_dir.
+ * @param describe how a message names another shot (an expanded one by its row: `leads.csv:3`)
  */
-export function checkIdsAndOutputs(shots: readonly unknown[], problems: Problem[]): Map<number, string> {
+export function checkIdsAndOutputs(
+  shots: readonly unknown[],
+  problems: Problem[],
+  describe: (index: number) => string = (index) => `shots[${index}]`,
+): Map<number, string> {
   const firstById = new Map<string, number>();
   const ownerByOutput = new Map<string, { index: number; id: string }>();
   const outputs = new Map<number, string>();
@@ -262,7 +267,7 @@ export function checkIdsAndOutputs(shots: readonly unknown[], problems: Problem[
         problem(
           ManifestCode.duplicateId,
           ['shots', index, 'id'],
-          `duplicate id \`${id}\` (also shots[${first}])`,
+          `duplicate id \`${id}\` (also ${describe(first)})`,
           'ids must be unique: they name the output files and the lock entries',
         ),
       );

@@ -92,7 +92,7 @@ function providerSchema() {
 }
 
 /** Fields a shot and `defaults` share: `defaults` may hold any shot field except `id` and `output`. */
-const ShotFieldsShape = {
+export const ShotFieldsShape = {
   prompt: z
     .string()
     .max(PROMPT_MAX_LENGTH, `expected at most ${PROMPT_MAX_LENGTH} characters`)
@@ -157,23 +157,61 @@ export const DefaultsSchema = z
   .strictObject(ShotFieldsShape)
   .describe('Shot fields merged under every shot (the shot wins; options are merged key by key; tags are combined).');
 
+/** Most takes of one shot: a reviewer picks from a handful, and a typo of `takes: 1000` would bill a thousand. */
+export const MAX_TAKES = 100;
+
+/**
+ * How one entry of `shots:` becomes several shots (expand.ts). Expansion happens before the
+ * shape is checked, so these keys never reach a shot; they are here for the JSON Schema.
+ */
+export const ExpansionShape = {
+  from: z
+    .string()
+    .min(1, 'expected a data file path')
+    .describe(
+      'A data file beside the manifest: CSV with a header row (.csv) or one JSON object per line (.jsonl, .ndjson). One shot per row; `{{ column }}` in any text of the entry is replaced by the row\'s value.',
+    )
+    .optional(),
+  rows: z
+    .array(z.record(z.string(), z.unknown()).describe('One row: field name → value.'))
+    .min(1, 'expected at least one row')
+    .describe('Rows written in the manifest, as `from:` reads them from a file: one shot per row, `{{ field }}` replaced by its value.')
+    .optional(),
+  takes: z
+    .number()
+    .int('expected a whole number of takes')
+    .min(1, `expected from 1 to ${MAX_TAKES} takes`)
+    .max(MAX_TAKES, `expected from 1 to ${MAX_TAKES} takes`)
+    .describe('Independent generations of the shot to choose from: ids `<id>.1` … `<id>.N`, outputs `<name>.1.mp4` …; the take number is part of each spec.')
+    .optional(),
+};
+
 export const ShotSchema = z
   .strictObject({
     id: z
       .string()
       .max(SHOT_ID_MAX_LENGTH, `expected an id of at most ${SHOT_ID_MAX_LENGTH} characters`)
       .regex(SHOT_ID_PATTERN, 'expected an id of lowercase letters, digits, ".", "_" and "-", starting with a letter or digit, without ".."')
-      .describe('Unique id; names the output file. [a-z0-9][a-z0-9._-]*'),
+      .describe('Unique id; names the output file. [a-z0-9][a-z0-9._-]*. With `takes: N`, the shots are `<id>.1` … `<id>.N`.'),
     ...ShotFieldsShape,
     output: z
       .string()
       .min(1, 'expected a path ending in .mp4')
       .describe('Output file relative to output_dir, ending in .mp4 (default <id>.mp4).')
       .optional(),
+    ...ExpansionShape,
   })
   .describe('One video to generate.');
 
 function buildManifestSchema() {
+  return manifestObject(ShotSchema);
+}
+
+/**
+ * The manifest around a schema for its `shots:` entries: the expanded shots for validation,
+ * or the entries as written for the JSON Schema (written-schema.ts).
+ */
+export function manifestObject<Shot extends z.ZodType>(shot: Shot) {
   return z
   .strictObject({
     // Required, so a future format can be told apart instead of half-understood.
@@ -193,7 +231,7 @@ function buildManifestSchema() {
       .optional(),
     defaults: DefaultsSchema.optional(),
     // Required and non-empty: an empty manifest is almost always a mistake.
-    shots: z.array(ShotSchema).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
+    shots: z.array(shot).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
   })
   .describe('A videogen manifest (shots.yaml).')
   .meta({ title: 'videogen manifest' });

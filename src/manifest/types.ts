@@ -70,6 +70,25 @@ export interface Shot {
   output: string;
   referenceImage?: ImageSource;
   tailImage?: ImageSource;
+  /** For a shot of a data-driven entry: the entry's id as written (`hello-{{ slug }}`), which `--only` also takes. */
+  template?: string;
+  /** For a take (`hero.2`): the id it is a take of (`hero`), which `--only` also takes. */
+  takeOf?: string;
+}
+
+/** An entry of `shots:` that became several shots (`from:`, `rows:`, `takes:`), as `validate` reports it. */
+export interface ExpandedEntry {
+  /** Index in the manifest's `shots:`. */
+  index: number;
+  /** The entry's id as written: a template such as `hello-{{ slug }}`, or a plain id with `takes:`. */
+  id: string;
+  /** The data file, as `from:` names it. */
+  from?: string;
+  /** How many rows its data has (a file's, or `rows:`). */
+  rows?: number;
+  takes?: number;
+  /** How many shots it became. */
+  shots: number;
 }
 
 export interface Manifest {
@@ -82,8 +101,10 @@ export interface Manifest {
   /** `output_dir` relative to `dir`. */
   outputDir: string;
   providers: Map<string, ProviderConfig>;
-  /** In manifest order. */
+  /** In manifest order, data-driven entries and takes expanded. */
   shots: Shot[];
+  /** The entries that became several shots; absent or empty when none did. */
+  expanded?: ExpandedEntry[];
   /** Things worth knowing that change nothing (a retired model or API); printed by validate, plan and apply. */
   warnings: Diagnostic[];
   /** The content-addressed output store (`storage:`), when the manifest names one. */

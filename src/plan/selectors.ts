@@ -1,14 +1,16 @@
 /**
  * `--only` / `--replace` patterns: an exact id, a glob over ids (`hero-*`, `shot-?`), or
  * `tag:name`. Globs are translated to anchored regular expressions by hand: ids cannot hold
- * `/`, so `*` simply means "any run of characters".
+ * `/`, so `*` simply means "any run of characters". An exact pattern also names the shots an
+ * entry expanded into: its template id as written (`hello-{{ slug }}`), or the id whose takes
+ * they are (`hero` selects `hero.1` … `hero.3`).
  */
 import type { Shot } from '../manifest/types.js';
 
 export interface ShotMatcher {
   /** The pattern as the user wrote it. */
   readonly pattern: string;
-  matchesShot(shot: Pick<Shot, 'id' | 'tags'>): boolean;
+  matchesShot(shot: Pick<Shot, 'id' | 'tags' | 'template' | 'takeOf'>): boolean;
   /** For lock entries with no manifest shot (orphans): they have an id but no tags. */
   matchesId(id: string): boolean;
 }
@@ -22,7 +24,11 @@ export function compileSelector(pattern: string): ShotMatcher {
     const regex = globToRegExp(pattern);
     return { pattern, matchesShot: (shot) => regex.test(shot.id), matchesId: (id) => regex.test(id) };
   }
-  return { pattern, matchesShot: (shot) => shot.id === pattern, matchesId: (id) => id === pattern };
+  return {
+    pattern,
+    matchesShot: (shot) => shot.id === pattern || shot.template === pattern || shot.takeOf === pattern,
+    matchesId: (id) => id === pattern,
+  };
 }
 
 export function globToRegExp(glob: string): RegExp {
