@@ -85,13 +85,14 @@ describe('download: success', () => {
     for (let i = 0; i < count; i++) expected.update(chunk);
     const server = await startServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(chunk.length * count) });
+      // A megabyte every 10 ms: the download spans well over the 100 ms progress interval on
+      // any machine, so there is always a report from the middle to look at.
       let sent = 0;
       const pump = (): void => {
-        while (sent < count) {
-          sent++;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
+        if (sent === count) return void res.end();
+        sent++;
+        if (res.write(chunk)) setTimeout(pump, 10);
+        else res.once('drain', () => setTimeout(pump, 10));
       };
       pump();
     });
