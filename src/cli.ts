@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
-import { collect, parseConcurrency, parsePort } from './commands/options.js';
+import { collect, parseConcurrency, parsePort, parseUsd } from './commands/options.js';
 
 const DEFAULT_MANIFEST = 'shots.yaml';
 
@@ -58,6 +58,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
       .option('--concurrency <n>', 'jobs in flight overall (up to 1000)', parseConcurrency, 8)
+      .option('--max-cost <usd>', "refuse a plan estimated above this many US dollars, and submit nothing that would take the run's estimates past it", parseUsd)
       .option('--json', 'NDJSON events on stdout, nothing else'),
   ).action(async (manifest: string, options) => {
     const { runApply } = await import('./commands/apply.js');

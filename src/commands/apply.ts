@@ -26,11 +26,14 @@ import { connectProviders, readApiKeys, type ProviderConnection } from './connec
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import { readVerdicts } from '../review/review-file.js';
+import { refuseOverBudget } from '../cost/budget-check.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
   concurrency?: number;
   json?: boolean;
+  /** US dollars. */
+  maxCost?: number;
 }
 
 export async function runApply(manifestPath: string, flags: ApplyFlags, io: CommandIO): Promise<number> {
@@ -68,6 +71,7 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       }
       return ExitCode.ok;
     }
+    if (flags.maxCost !== undefined) refuseOverBudget(plan, flags.maxCost);
     const keys = readApiKeys(manifest, plan, io.env);
     if (!(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
       io.stderr.write('Apply cancelled.\n');
@@ -128,6 +132,7 @@ async function execute(
       concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
       stop: interrupts.signal,
       outputs,
+      ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
     });
     // The end of the run, or of an interrupted one: the journal is folded into the lock.
     await lockWriter.close();

@@ -56,6 +56,19 @@ export interface PlanAction {
    * Absent on every other action.
    */
   reuse?: ReuseSource;
+  /** What the action will cost (src/cost/plan-costs.ts); absent on keep and orphan. */
+  cost?: ActionCost;
+}
+
+/**
+ * An action's cost in US dollars: `usd` when the price is known (0 for what needs no new
+ * job), else `unknown` says why. A fetch that may have to regenerate carries what that would
+ * cost in `if_regenerated`.
+ */
+export interface ActionCost {
+  usd?: number;
+  unknown?: string;
+  if_regenerated?: number;
 }
 
 /** A video that can be had without a job: from this machine's cache or from the store. */
@@ -95,6 +108,8 @@ export interface PlanSummary {
   skipped: number;
   /** Actions that change something (everything but keep and orphan). */
   changes: number;
+  /** The estimate of every action with a known price, and how many have none (never counted as 0). */
+  cost?: { usd: number; unknown: number; currency: 'USD' };
 }
 
 export interface Plan {
