@@ -29,6 +29,11 @@ export interface CommandIO {
 }
 
 /** `--concurrency`: jobs in flight overall, as many as a provider's `concurrency` may allow. */
+export function parseShardLimits(value: string): 'share' | 'full' {
+  if (value === 'share' || value === 'full') return value;
+  throw new InvalidArgumentError(`expected share or full, got ${JSON.stringify(value)}`);
+}
+
 /** `--max-cost 25`, `--max-cost 12.50`, `--max-cost '$40'`: US dollars, zero or more. */
 export function parseUsd(value: string): number {
   const usd = Number(value.trim().replace(/^\$/, ''));

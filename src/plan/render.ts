@@ -105,7 +105,11 @@ function costLine(plan: Plan): string {
 
 function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  const skipped = s.skipped > 0 ? ` ${s.skipped} not selected by --only.` : '';
+  const skipped = plan.shard
+    ? ` Shard ${plan.shard.index}/${plan.shard.count}: ${s.skipped} ${s.skipped === 1 ? 'shot' : 'shots'} left to other shards or --only.`
+    : s.skipped > 0
+      ? ` ${s.skipped} not selected by --only.`
+      : '';
   if (s.changes === 0) {
     const orphaned = s.orphan > 0 ? `, ${s.orphan} orphaned` : '';
     return `No changes. ${s.keep} ${s.keep === 1 ? 'shot' : 'shots'} up to date${orphaned}.${skipped}`;

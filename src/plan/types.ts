@@ -1,6 +1,8 @@
 /** The plan is data: the text renderer and `--json` render this same object. */
 import type { Verdict } from '../review/types.js';
 
+import type { Shard } from './shard.js';
+
 export const PLAN_VERSION = 1;
 
 export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'reuse' | 'keep' | 'orphan';
@@ -104,7 +106,7 @@ export interface PlanSummary {
   reuse: number;
   keep: number;
   orphan: number;
-  /** Shots left out by --only. */
+  /** Shots left out by --only or --shard. */
   skipped: number;
   /** Actions that change something (everything but keep and orphan). */
   changes: number;
@@ -118,6 +120,8 @@ export interface Plan {
   summary: PlanSummary;
   /** Selector patterns (`--only`, `--replace`) that matched no shot: almost always a typo. Absent when none. */
   unmatched?: string[];
+  /** The share of the campaign this plan covers (`--shard k/N`). */
+  shard?: Shard;
 }
 
 /** Review verdicts (shots.review.yaml) by output sha256, read by the caller. */
@@ -137,4 +141,6 @@ export interface Selectors {
   replace?: string[];
   /** Regenerate everything selected. */
   force?: boolean;
+  /** `--shard k/N`: only the shots (and orphans) whose id hashes to this shard. */
+  shard?: Shard;
 }
