@@ -9,7 +9,7 @@ import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
 import type { Lock, LockCost, LockEntry } from '../lock/types.js';
 import { campaignCost, type CampaignCost } from '../cost/campaign-cost.js';
-import { formatUsd } from '../cost/estimate.js';
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ObservedOutput } from '../plan/types.js';
 import { colorEnabled } from '../report/choose-reporter.js';
@@ -127,9 +127,8 @@ function renderCost(cost: CampaignCost): string {
   if (cost.providers.length === 0) return '';
   const describe = (sum: CampaignCost['total']) => {
     const how =
-      sum.reported === 0 ? ' estimated' : sum.reported === sum.usd ? ' reported by the provider' : `, ${formatUsd(sum.reported)} of it reported by the provider`;
-    const unknown = sum.unknown > 0 ? ` + ${sum.unknown} ${sum.unknown === 1 ? 'job' : 'jobs'} of unknown cost` : '';
-    return `${formatUsd(sum.usd)}${sum.usd > 0 ? how : ''}${unknown}`;
+      sum.usd === 0 ? '' : sum.reported === 0 ? ' estimated' : sum.reported === sum.usd ? ' reported by the provider' : `, ${formatUsd(sum.reported)} of it reported by the provider`;
+    return `${formatAmount(sum.usd, sum.unknown, 'job')}${how}`;
   };
   const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}`);
   return `Cost of the videos in the lock: ${describe(cost.total)}\n${lines.join('\n')}\n`;

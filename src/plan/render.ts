@@ -6,7 +6,7 @@
  * `--json` prints the same Plan object through planToJson.
  */
 import { ACTION_SYMBOL, type ActionKind, type FieldChange, type Plan, type PlanAction } from './types.js';
-import { formatUsd } from '../cost/estimate.js';
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 
 export interface RenderPlanOptions {
   color: boolean;
@@ -97,10 +97,9 @@ function formatActionCost(cost: NonNullable<PlanAction['cost']>): string {
 function costLine(plan: Plan): string {
   const cost = plan.summary.cost;
   if (!cost || (cost.usd === 0 && cost.unknown === 0)) return '';
-  const shots = `${cost.unknown} ${cost.unknown === 1 ? 'shot' : 'shots'} of unknown price`;
   // Never "$0.00" for work nobody has priced.
-  if (cost.usd === 0) return ` Estimated cost: unknown (${shots}; \`pricing:\` in the manifest gives them one).`;
-  return ` Estimated cost: ${formatUsd(cost.usd)}${cost.unknown > 0 ? ` + ${shots}` : ''}.`;
+  if (cost.usd === 0) return ` Estimated cost: unknown (${formatAmount(0, cost.unknown, 'shot')}; \`pricing:\` in the manifest gives them one).`;
+  return ` Estimated cost: ${formatAmount(cost.usd, cost.unknown, 'shot')}.`;
 }
 
 function summaryLine(plan: Plan): string {

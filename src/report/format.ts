@@ -1,4 +1,4 @@
-import { formatUsd } from '../cost/estimate.js';
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunMessage, RunSummary, ShotEvent } from './types.js';
 
@@ -55,13 +55,12 @@ export function summaryLine(summary: RunSummary): string {
   return line;
 }
 
-/** ` Spent about $4.80 ($1.20 of it reported by the provider).` Nothing when nothing was submitted. */
+/** ` Spent about $4.80 (as reported by the provider).` Nothing when nothing was submitted. */
 function spentLine(cost: RunSummary['cost']): string {
   if (!cost || (cost.usd === 0 && cost.unknown === 0)) return '';
   const reported =
     cost.reported === 0 ? '' : cost.reported === cost.usd ? ' (as reported by the provider)' : ` (${formatUsd(cost.reported)} of it reported by the provider)`;
-  const unknown = cost.unknown > 0 ? ` + ${cost.unknown} ${cost.unknown === 1 ? 'job' : 'jobs'} of unknown price` : '';
-  return ` Spent about ${formatUsd(cost.usd)}${reported}${unknown}.`;
+  return ` Spent about ${formatAmount(cost.usd, cost.unknown, 'job')}${reported}.`;
 }
 
 /** `VIDEOGEN_HTTP_AUTH: the API key was rejected`. */
