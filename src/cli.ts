@@ -4,17 +4,17 @@
  * lazily inside each action so that `--help`, `validate` and `plan` never load the
  * HTTP stack, the providers or the terminal UI.
  */
-import { readFileSync } from 'node:fs';
+import { videogenVersion } from './util/version.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, InvalidInputError, VideogenError, formatDiagnostic } from './errors.js';
-import { collect, parseConcurrency, parsePort } from './commands/options.js';
+import { collect, parseConcurrency, parsePort, parseShardLimits, parseUsd } from './commands/options.js';
 
 const DEFAULT_MANIFEST = 'shots.yaml';
 
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('videogen')
     .description('Declarative AI video generation: plan and apply a YAML manifest of shots.')
-    .version(readVersion(), '-V, --version')
+    .version(videogenVersion(), '-V, --version')
     .showHelpAfterError('hint: run with --help for usage')
     .exitOverride()
     // commander's own complaints (unknown option, bad --concurrency, missing argument) carry
@@ -26,7 +26,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const selectorOptions = (command: Command) =>
     onlyOption(command)
       .option('--replace <selector>', 'regenerate these shots even if unchanged; repeatable', collect, [])
-      .option('--force', 'regenerate every selected shot');
+      .option('--force', 'regenerate every selected shot')
+      .option('--shard <k/N>', 'only the k-th of N stable shares of the shots (by a hash of the id), for a CI matrix');
 
   program
     .command('validate')
@@ -45,7 +46,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
       .option('--json', 'print the plan as JSON')
       .option('--detailed-exitcode', 'exit 2 when the plan has changes, 0 when none')
-      .option('--show-kept', 'list unchanged shots too'),
+      .option('--show-kept', 'list unchanged shots too')
+      .option('--out <file>', 'also save the plan, with digests of the manifest and lock, for `apply <file>` to run exactly'),
   ).action(async (manifest: string, options) => {
     const { runPlan } = await import('./commands/plan.js');
     setExitCode(await runPlan(manifest, options, io()));
@@ -54,10 +56,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   selectorOptions(
     program
       .command('apply')
-      .description('plan, confirm, then generate, download and record every changed shot')
-      .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
+      .description('plan, confirm, then generate, download and record every changed shot; or run a plan saved by `plan --out`')
+      .argument('[manifest]', 'manifest file, or a plan file (*.json) saved by `plan --out`', DEFAULT_MANIFEST)
       .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
       .option('--concurrency <n>', 'jobs in flight overall (up to 1000)', parseConcurrency, 8)
+      .option('--max-cost <usd>', "refuse a plan estimated above this many US dollars, and submit nothing that would take the run's estimates past it", parseUsd)
+      .option('--shard-limits <share|full>', 'with --shard: each shard takes its share of every provider\'s concurrency and rate (share), or all of them, with a key of its own (full)', parseShardLimits, 'share')
       .option('--json', 'NDJSON events on stdout, nothing else'),
   ).action(async (manifest: string, options) => {
     const { runApply } = await import('./commands/apply.js');
@@ -106,6 +110,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   });
 
   program
+    .command('lock')
+    .description('work on lockfiles: `lock merge` combines the locks of shard jobs')
+    .command('merge')
+    .description('combine the locks of `apply --shard` jobs into the campaign lock; conflicting entries are an error')
+    .argument('<locks...>', 'the shard jobs\' lockfiles')
+    .option('--into <lock>', 'the lock the shards started from, which receives the result', 'shots.lock.yaml')
+    .action(async (locks: string[], options) => {
+      const { runLockMerge } = await import('./commands/lock-merge.js');
+      setExitCode(await runLockMerge(locks, options, io()));
+    });
+
+  program
     .command('review')
     .description('serve a contact sheet of every shot on 127.0.0.1 to approve or reject outputs (until Ctrl-C), or write a static page')
     .argument('[manifest]', 'manifest file', DEFAULT_MANIFEST)
@@ -118,7 +134,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command('emulate')
-    .description('run the built-in emulator of the video APIs (HeyGen, OpenAI-compatible, OpenRouter, fal)')
+    .description('run the built-in emulator of every video API videogen speaks (HeyGen v1 and v3, OpenAI-compatible, OpenRouter, fal, Vertex AI, Replicate, Runway)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--latency <duration>', 'generation time per job, fixed (3s) or a range (2s-6s)', '3s')
@@ -176,11 +192,6 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
 function io() {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-}
-
-function readVersion(): string {
-  const packageJson = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(packageJson) as { version: string }).version;
 }
 
 /** Entry point used by bin/videogen.js. Never throws: every error becomes a message and an exit code. */

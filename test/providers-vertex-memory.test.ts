@@ -2,7 +2,10 @@
  * An inline Vertex video (base64 inside the operation's JSON) is streamed to disk, never held:
  * `videogen apply` fetches a 1 MB and a 48 MB inline video (64 MB of base64 text) in fresh
  * processes, and its peak RSS (bench/rss-probe.mjs) must not grow with the size. Holding the
- * text, or the decoded video, would add 48 MB or more.
+ * text, or the decoded video, would add 48 MB or more. The child runs with a 2 MB young
+ * generation: Node 24's V8 sizes it from the machine's memory (tens of MB on a large one), and
+ * the short-lived chunks of a 64 MB stream would fill it before a scavenge, which is slack,
+ * not memory held (CI saw +30 MB under Node 24 without the flag, +0 with it).
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,7 +48,7 @@ shots:
     const rssFile = ws.path(`rss-${bytes}.json`);
     const result = await runCli(['apply', 'shots.yaml', '--yes'], {
       cwd: ws.dir,
-      nodeArgs: ['--import', RSS_PROBE],
+      nodeArgs: ['--max-semi-space-size=2', '--import', RSS_PROBE],
       env: { GOOGLE_OAUTH_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN, BENCH_RSS_FILE: rssFile },
       timeoutMs: 120_000,
     });

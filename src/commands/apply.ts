@@ -4,7 +4,7 @@
  * up here and torn down in finally blocks; the work itself is run/executor.ts.
  */
 import { existsSync } from 'node:fs';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { acquireApplyMutex } from '../lock/apply-mutex.js';
 import { journalFileFor } from '../lock/journal.js';
 import { ensureJournalIgnored } from '../lock/journal-ignore.js';
@@ -19,22 +19,31 @@ import { DEFAULT_CONCURRENCY, emptySummary, executePlan } from '../run/executor.
 import { handleInterrupts } from '../run/interrupt.js';
 import { confirmOrRefuse } from './confirm.js';
 import type { CommandIO } from './options.js';
-import { refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
+import { isPlanFileName, refuseUnmatchedSelectors, selectorsFromFlags, type SelectorFlags } from './plan.js';
+import { checkPlanFileCurrent, readPlanFile, type PlanFile } from '../plan/plan-file.js';
+import { withShardLimits, type ShardLimits } from '../run/shard-limits.js';
 import { loadDotEnv, observeProjectOutputs, planWithReuse, printWarnings } from './project.js';
 import { openOutputSources, type OpenOutputSources, type OutputSources } from '../storage/sources.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import { readVerdicts } from '../review/review-file.js';
+import { refuseOverBudget } from '../cost/budget-check.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
   concurrency?: number;
   json?: boolean;
+  /** US dollars. */
+  maxCost?: number;
+  shardLimits?: ShardLimits;
 }
 
-export async function runApply(manifestPath: string, flags: ApplyFlags, io: CommandIO): Promise<number> {
-  const selectors = selectorsFromFlags(flags);
+/** `target` is a manifest, or a plan file saved by `plan --out` (a name ending in .json). */
+export async function runApply(target: string, flags: ApplyFlags, io: CommandIO): Promise<number> {
+  const saved = isPlanFileName(target) ? await readSavedPlan(target, flags) : undefined;
+  const selectors = saved ? saved.selectors : selectorsFromFlags(flags);
+  const manifestPath = saved ? saved.manifestPath : target;
   loadDotEnv(manifestPath, io.env);
   const manifest = await loadManifest(manifestPath);
   printWarnings(manifest, io);
@@ -47,15 +56,26 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
     const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
-    const observed = await observeProjectOutputs(manifest, lock);
     sources = await openOutputSources(manifest, io.env);
-    // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
-    const verdicts = await readVerdicts(manifest.lockFile);
-    const plan = await planWithReuse({ manifest, lock, observed }, selectors, verdicts, sources, (text) => io.stderr.write(`warning: ${text}\n`));
-    refuseUnmatchedSelectors(plan);
+    const outputs = sources;
+    const freshPlan = async () => {
+      const observed = await observeProjectOutputs(manifest, lock);
+      // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
+      const verdicts = await readVerdicts(manifest.lockFile);
+      return planWithReuse({ manifest, lock, observed }, selectors, verdicts, outputs, (text) => io.stderr.write(`warning: ${text}\n`));
+    };
+    let plan: Plan;
+    if (saved) {
+      // What was reviewed runs, or nothing does.
+      await checkPlanFileCurrent(target, saved, manifest, freshPlan);
+      plan = saved.plan;
+    } else {
+      plan = await freshPlan();
+      refuseUnmatchedSelectors(plan);
+    }
 
     // With --json, stdout carries NDJSON only; the plan travels as its first event.
-    if (!flags.json) io.stdout.write(renderPlan(plan, { color, manifestLabel: manifestPath }));
+    if (!flags.json) io.stdout.write(renderPlan(plan, { color, manifestLabel: saved ? saved.manifest.path : manifestPath }));
     if (plan.summary.changes === 0) {
       // A journal left by a crashed apply is folded into the lock even when there is nothing to do.
       if (existsSync(journalFileFor(manifest.lockFile))) await writeLock(manifest.lockFile, lock);
@@ -68,16 +88,20 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
       }
       return ExitCode.ok;
     }
+    if (flags.maxCost !== undefined) refuseOverBudget(plan, flags.maxCost);
     const keys = readApiKeys(manifest, plan, io.env);
-    if (!(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
+    // A saved plan was reviewed before it was saved (Terraform's rule): it runs without asking again.
+    if (!saved && !(await confirmOrRefuse(io, 'Do you want to apply this plan?', flags.yes))) {
       io.stderr.write('Apply cancelled.\n');
       return ExitCode.ok;
     }
 
     await ensureJournalIgnored(journalFileFor(manifest.lockFile));
-    const connection = await connectProviders(manifest, keys);
+    // N shards on one key share its limits, unless each has its own (--shard-limits full).
+    const limited = withShardLimits(manifest, plan.shard, flags.shardLimits);
+    const connection = await connectProviders(limited, keys);
     try {
-      return await execute(manifest, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
+      return await execute(limited, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
     } finally {
       await connection.close();
     }
@@ -85,6 +109,15 @@ export async function runApply(manifestPath: string, flags: ApplyFlags, io: Comm
     sources?.close();
     await mutex.release();
   }
+}
+
+/** A saved plan carries its own selectors: giving others too would run something no one reviewed. */
+async function readSavedPlan(file: string, flags: ApplyFlags): Promise<PlanFile & { manifestPath: string }> {
+  const given = [flags.only?.length ? '--only' : '', flags.replace?.length ? '--replace' : '', flags.force ? '--force' : '', flags.shard ? '--shard' : ''].filter(Boolean);
+  if (given.length > 0) {
+    throw new UsageError(`${given.join(', ')} cannot change a saved plan (${file})`, 'give them to `videogen plan --out` instead');
+  }
+  return readPlanFile(file);
 }
 
 async function execute(
@@ -128,6 +161,7 @@ async function execute(
       concurrency: flags.concurrency ?? DEFAULT_CONCURRENCY,
       stop: interrupts.signal,
       outputs,
+      ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
     });
     // The end of the run, or of an interrupted one: the journal is folded into the lock.
     await lockWriter.close();

@@ -29,6 +29,18 @@ export interface CommandIO {
 }
 
 /** `--concurrency`: jobs in flight overall, as many as a provider's `concurrency` may allow. */
+export function parseShardLimits(value: string): 'share' | 'full' {
+  if (value === 'share' || value === 'full') return value;
+  throw new InvalidArgumentError(`expected share or full, got ${JSON.stringify(value)}`);
+}
+
+/** `--max-cost 25`, `--max-cost 12.50`, `--max-cost '$40'`: US dollars, zero or more. */
+export function parseUsd(value: string): number {
+  const usd = Number(value.trim().replace(/^\$/, ''));
+  if (value.trim() === '' || !Number.isFinite(usd) || usd < 0) throw new InvalidArgumentError(`expected an amount of US dollars such as 25 or 12.50, got ${JSON.stringify(value)}`);
+  return usd;
+}
+
 export function parseConcurrency(value: string): number {
   const n = parsePositiveInt(value);
   if (n > MAX_CONCURRENCY) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(value)}`);

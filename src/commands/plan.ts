@@ -6,11 +6,15 @@ import { ExitCode, UsageError } from '../errors.js';
 import { colorEnabled } from '../report/choose-reporter.js';
 import type { Plan, Selectors } from '../plan/types.js';
 import { readVerdicts } from '../review/review-file.js';
+import { parseShard } from '../plan/shard.js';
+import { videogenVersion } from '../util/version.js';
 
 export interface SelectorFlags {
   only?: string[];
   replace?: string[];
   force?: boolean;
+  /** `k/N`, parsed by selectorsFromFlags. */
+  shard?: string;
 }
 
 /** `--force --replace hero` is meaningful: --force passes approved takes by, --replace names those to redo anyway. */
@@ -23,7 +27,17 @@ export function selectorsFromFlags(flags: SelectorFlags): Selectors {
       }
     }
   }
-  return { only: flags.only ?? [], replace: flags.replace ?? [], force: flags.force ?? false };
+  return {
+    only: flags.only ?? [],
+    replace: flags.replace ?? [],
+    force: flags.force ?? false,
+    ...(flags.shard === undefined ? {} : { shard: parseShard(flags.shard) }),
+  };
+}
+
+/** `apply plan.json` runs a saved plan; any other argument is a manifest. */
+export function isPlanFileName(path: string): boolean {
+  return /\.json$/i.test(path);
 }
 
 /** A selector that matches no shot is almost always a typo: refuse rather than silently plan nothing. */
@@ -35,10 +49,13 @@ export function refuseUnmatchedSelectors(plan: Plan): void {
 
 export async function runPlan(
   manifestPath: string,
-  options: SelectorFlags & { json?: boolean; detailedExitcode?: boolean; showKept?: boolean },
+  options: SelectorFlags & { json?: boolean; detailedExitcode?: boolean; showKept?: boolean; out?: string },
   io: CommandIO,
 ): Promise<number> {
   const selectors = selectorsFromFlags(options);
+  if (options.out !== undefined && !isPlanFileName(options.out)) {
+    throw new UsageError(`--out ${options.out}: a plan file's name ends in .json`, 'apply tells a plan file from a manifest by it: `videogen plan --out plan.json`');
+  }
   const project = await loadProjectWithOutputs(manifestPath);
   printWarnings(project.manifest, io);
   const sources = await openOutputSources(project.manifest, io.env);
@@ -51,6 +68,11 @@ export async function runPlan(
   }
   refuseUnmatchedSelectors(plan);
   await project.saveLockCache();
+  if (options.out !== undefined) {
+    const { writePlanFile } = await import('../plan/plan-file.js');
+    await writePlanFile(options.out, { manifest: project.manifest, plan, selectors, videogen: videogenVersion() });
+    io.stderr.write(`Saved the plan to ${options.out}: \`videogen apply ${options.out}\` runs exactly these actions, or nothing if the manifest or lock changes.\n`);
+  }
   if (options.json) {
     io.stdout.write(`${planToJson(plan)}\n`);
   } else {

@@ -1,4 +1,5 @@
 /** Reading what a command works on: the `.env` beside the manifest, the manifest, the lock, the outputs. */
+import { priceActions } from '../cost/plan-costs.js';
 import { readFileSync, statSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { formatDiagnostic, UsageError } from '../errors.js';
@@ -81,7 +82,7 @@ export async function planWithReuse(
   const { manifest, lock, observed } = project;
   const draft = planShots(manifest.shots, lock, observed, selectors, verdicts);
   const queries = reuseQueries(draft, manifest.shots, lock);
-  if (queries.specHashes.length === 0 && queries.objects.length === 0) return draft;
+  if (queries.specHashes.length === 0 && queries.objects.length === 0) return priceActions(draft, manifest.shots, manifest.pricing);
   const reuse = await lookupReuse(queries, sources, warn);
-  return planShots(manifest.shots, lock, observed, selectors, verdicts, reuse);
+  return priceActions(planShots(manifest.shots, lock, observed, selectors, verdicts, reuse), manifest.shots, manifest.pricing);
 }

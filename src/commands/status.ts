@@ -7,7 +7,9 @@ import { describeError, ExitCode } from '../errors.js';
 import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
-import type { Lock, LockEntry } from '../lock/types.js';
+import type { Lock, LockCost, LockEntry } from '../lock/types.js';
+import { campaignCost, type CampaignCost } from '../cost/campaign-cost.js';
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 import type { Manifest } from '../manifest/types.js';
 import type { ObservedOutput } from '../plan/types.js';
 import { colorEnabled } from '../report/choose-reporter.js';
@@ -28,6 +30,7 @@ export interface ShotStatus {
   path?: string;
   job_id?: string;
   error?: { code: string; message: string };
+  cost?: LockCost;
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
@@ -35,10 +38,11 @@ export async function runStatus(manifestPath: string, options: { json?: boolean 
   const rows = await shotStatuses(manifest, lock, observed);
   if (manifest.storage) await checkStore(manifest, lock, rows, io);
   await saveLockCache();
+  const cost = campaignCost(Object.values(lock.shots));
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ shots: rows })}\n`);
+    io.stdout.write(`${JSON.stringify({ shots: rows, cost })}\n`);
   } else {
-    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)));
+    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)) + renderCost(cost));
   }
   return ExitCode.ok;
 }
@@ -86,6 +90,7 @@ function statusRow(id: string, entry: LockEntry, current: boolean, seen: Observe
     ...(entry.output ? { path: entry.output.path } : {}),
     ...(entry.job_id ? { job_id: entry.job_id } : {}),
     ...(entry.error ? { error: entry.error } : {}),
+    ...(entry.cost ? { cost: entry.cost } : {}),
   };
 }
 
@@ -112,6 +117,21 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
       (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : ''),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `Cost of the videos in the lock: $14.40, $2.10 of it reported by the provider`, then a line
+ * per provider: reported by the provider where it said, estimated at submission elsewhere.
+ */
+function renderCost(cost: CampaignCost): string {
+  if (cost.providers.length === 0) return '';
+  const describe = (sum: CampaignCost['total']) => {
+    const how =
+      sum.usd === 0 ? '' : sum.reported === 0 ? ' estimated' : sum.reported === sum.usd ? ' reported by the provider' : `, ${formatUsd(sum.reported)} of it reported by the provider`;
+    return `${formatAmount(sum.usd, sum.unknown, 'job')}${how}`;
+  };
+  const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}`);
+  return `Cost of the videos in the lock: ${describe(cost.total)}\n${lines.join('\n')}\n`;
 }
 
 /** Asks the store about every recorded output; a store that cannot be asked makes the column `unknown`, not the command fail. */

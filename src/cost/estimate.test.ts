@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Spec } from '../manifest/types.js';
-import { estimateCost, round } from './estimate.js';
+import { estimateCost, formatAmount, round } from './estimate.js';
 import { PricingSchema } from './price.js';
 
 const spec = (extra: Partial<Spec> = {}): Spec => ({ provider: 'p', endpoint: 'e', model: 'm', prompt: 'x', ...extra });
@@ -39,5 +39,14 @@ describe('PricingSchema', () => {
     expect(PricingSchema.safeParse({ or: { m: { per_second: -1 } } }).success).toBe(false);
     expect(PricingSchema.safeParse({ or: { m: { per_minute: 1 } } }).success).toBe(false);
     expect(PricingSchema.safeParse({ or: { m: { by_resolution: { '1080p': { per_video: 2 } } } } }).success).toBe(true);
+  });
+});
+
+describe('formatAmount', () => {
+  it('never shows $0.00 for work nobody priced', () => {
+    expect(formatAmount(4, 0, 'job')).toBe('$4.00');
+    expect(formatAmount(4, 1, 'job')).toBe('$4.00 + 1 job of unknown price');
+    expect(formatAmount(0, 3, 'shot')).toBe('3 shots of unknown price');
+    expect(formatAmount(0, 0, 'shot')).toBe('$0.00');
   });
 });

@@ -37,3 +37,17 @@ function rateFor(spec: Spec, price: PriceOverride): Omit<Rate, 'audio'> {
 export function round(usd: number): number {
   return Math.round(usd * 10_000) / 10_000;
 }
+
+/** `$0.96`, `$1,204.50`; tenths of a cent only when a figure has them. */
+export function formatUsd(usd: number): string {
+  const cents = Math.round(usd * 100) / 100;
+  const digits = cents === usd ? 2 : 4;
+  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: digits })}`;
+}
+
+/** `$4.00`, `$4.00 + 3 jobs of unknown price`, or `3 jobs of unknown price` when nothing is priced. */
+export function formatAmount(usd: number, unknown: number, noun: 'job' | 'shot'): string {
+  const unpriced = `${unknown} ${noun}${unknown === 1 ? '' : 's'} of unknown price`;
+  if (unknown === 0) return formatUsd(usd);
+  return usd === 0 ? unpriced : `${formatUsd(usd)} + ${unpriced}`;
+}

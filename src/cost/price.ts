@@ -41,6 +41,9 @@ export interface Price extends PriceOverride {
   source: string;
 }
 
+/** The keys a price (or a rate inside one) may hold, for "did you mean" on a misspelt one. */
+export const PRICE_KEYS: readonly string[] = Object.keys(PriceOverrideSchema.shape);
+
 /** `pricing:` in the manifest: provider entry name → model → price. */
 export const PricingSchema = z
   .record(z.string().min(1).describe('Provider entry name.'), z.record(z.string().min(1).describe('Model.'), PriceOverrideSchema))

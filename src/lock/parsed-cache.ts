@@ -9,8 +9,8 @@
  * Only a cache: a missing, stale (another sha256, another videogen), corrupt or unwritable
  * one means parsing the YAML again.
  */
+import { videogenVersion } from '../util/version.js';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -74,7 +74,7 @@ function cachePath(lockFile: string): string {
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return videogenVersion();
   } catch {
     return 'unknown';
   }

@@ -155,6 +155,7 @@ function locationOf(path: readonly PathSegment[]): Location {
   if (path[0] === 'providers') return path.length >= 3 && path[2] === 'poll' ? 'poll' : 'provider';
   if (path[0] === 'defaults') return 'defaults';
   if (path[0] === 'storage') return 'storage';
+  if (path[0] === 'pricing') return 'price';
   return 'shot';
 }
 
@@ -211,6 +212,7 @@ const LOCATION_NAMES: Record<Location, string> = {
   defaults: '`defaults`',
   shot: 'a shot',
   storage: '`storage`',
+  price: 'a price under `pricing`',
 };
 
 /** The known key an unknown one most likely meant: a synonym (`text` → `prompt`), else a near spelling. */

@@ -16,7 +16,7 @@ import { mergeShot } from './normalize.js';
 import { readManifestText } from './manifest-file.js';
 import type { SourceLocator } from './positions.js';
 import { ManifestCode, problem, toDiagnostics, type Problem } from './problems.js';
-import { resolveProviders } from './provider-config.js';
+import { resolveProviders, type ResolvedProviders } from './provider-config.js';
 import { providerModule } from '../providers/registry.js';
 import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, shotRequest, type CheckedShot } from './rules.js';
 import { knownKeys, manifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
@@ -24,6 +24,8 @@ import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
 import { parseYamlText } from './yaml-source.js';
 import { resolveStorage } from '../storage/config.js';
+import { didYouMean } from './did-you-mean.js';
+import type { Pricing } from '../cost/price.js';
 import type { StorageInput } from '../storage/schema.js';
 
 const DEFAULT_OUTPUT_DIR = 'out';
@@ -85,6 +87,7 @@ export async function parseManifestText(text: string, file: string, dir: string)
   const outputDir = resolveOutputDir(data.output_dir, failed.outputDir, dir, problems);
   await checkOutputDirIsDirectory(outputDir, dir, problems);
   const storage = failed.storage ? undefined : resolveStorage(data.storage as StorageInput | undefined, problems);
+  const pricing = failed.pricing ? undefined : checkPricing(data.pricing as Pricing | undefined, providers, problems);
   if (problems.length > 0 || expansion.problems.length > 0 || expansion.rowProblems.length > 0) throw reportAll(problems);
 
   const shots = checked.map((c): Shot => {
@@ -101,7 +104,20 @@ export async function parseManifestText(text: string, file: string, dir: string)
     ...(expansion.entries.length > 0 ? { expanded: expansion.entries } : {}),
     warnings: warnings.length === 0 ? [] : toDiagnostics(expanded.relocate(warnings), file, locator).map((d) => ({ ...d, severity: 'warning' as const })),
     ...(storage ? { storage } : {}),
+    ...(pricing ? { pricing } : {}),
   };
+}
+
+/** `pricing:` names provider entries: each must exist (a typo would price nothing and say nothing). */
+function checkPricing(pricing: Pricing | undefined, providers: ResolvedProviders, problems: Problem[]): Pricing | undefined {
+  if (pricing === undefined || !providers.usable) return pricing;
+  for (const name of Object.keys(pricing)) {
+    if (providers.names.has(name)) continue;
+    const close = didYouMean(name, [...providers.names]);
+    const hint = close === undefined ? `declared providers: ${providers.namesForHumans}` : `did you mean \`${close}\`?`;
+    problems.push(problem(ManifestCode.unknownProvider, ['pricing', name], `pricing for an unknown provider \`${name}\``, hint, 'key'));
+  }
+  return pricing;
 }
 
 /** `shots.yaml` → `shots.lock.yaml`; `campaign.yml` → `campaign.lock.yaml`. */
@@ -118,6 +134,7 @@ interface FailedParts {
   shotFields: Map<number, Set<string> | 'whole'>;
   outputDir: boolean;
   storage: boolean;
+  pricing: boolean;
 }
 
 const NOTHING_FAILED: FailedParts = {
@@ -128,6 +145,7 @@ const NOTHING_FAILED: FailedParts = {
   shotFields: new Map(),
   outputDir: false,
   storage: false,
+  pricing: false,
 };
 
 /** `shots:` is empty: not worth saying when entries expanded into nothing because of their own problems. */
@@ -153,6 +171,8 @@ function failedParts(issues: ReadonlyArray<{ path: PropertyKey[]; code?: string;
       failed.outputDir = true;
     } else if (section === 'storage') {
       failed.storage = true;
+    } else if (section === 'pricing') {
+      failed.pricing = true;
     }
   }
   return failed;

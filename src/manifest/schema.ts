@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { providerModules, registryGeneration } from '../providers/registry.js';
+import { PRICE_KEYS, PricingSchema } from '../cost/price.js';
 import { STORAGE_KEYS, StorageSchema } from '../storage/schema.js';
 import { MAX_CONCURRENCY } from '../util/limits.js';
 import { RATE_EXPECTED, RATE_PATTERN } from '../util/rate.js';
@@ -229,6 +230,7 @@ export function manifestObject<Shot extends z.ZodType>(shot: Shot) {
       )
       .describe('Named endpoints. When omitted, one named `heygen` (type heygen) exists.')
       .optional(),
+    pricing: PricingSchema.optional(),
     defaults: DefaultsSchema.optional(),
     // Required and non-empty: an empty manifest is almost always a mistake.
     shots: z.array(shot).min(1, 'expected at least one shot').describe('The videos to generate, in order.'),
@@ -253,7 +255,7 @@ export type ShotInput = z.input<typeof ShotSchema>;
 export type DefaultsInput = z.input<typeof DefaultsSchema>;
 
 /** Known keys per location, for "did you mean" on unknown keys. */
-export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot' | 'storage', readonly string[]> {
+export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 'shot' | 'storage' | 'price', readonly string[]> {
   const providerSettings = providerModules().flatMap((module) => Object.keys(module.settings ?? {}));
   return {
     root: Object.keys(manifestSchema().shape),
@@ -262,5 +264,6 @@ export function knownKeys(): Record<'root' | 'provider' | 'poll' | 'defaults' | 
     defaults: Object.keys(DefaultsSchema.shape),
     shot: Object.keys(ShotSchema.shape),
     storage: STORAGE_KEYS,
+    price: PRICE_KEYS,
   };
 }

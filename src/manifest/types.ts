@@ -1,5 +1,6 @@
 /** What the rest of videogen sees of a manifest once it has been loaded, validated and normalised. */
 import type { Diagnostic } from '../errors.js';
+import type { Pricing } from '../cost/price.js';
 import type { StorageConfig } from '../storage/config.js';
 import type { ImageMime } from '../util/image-type.js';
 
@@ -109,4 +110,6 @@ export interface Manifest {
   warnings: Diagnostic[];
   /** The content-addressed output store (`storage:`), when the manifest names one. */
   storage?: StorageConfig;
+  /** `pricing:`: prices that override the modules' tables, by provider entry and model. */
+  pricing?: Pricing;
 }

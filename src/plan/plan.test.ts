@@ -223,3 +223,26 @@ describe('planShots: a submission whose answer was never recorded', () => {
     expect(plan.actions[0]?.reason).toContain('look for that job');
   });
 });
+
+describe('--shard', () => {
+  it("plans only the shard's shots and orphans; selectors matching other shards' shots are not typos", async () => {
+    const { shardOf } = await import('./shard.js');
+    const shots = Array.from({ length: 40 }, (_, i) => makeShot(`s-${i}`));
+    const orphan = makeShot('gone-1');
+    const lock: Lock = { version: 1, shots: { 'gone-1': completedEntryFor(orphan) } };
+    const seen = new Map<string, number>();
+    for (let index = 1; index <= 3; index++) {
+      const plan = planShots(shots, lock, new Map(), { shard: { index, count: 3 }, replace: ['s-0'] });
+      expect(plan.unmatched).toBeUndefined();
+      expect(plan.shard).toEqual({ index, count: 3 });
+      for (const action of plan.actions) {
+        expect(shardOf(action.id, 3), action.id).toBe(index);
+        seen.set(action.id, (seen.get(action.id) ?? 0) + 1);
+      }
+      expect(plan.summary.skipped).toBe(40 - plan.actions.filter((action) => action.action !== 'orphan').length);
+    }
+    // Every shot, and the orphan, in exactly one shard.
+    expect(seen.size).toBe(41);
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+  });
+});

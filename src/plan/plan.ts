@@ -8,6 +8,7 @@ import type { Shot } from '../manifest/types.js';
 import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
 import { compileSelector, type ShotMatcher } from './selectors.js';
+import { inShard } from './shard.js';
 import { compareOrdinal } from '../util/compare.js';
 import { NO_REUSE, restoreAction, reuseAction, withoutRejected } from './reuse.js';
 import type { Verdict } from '../review/types.js';
@@ -44,9 +45,17 @@ export function planShots(
   const summary = emptySummary();
   const inManifest = new Set<string>();
 
+  const inThisShard = (id: string) => selectors.shard === undefined || inShard(id, selectors.shard);
+
   for (const shot of shots) {
     inManifest.add(shot.id);
     if (!only.isEmpty && !only.matchShot(shot)) {
+      summary.skipped += 1;
+      continue;
+    }
+    if (!inThisShard(shot.id)) {
+      // Another shard's shot still counts as matched: a selector is a typo only if no shard has its shot.
+      replace.matchShot(shot);
       summary.skipped += 1;
       continue;
     }
@@ -76,14 +85,20 @@ export function planShots(
     .filter((id) => !inManifest.has(id))
     .sort(compareOrdinal);
   for (const id of orphanIds) {
-    if (!only.isEmpty && !only.matchId(id)) continue;
+    if (!inThisShard(id) || (!only.isEmpty && !only.matchId(id))) continue;
     actions.push({ id, action: 'orphan', reason: 'in the lock, not in the manifest: kept until `videogen prune`' });
     summary.orphan += 1;
   }
 
   summary.changes = summary.create + summary.replace + summary.resume + summary.retry + summary.fetch + summary.reuse;
   const unmatched = [...new Set([...only.unmatched(), ...replace.unmatched()])];
-  return { version: PLAN_VERSION, actions, summary, ...(unmatched.length > 0 ? { unmatched } : {}) };
+  return {
+    version: PLAN_VERSION,
+    actions,
+    summary,
+    ...(unmatched.length > 0 ? { unmatched } : {}),
+    ...(selectors.shard ? { shard: selectors.shard } : {}),
+  };
 }
 
 function decide(

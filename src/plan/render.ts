@@ -6,6 +6,7 @@
  * `--json` prints the same Plan object through planToJson.
  */
 import { ACTION_SYMBOL, type ActionKind, type FieldChange, type Plan, type PlanAction } from './types.js';
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 
 export interface RenderPlanOptions {
   color: boolean;
@@ -80,19 +81,41 @@ function countsByAction(plan: Plan): string[] {
 
 function describe(action: PlanAction): string {
   const provider = action.provider ? ` (${action.provider})` : '';
-  return `${provider}: ${action.reason}`;
+  // Free actions say nothing about money; a priced one says what it costs, or that nobody knows.
+  const cost = action.cost && (action.cost.usd !== 0 || action.cost.if_regenerated !== undefined) ? `  ${formatActionCost(action.cost)}` : '';
+  return `${provider}: ${action.reason}${cost}`;
+}
+
+/** `($0.96)`, `(price unknown)`, `($0 unless it must be regenerated: $0.96)`. */
+function formatActionCost(cost: NonNullable<PlanAction['cost']>): string {
+  if (cost.usd === undefined) return '(price unknown)';
+  if (cost.if_regenerated !== undefined) return `($0; ${formatUsd(cost.if_regenerated)} if it must be regenerated)`;
+  return `(${formatUsd(cost.usd)})`;
+}
+
+/** `Estimated cost: $12.40 + 3 shots of unknown price.` (only when something costs or is unknown). */
+function costLine(plan: Plan): string {
+  const cost = plan.summary.cost;
+  if (!cost || (cost.usd === 0 && cost.unknown === 0)) return '';
+  // Never "$0.00" for work nobody has priced.
+  if (cost.usd === 0) return ` Estimated cost: unknown (${formatAmount(0, cost.unknown, 'shot')}; \`pricing:\` in the manifest gives them one).`;
+  return ` Estimated cost: ${formatAmount(cost.usd, cost.unknown, 'shot')}.`;
 }
 
 function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  const skipped = s.skipped > 0 ? ` ${s.skipped} not selected by --only.` : '';
+  const skipped = plan.shard
+    ? ` Shard ${plan.shard.index}/${plan.shard.count}: ${s.skipped} ${s.skipped === 1 ? 'shot' : 'shots'} left to other shards or --only.`
+    : s.skipped > 0
+      ? ` ${s.skipped} not selected by --only.`
+      : '';
   if (s.changes === 0) {
     const orphaned = s.orphan > 0 ? `, ${s.orphan} orphaned` : '';
     return `No changes. ${s.keep} ${s.keep === 1 ? 'shot' : 'shots'} up to date${orphaned}.${skipped}`;
   }
   return (
     `Plan: ${s.create} to create, ${s.replace} to replace, ${s.resume} to resume, ${s.retry} to retry, ` +
-    `${s.fetch} to fetch, ${s.reuse} to reuse, ${s.keep} unchanged, ${s.orphan} orphaned.${skipped}`
+    `${s.fetch} to fetch, ${s.reuse} to reuse, ${s.keep} unchanged, ${s.orphan} orphaned.${costLine(plan)}${skipped}`
   );
 }
 

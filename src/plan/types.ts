@@ -1,6 +1,8 @@
 /** The plan is data: the text renderer and `--json` render this same object. */
 import type { Verdict } from '../review/types.js';
 
+import type { Shard } from './shard.js';
+
 export const PLAN_VERSION = 1;
 
 export type ActionKind = 'create' | 'replace' | 'resume' | 'retry' | 'fetch' | 'reuse' | 'keep' | 'orphan';
@@ -56,6 +58,19 @@ export interface PlanAction {
    * Absent on every other action.
    */
   reuse?: ReuseSource;
+  /** What the action will cost (src/cost/plan-costs.ts); absent on keep and orphan. */
+  cost?: ActionCost;
+}
+
+/**
+ * An action's cost in US dollars: `usd` when the price is known (0 for what needs no new
+ * job), else `unknown` says why. A fetch that may have to regenerate carries what that would
+ * cost in `if_regenerated`.
+ */
+export interface ActionCost {
+  usd?: number;
+  unknown?: string;
+  if_regenerated?: number;
 }
 
 /** A video that can be had without a job: from this machine's cache or from the store. */
@@ -91,10 +106,12 @@ export interface PlanSummary {
   reuse: number;
   keep: number;
   orphan: number;
-  /** Shots left out by --only. */
+  /** Shots left out by --only or --shard. */
   skipped: number;
   /** Actions that change something (everything but keep and orphan). */
   changes: number;
+  /** The estimate of every action with a known price, and how many have none (never counted as 0). */
+  cost?: { usd: number; unknown: number; currency: 'USD' };
 }
 
 export interface Plan {
@@ -103,6 +120,8 @@ export interface Plan {
   summary: PlanSummary;
   /** Selector patterns (`--only`, `--replace`) that matched no shot: almost always a typo. Absent when none. */
   unmatched?: string[];
+  /** The share of the campaign this plan covers (`--shard k/N`). */
+  shard?: Shard;
 }
 
 /** Review verdicts (shots.review.yaml) by output sha256, read by the caller. */
@@ -122,4 +141,6 @@ export interface Selectors {
   replace?: string[];
   /** Regenerate everything selected. */
   force?: boolean;
+  /** `--shard k/N`: only the shots (and orphans) whose id hashes to this shard. */
+  shard?: Shard;
 }

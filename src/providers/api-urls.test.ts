@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameOrigin, urlUnderBase } from './api-urls.js';
+import { sameOrigin } from '../util/base-url.js';
+import { urlUnderBase } from './api-urls.js';
 
 describe('urlUnderBase', () => {
   const base = 'https://openrouter.ai/api/v1';

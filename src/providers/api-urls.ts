@@ -3,13 +3,6 @@
  * hands back (a content URL, a polling URL) gets it only when it is on the same origin.
  */
 
-export function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A URL from an answer, resolved against the base URL's origin when relative (as OpenRouter's

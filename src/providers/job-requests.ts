@@ -7,7 +7,7 @@ import type { HttpClient } from '../http/client.js';
 import { HttpError } from '../http/errors.js';
 import type { DownloadedFile, HttpResponse } from '../http/types.js';
 import type { ProviderConfig } from '../manifest/types.js';
-import { sameOrigin } from './api-urls.js';
+import { sameOrigin } from '../util/base-url.js';
 import type { CompletedJob, DownloadContext } from './types.js';
 
 export interface JobStatusRequest {

@@ -1,3 +1,4 @@
+import { formatAmount, formatUsd } from '../cost/estimate.js';
 import { formatDuration } from '../util/duration.js';
 import type { RunMessage, RunSummary, ShotEvent } from './types.js';
 
@@ -42,7 +43,7 @@ export function summaryLine(summary: RunSummary): string {
     `${summary.kept} kept`,
     `${summary.failed} failed`,
   ].join(', ');
-  let line = `${lead}: ${counts}; ${formatVideoSeconds(summary.videoSeconds)} of video.`;
+  let line = `${lead}: ${counts}; ${formatVideoSeconds(summary.videoSeconds)} of video.${spentLine(summary.cost)}`;
   if (summary.pending > 0) {
     line += ` ${summary.pending} still running remotely; the next apply collects ${summary.pending === 1 ? 'it' : 'them'}.`;
   }
@@ -52,6 +53,14 @@ export function summaryLine(summary: RunSummary): string {
     line += ` ${outputs} not in the store yet (kept on disk); \`videogen push\` uploads ${summary.notPushed === 1 ? 'it' : 'them'}.`;
   }
   return line;
+}
+
+/** ` Spent about $4.80 (as reported by the provider).` Nothing when nothing was submitted. */
+function spentLine(cost: RunSummary['cost']): string {
+  if (!cost || (cost.usd === 0 && cost.unknown === 0)) return '';
+  const reported =
+    cost.reported === 0 ? '' : cost.reported === cost.usd ? ' (as reported by the provider)' : ` (${formatUsd(cost.reported)} of it reported by the provider)`;
+  return ` Spent about ${formatAmount(cost.usd, cost.unknown, 'job')}${reported}.`;
 }
 
 /** `VIDEOGEN_HTTP_AUTH: the API key was rejected`. */

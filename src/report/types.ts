@@ -1,4 +1,5 @@
 import type { ActionKind, Plan } from '../plan/types.js';
+import type { LockCost } from '../lock/types.js';
 
 /**
  * Progress goes through this one interface of optional hooks: the terminal UI (listr2),
@@ -37,6 +38,8 @@ export interface ShotEvent {
   progress?: number;
   bytes?: number;
   elapsedMs?: number;
+  /** On `completed`: the lock entry's cost, estimated and, where the provider said, reported. */
+  cost?: LockCost;
   /** `hint` says what to do about it; it goes to people, never into the lock. */
   error?: { code: string; message: string; hint?: string; class?: string };
   /** Free text for humans (`retrying in 2s: rate limited`). */
@@ -68,4 +71,15 @@ export interface RunSummary {
   videoSeconds: number;
   wallMs: number;
   interrupted: boolean;
+  /** What the jobs submitted in this run cost: estimated, or what the provider reported where it did. */
+  cost?: RunCost;
+}
+
+/** `usd`: reported charges where the provider gave them, estimates elsewhere; `unknown`: jobs of unknown price. */
+export interface RunCost {
+  usd: number;
+  /** The part of `usd` the provider reported (OpenRouter `usage.cost`). */
+  reported: number;
+  unknown: number;
+  currency: 'USD';
 }

@@ -13,6 +13,7 @@ import type { OutputSources } from '../storage/sources.js';
 import { emit, type RunContext } from './run-context.js';
 import { describeError } from '../errors.js';
 import { runShotAction, type ShotOutcome } from './shot-runner.js';
+import { Budget } from './budget.js';
 import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 import { SubmissionRate } from './submission-rate.js';
@@ -44,6 +45,8 @@ export interface ExecuteOptions {
   now?: () => number;
   /** The local cache and the store: every new output is kept there; reuse and restoring fetches need it. */
   outputs?: OutputSources;
+  /** US dollars: no submission that would take this run's estimates past it. */
+  maxCostUsd?: number;
 }
 
 export interface ExecuteResult {
@@ -72,6 +75,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     random: options.random ?? Math.random,
     now,
     ...(options.outputs ? { outputs: options.outputs } : {}),
+    budget: new Budget(options.maxCostUsd),
   };
 
   const shotsById = new Map(options.manifest.shots.map((shot) => [shot.id, shot]));
@@ -99,7 +103,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   const interrupted = options.stop.aborted;
   // Shots an interrupt kept from starting are not "skipped" (by a quota stop, say): the run was cut short.
   if (interrupted) summary.skipped = 0;
-  return { summary: { ...summary, interrupted, wallMs: now() - started }, peakInFlight: ctx.slots.peak };
+  return { summary: { ...summary, interrupted, wallMs: now() - started, cost: ctx.budget.spent }, peakInFlight: ctx.slots.peak };
 }
 
 /** Runs `each` over `items` in order, at most `size` at a time. */

@@ -2,33 +2,53 @@
 import type { LockCost, LockEntry, LockError, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
 
+/** What is known of a submission before its answer: when, its idempotency key, what it is estimated to cost. */
+export interface Submission {
+  at: string;
+  idempotencyKey?: string | undefined;
+  /** US dollars; undefined when the price is unknown. */
+  estimated?: number | undefined;
+}
+
 /**
  * Written, durably, just before a submission is sent: if we crash before its answer is
  * recorded, the next apply knows a job may exist and looks for it instead of blindly
  * paying for another (see Provider.findSubmitted).
  */
-export function intentEntry(shot: Shot, submittedAt: string, idempotencyKey?: string): LockEntry {
+export function intentEntry(shot: Shot, submission: Submission): LockEntry {
   return {
     spec_hash: shot.specHash,
     spec: shot.spec,
     state: 'submitted',
-    ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
+    ...(submission.idempotencyKey === undefined ? {} : { idempotency_key: submission.idempotencyKey }),
     provider: shot.providerName,
-    submitted_at: submittedAt,
+    submitted_at: submission.at,
+    ...costOf(submission),
   };
 }
 
-export function submittedEntry(shot: Shot, jobId: string, submittedAt: string, remote?: LockRemote, idempotencyKey?: string): LockEntry {
+export function submittedEntry(shot: Shot, jobId: string, submission: Submission, remote?: LockRemote): LockEntry {
   return {
     spec_hash: shot.specHash,
     spec: shot.spec,
     state: 'submitted',
     job_id: jobId,
-    ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
+    ...(submission.idempotencyKey === undefined ? {} : { idempotency_key: submission.idempotencyKey }),
     provider: shot.providerName,
-    submitted_at: submittedAt,
+    submitted_at: submission.at,
     ...(remote && hasAny(remote) ? { remote } : {}),
+    ...costOf(submission),
   };
+}
+
+/** The estimate is recorded with the submission: what the plan committed to when the job was asked for. */
+function costOf(submission: Submission): { cost?: LockCost } {
+  return submission.estimated === undefined ? {} : { cost: { estimated: submission.estimated, currency: 'USD' } };
+}
+
+/** What an existing entry knew of its submission, for the entries that follow it. */
+export function submissionOf(entry: LockEntry | undefined, fallbackAt: string): Submission {
+  return { at: entry?.submitted_at ?? fallbackAt, idempotencyKey: entry?.idempotency_key, estimated: entry?.cost?.estimated };
 }
 
 export function completedEntry(
@@ -36,9 +56,12 @@ export function completedEntry(
   output: { path: string; sha256: string; bytes: number },
   completedAt: string,
   remote?: LockRemote,
-  cost?: LockCost,
+  reportedCost?: number,
 ): LockEntry & { output: LockOutput } {
   const merged = { ...previous.remote, ...remote };
+  // What the provider says it charged joins the estimate made at submission.
+  const cost: LockCost | undefined =
+    reportedCost === undefined ? previous.cost : { ...previous.cost, reported: reportedCost, currency: 'USD' };
   // A generated output is never a reused one, whatever the entry said before.
   const { error: _error, reused_from: _reusedFrom, ...rest } = previous;
   return {

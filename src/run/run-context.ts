@@ -5,6 +5,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { Provider } from '../providers/types.js';
 import type { Reporter, ShotEvent } from '../report/types.js';
 import type { OutputSources } from '../storage/sources.js';
+import type { Budget } from './budget.js';
 import type { QuotaStops } from './quota-stops.js';
 import type { JobSlots } from './slots.js';
 import type { SubmissionRate } from './submission-rate.js';
@@ -23,6 +24,8 @@ export interface RunContext {
   recoveries: LimitFunction;
   /** Providers that said the account is out of credit: nothing more is submitted to them. */
   quota: QuotaStops;
+  /** What the run spends; under `--max-cost`, a submission is made only while it fits. */
+  budget: Budget;
   /** Aborted by the first interrupt: stop submitting, polling and downloading. */
   stop: AbortSignal;
   maxDownloadBytes: number;

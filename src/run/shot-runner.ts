@@ -13,10 +13,12 @@ import type { Shot } from '../manifest/types.js';
 import type { PlanAction } from '../plan/types.js';
 import type { DownloadedFile } from '../http/types.js';
 import type { LockChange } from '../lock/lock-writer.js';
-import type { LockCost, LockEntry, LockOutput, LockRemote } from '../lock/types.js';
+import type { LockEntry, LockOutput, LockRemote } from '../lock/types.js';
 import { providerModule } from '../providers/registry.js';
 import { keepOutput, type KeptOutput } from '../storage/outputs.js';
 import type { CompletedJob, FindAnswer, Provider, SubmitResult } from '../providers/types.js';
+import { shotCost } from '../cost/plan-costs.js';
+import { formatUsd } from '../cost/estimate.js';
 import { formatDuration } from '../util/duration.js';
 import { linkedSignal } from '../util/linked-signal.js';
 import { formatRate } from '../util/rate.js';
@@ -33,7 +35,7 @@ import {
   type ErrorInfo,
 } from './failures.js';
 import { idempotencyKeyFor } from './idempotency.js';
-import { completedEntry, failedEntry, intentEntry, submittedEntry } from './lock-entries.js';
+import { completedEntry, failedEntry, intentEntry, submissionOf, submittedEntry, type Submission } from './lock-entries.js';
 import { readMp4DurationSeconds } from './mp4-duration.js';
 import { pollDelayMs } from './poll-schedule.js';
 import { emit, isoNow, recordChange, type RunContext } from './run-context.js';
@@ -84,6 +86,9 @@ export async function runShotAction(ctx: RunContext, action: PlanAction, shot: S
 class ShotRunner {
   private readonly startedAt: number;
   private lastReported = '';
+  #estimate: { usd: number | undefined } | undefined;
+  /** This run submitted the job, so its charge is this run's spend. */
+  #reserved = false;
 
   constructor(
     private readonly ctx: RunContext,
@@ -101,7 +106,13 @@ class ShotRunner {
         this.report('skipped', { note: `provider ${this.shot.providerName} is out of credit: not submitted; the next apply tries again` });
         return { kind: 'skipped' };
       }
+      if (!this.reserveBudget()) return { kind: 'skipped' };
       const jobId = await this.submit();
+      // Never sent: its estimate was not spent.
+      if (typeof jobId !== 'string' && jobId.kind === 'skipped') {
+        this.ctx.budget.release(this.estimatedUsd);
+        this.#reserved = false;
+      }
       if (typeof jobId !== 'string') return jobId;
       return this.watch(jobId);
     });
@@ -146,7 +157,7 @@ class ShotRunner {
       } catch (error) {
         return { lookupFailed: error };
       }
-      if (typeof found === 'object') await this.record(() => submittedEntry(this.shot, found.jobId, since, found.remote), found.jobId);
+      if (typeof found === 'object') await this.record(() => submittedEntry(this.shot, found.jobId, submissionOf(intent, since), found.remote), found.jobId);
       return found;
     });
     if (this.ctx.stop.aborted) return { kind: 'skipped' };
@@ -187,6 +198,25 @@ class ShotRunner {
     return this.generate();
   }
 
+  /** What a new job of this shot is estimated to cost; undefined when its price is unknown. */
+  private get estimatedUsd(): number | undefined {
+    this.#estimate ??= { usd: shotCost(this.shot, this.ctx.manifest.pricing).usd };
+    return this.#estimate.usd;
+  }
+
+  /** Counts this submission's estimate in the run's spend; under `--max-cost`, reports the shot skipped when it does not fit. */
+  private reserveBudget(): boolean {
+    const { budget } = this.ctx;
+    const usd = this.estimatedUsd;
+    if (budget.reserve(usd)) return (this.#reserved = true);
+    const why =
+      usd === undefined
+        ? 'its price is unknown, so --max-cost cannot guard it (give it one under `pricing:`)'
+        : `it would take this run's estimated spend to ${formatUsd(budget.after(usd))}, past --max-cost ${formatUsd(budget.maxUsd ?? 0)}`;
+    this.report('skipped', { note: `budget: not submitted: ${why}; the next apply tries again` });
+    return false;
+  }
+
   /** Returns the job id once it is durably in the lock, or the outcome when there is no job. */
   private async submit(): Promise<string | ShotOutcome> {
     this.report('submitting');
@@ -198,7 +228,8 @@ class ShotRunner {
     const intendedAt = isoNow(this.ctx);
     const idempotency = providerModule(this.provider.type).idempotency;
     const idempotencyKey = idempotency && idempotencyKeyFor(this.shot, previous, this.ctx.now(), idempotency.windowMs);
-    await this.record(() => intentEntry(this.shot, intendedAt, idempotencyKey || undefined));
+    const submission: Submission = { at: intendedAt, idempotencyKey: idempotencyKey || undefined, estimated: this.estimatedUsd };
+    await this.record(() => intentEntry(this.shot, submission));
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 && !(await this.submissionTurn())) {
         // Interrupted while waiting for a turn: nothing went out since the last refusal.
@@ -242,13 +273,13 @@ class ShotRunner {
           return this.fail({ ...info, message: `${info.message}; the job may have been created anyway: ${next}` });
         }
         const at = isoNow(this.ctx);
-        await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, at), info, at));
+        await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, { ...submission, at }), info, at));
         if (info.class === 'quota') this.ctx.quota.stop(this.shot.providerName, info);
         return this.fail(info);
       }
       // The job exists and is billed from here on: record it before anything else.
       const at = isoNow(this.ctx);
-      await this.record(() => submittedEntry(this.shot, result.jobId, at, result.remote, idempotencyKey || undefined), result.jobId);
+      await this.record(() => submittedEntry(this.shot, result.jobId, { ...submission, at }, result.remote), result.jobId);
       this.report('submitted', { jobId: result.jobId });
       return result.jobId;
     }
@@ -316,7 +347,7 @@ class ShotRunner {
               ? { code: 'job_not_found', class: 'failed', message: `the provider does not know job ${jobId} (expired or deleted)` }
               : { code: 'no_output', class: 'failed', message: `job ${jobId} completed without a video` };
         const at = isoNow(this.ctx);
-        await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at));
+        await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, { at }), info, at));
         return this.fail(info, jobId);
       }
       this.report('running', { jobId, ...(result.progress === undefined ? {} : { progress: result.progress }) });
@@ -357,14 +388,21 @@ class ShotRunner {
         }
         const at = isoNow(this.ctx);
         const output = { path: this.shot.output, sha256: file.sha256, bytes: file.bytes };
-        const cost: LockCost | undefined = options.reportedCost === undefined ? undefined : { reported: options.reportedCost, currency: 'USD' };
-        const completed = completedEntry(this.ctx.lock.get(this.shot.id) ?? submittedEntry(this.shot, job.jobId, at), output, at, current.remote, cost);
+        const previous = this.ctx.lock.get(this.shot.id) ?? submittedEntry(this.shot, job.jobId, { at });
+        const completed = completedEntry(previous, output, at, current.remote, options.reportedCost);
+        if (options.reportedCost !== undefined && this.#reserved) this.ctx.budget.settle(previous.cost?.estimated, options.reportedCost);
         // Stored before it is marked completed (DESIGN.md "Executor"); storage failing never
         // stops the record: the video is paid for and safe on disk.
         const kept = await this.keep(job.jobId, dest, completed);
         await this.record(() => completed, job.jobId);
         const note = kept?.storeError ? `not in the store yet: ${kept.storeError.code}: ${kept.storeError.message}; \`videogen push\` uploads it later` : undefined;
-        this.report('completed', { jobId: job.jobId, bytes: file.bytes, elapsedMs: this.ctx.now() - this.startedAt, ...(note ? { note } : {}) });
+        this.report('completed', {
+          jobId: job.jobId,
+          bytes: file.bytes,
+          elapsedMs: this.ctx.now() - this.startedAt,
+          ...(completed.cost ? { cost: completed.cost } : {}),
+          ...(note ? { note } : {}),
+        });
         // The duration the spec asked for, or else the one the file says (read from it: a few
         // syscalls and allocations a shot, which 100,000 shots feel).
         const videoSeconds = this.shot.spec.duration ?? (await readMp4DurationSeconds(dest)) ?? 0;
@@ -385,7 +423,7 @@ class ShotRunner {
       message: `the provider no longer serves the video of job ${jobId} (${cause.message}); the next apply generates it again`,
     };
     const at = isoNow(this.ctx);
-    await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, at), info, at), jobId);
+    await this.record((previous) => failedEntry(previous ?? submittedEntry(this.shot, jobId, { at }), info, at), jobId);
     return this.fail(info, jobId);
   }
 

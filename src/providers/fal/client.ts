@@ -10,7 +10,7 @@ import { VideogenError } from '../../errors.js';
 import { HttpError } from '../../http/errors.js';
 import type { LockRemote } from '../../lock/types.js';
 import type { ImageSource, Shot } from '../../manifest/types.js';
-import { sameOrigin } from '../api-urls.js';
+import { sameOrigin } from '../../util/base-url.js';
 import { readLocalImage } from '../images.js';
 import { downloadSignedUrl, getJobStatus } from '../job-requests.js';
 import { authHeaders } from '../module.js';

@@ -11,6 +11,7 @@
  * makes the answer `unknown`, and the caller resubmits with a warning rather than adopt
  * another shot's video.
  */
+import { sameOrigin } from '../../util/base-url.js';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { HttpClient } from '../../http/client.js';
@@ -122,12 +123,4 @@ function compareInput(listed: unknown, expected: ExpectedPrediction): Verdict {
   }
   if (Object.keys(seen).some((name) => !Object.hasOwn(expected.input, name))) verdict = 'maybe';
   return verdict;
-}
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }
