@@ -172,7 +172,9 @@ describe('what was spent', () => {
       lake: { estimated: 1.6, currency: 'USD' },
     });
     const summary = events.find((e) => e.type === 'summary') as { cost?: unknown } | undefined;
-    expect(summary?.cost).toEqual({ usd: 3.67, reported: 2.07, unknown: 0, currency: 'USD' });
+    // Every job went to the built-in emulator: priced as the real API would be, flagged as not billed.
+    expect(summary?.cost).toEqual({ usd: 3.67, reported: 2.07, unknown: 0, currency: 'USD', emulated: true });
+    expect(run.stderr + run.stdout).not.toContain('Spent about');
 
     const lock = await lockOf(ws);
     expect(lock.shots.city?.cost).toEqual({ estimated: 0.8, reported: 1.2, currency: 'USD' });
@@ -187,7 +189,7 @@ describe('what was spent', () => {
     });
     const text = await cli(ws, 'status', 'shots.yaml');
     expect(text.stdout).toContain('Cost of the videos in the lock: $3.67, $2.07 of it reported by the provider');
-    expect(text.stdout).toContain('  or: $2.07 reported by the provider');
-    expect(text.stdout).toContain('  fa: $1.60 estimated');
+    expect(text.stdout).toContain('  or: $2.07 reported by the provider (emulated: not billed)');
+    expect(text.stdout).toContain('  fa: $1.60 estimated (emulated: not billed)');
   });
 });

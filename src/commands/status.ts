@@ -42,7 +42,7 @@ export async function runStatus(manifestPath: string, options: { json?: boolean 
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ shots: rows, cost })}\n`);
   } else {
-    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)) + renderCost(cost));
+    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)) + renderCost(cost, manifest));
   }
   return ExitCode.ok;
 }
@@ -123,14 +123,16 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
  * `Cost of the videos in the lock: $14.40, $2.10 of it reported by the provider`, then a line
  * per provider: reported by the provider where it said, estimated at submission elsewhere.
  */
-function renderCost(cost: CampaignCost): string {
+function renderCost(cost: CampaignCost, manifest: Manifest): string {
   if (cost.providers.length === 0) return '';
   const describe = (sum: CampaignCost['total']) => {
     const how =
       sum.usd === 0 ? '' : sum.reported === 0 ? ' estimated' : sum.reported === sum.usd ? ' reported by the provider' : `, ${formatUsd(sum.reported)} of it reported by the provider`;
-    return `${formatAmount(sum.usd, sum.unknown, 'job')}${how}`;
+    return formatAmount(sum.usd, sum.unknown, 'job', how);
   };
-  const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}`);
+  // Priced as the real API would charge, but the built-in emulator bills nothing: say so.
+  const emulated = (name: string) => (manifest.providers.get(name)?.emulate ? ' (emulated: not billed)' : '');
+  const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}${emulated(sum.provider)}`);
   return `Cost of the videos in the lock: ${describe(cost.total)}\n${lines.join('\n')}\n`;
 }
 
