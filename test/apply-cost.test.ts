@@ -191,5 +191,8 @@ describe('what was spent', () => {
     expect(text.stdout).toContain('Cost of the videos in the lock: $3.67, $2.07 of it reported by the provider');
     expect(text.stdout).toContain('  or: $2.07 reported by the provider (emulated: not billed)');
     expect(text.stdout).toContain('  fa: $1.60 estimated (emulated: not billed)');
+    // Each shot's row: the charge where the provider reported one, else the estimate.
+    expect(text.stdout).toMatch(/^boat +completed +\$0\.60  out\/boat\.mp4$/m);
+    expect(text.stdout).toMatch(/^lake +completed +\$1\.60  out\/lake\.mp4$/m);
   });
 });

@@ -97,9 +97,12 @@ function statusRow(id: string, entry: LockEntry, current: boolean, seen: Observe
 function renderStatus(rows: ShotStatus[], color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const width = Math.max(4, ...rows.map((row) => row.id.length));
-  const lines = rows.map((row) => {
+  const costs = rows.map((row) => shotCostText(row.cost));
+  const costWidth = Math.max(0, ...costs.map((text) => text.length));
+  const lines = rows.map((row, index) => {
     const state = row.state === 'completed' ? paint('32', row.state) : row.state === 'failed' ? paint('31', row.state) : row.state;
     const parts = [row.id.padEnd(width), state.padEnd(color ? state.length : 10)];
+    if (costWidth > 0) parts.push(costs[index]!.padStart(costWidth));
     if (!row.current && row.state !== 'new' && row.state !== 'orphan') parts.push('(manifest changed since)');
     if (row.output === 'ok') parts.push(row.path ?? '');
     if (row.output === 'missing') parts.push(paint('33', `${row.path} missing`));
@@ -117,6 +120,12 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
       (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : ''),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What the shot's job cost: the provider's charge where it said, else the estimate; blank when unknown. */
+function shotCostText(cost: LockCost | undefined): string {
+  const usd = cost?.reported ?? cost?.estimated;
+  return usd === undefined ? '' : formatUsd(usd);
 }
 
 /**
