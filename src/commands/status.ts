@@ -7,6 +7,8 @@ import { describeError, ExitCode } from '../errors.js';
 import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
+import { readVerdicts } from '../review/review-file.js';
+import type { Verdict } from '../review/types.js';
 import type { Lock, LockCost, LockEntry } from '../lock/types.js';
 import { campaignCost, type CampaignCost } from '../cost/campaign-cost.js';
 import { formatAmount, formatUsd } from '../cost/estimate.js';
@@ -31,11 +33,14 @@ export interface ShotStatus {
   job_id?: string;
   error?: { code: string; message: string };
   cost?: LockCost;
+  /** The verdict `videogen review` recorded for the output the lock names. */
+  review?: Verdict;
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
   const rows = await shotStatuses(manifest, lock, observed);
+  markVerdicts(rows, lock, await readVerdicts(manifest.lockFile));
   if (manifest.storage) await checkStore(manifest, lock, rows, io);
   await saveLockCache();
   const cost = campaignCost(Object.values(lock.shots));
@@ -94,6 +99,16 @@ function statusRow(id: string, entry: LockEntry, current: boolean, seen: Observe
   };
 }
 
+/** The review's verdict on each recorded output (verdicts are kept by output sha256). */
+function markVerdicts(rows: ShotStatus[], lock: Lock, verdicts: Map<string, Verdict>): void {
+  if (verdicts.size === 0) return;
+  for (const row of rows) {
+    const sha = Object.hasOwn(lock.shots, row.id) ? lock.shots[row.id]!.output?.sha256 : undefined;
+    const verdict = sha === undefined ? undefined : verdicts.get(sha);
+    if (verdict) row.review = verdict;
+  }
+}
+
 function renderStatus(rows: ShotStatus[], color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const width = Math.max(4, ...rows.map((row) => row.id.length));
@@ -107,6 +122,8 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
     if (row.output === 'ok') parts.push(row.path ?? '');
     if (row.output === 'missing') parts.push(paint('33', `${row.path} missing`));
     if (row.output === 'modified') parts.push(paint('33', `${row.path} changed on disk`));
+    if (row.review === 'approved') parts.push(paint('32', 'approved'));
+    if (row.review === 'rejected') parts.push(paint('33', 'rejected in review'));
     if (row.store === 'missing') parts.push(paint('33', 'not pushed'));
     if (row.store === 'unknown') parts.push('store unknown');
     if (row.state === 'submitted' && row.job_id) parts.push(`job ${row.job_id}`);
@@ -117,7 +134,8 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
   const notPushed = rows.filter((row) => row.store === 'missing').length;
   lines.push(
     `${rows.length} shots: ${count('completed')} completed, ${count('submitted')} submitted, ${count('failed')} failed, ${count('new')} new, ${count('orphan')} orphaned` +
-      (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : ''),
+      (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : '') +
+      reviewed(rows),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -126,6 +144,13 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
 function shotCostText(cost: LockCost | undefined): string {
   const usd = cost?.reported ?? cost?.estimated;
   return usd === undefined ? '' : formatUsd(usd);
+}
+
+/** `; reviewed: 3 approved, 1 rejected`, when anything was. */
+function reviewed(rows: ShotStatus[]): string {
+  const approved = rows.filter((row) => row.review === 'approved').length;
+  const rejected = rows.filter((row) => row.review === 'rejected').length;
+  return approved + rejected === 0 ? '' : `; reviewed: ${approved} approved, ${rejected} rejected`;
 }
 
 /**
