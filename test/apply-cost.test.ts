@@ -63,6 +63,13 @@ function falCampaign(emu: RunningEmulator, shots: number, model = 'fal-ai/veo3.1
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
 const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
+/** `apply --max-cost` refused before anything went out: exit 3, the reason, no job at the provider. */
+function expectRefused(refused: Awaited<ReturnType<typeof cli>>, why: string, emu: RunningEmulator): void {
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain(why);
+  expect(submissions(emu.stats())).toBe(0);
+}
+
 describe('plan and apply --max-cost', () => {
   it('shows each shot at its price and a total that is their sum; a budget below it refuses with exit 3 and creates no job', async () => {
     const emu = await emulator();
@@ -79,9 +86,7 @@ describe('plan and apply --max-cost', () => {
     expect(text.stdout).toContain('Estimated cost: $5.00.');
 
     const refused = await cli(ws, 'apply', 'shots.yaml', '--yes', '--max-cost', '4.99');
-    expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('VIDEOGEN_BUDGET: the plan is estimated at $5.00, more than --max-cost $4.99; nothing was submitted');
-    expect(submissions(emu.stats())).toBe(0);
+    expectRefused(refused, 'VIDEOGEN_BUDGET: the plan is estimated at $5.00, more than --max-cost $4.99; nothing was submitted', emu);
     expect(await ws.exists('shots.lock.yaml')).toBe(false);
 
     // Exactly at the budget is within it.
@@ -101,9 +106,7 @@ describe('plan and apply --max-cost', () => {
     expect(plan.stdout).toContain('(price unknown)');
     expect(plan.stdout).toContain('Estimated cost: unknown (2 shots of unknown price');
     const refused = await cli(ws, 'apply', 'shots.yaml', '--yes', '--max-cost', '100');
-    expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('--max-cost cannot guard shots of unknown price: scene-0, scene-1');
-    expect(submissions(emu.stats())).toBe(0);
+    expectRefused(refused, '--max-cost cannot guard shots of unknown price: scene-0, scene-1', emu);
   });
 
   it('a budget that runs out mid-run submits exactly the shots it affords and exits 1', async () => {
@@ -172,7 +175,9 @@ describe('what was spent', () => {
       lake: { estimated: 1.6, currency: 'USD' },
     });
     const summary = events.find((e) => e.type === 'summary') as { cost?: unknown } | undefined;
-    expect(summary?.cost).toEqual({ usd: 3.67, reported: 2.07, unknown: 0, currency: 'USD' });
+    // Every job went to the built-in emulator: priced as the real API would be, flagged as not billed.
+    expect(summary?.cost).toEqual({ usd: 3.67, reported: 2.07, unknown: 0, currency: 'USD', emulated: true });
+    expect(run.stderr + run.stdout).not.toContain('Spent about');
 
     const lock = await lockOf(ws);
     expect(lock.shots.city?.cost).toEqual({ estimated: 0.8, reported: 1.2, currency: 'USD' });
@@ -187,7 +192,10 @@ describe('what was spent', () => {
     });
     const text = await cli(ws, 'status', 'shots.yaml');
     expect(text.stdout).toContain('Cost of the videos in the lock: $3.67, $2.07 of it reported by the provider');
-    expect(text.stdout).toContain('  or: $2.07 reported by the provider');
-    expect(text.stdout).toContain('  fa: $1.60 estimated');
+    expect(text.stdout).toContain('  or: $2.07 reported by the provider (emulated: not billed)');
+    expect(text.stdout).toContain('  fa: $1.60 estimated (emulated: not billed)');
+    // Each shot's row: the charge where the provider reported one, else the estimate.
+    expect(text.stdout).toMatch(/^boat +completed +\$0\.60  out\/boat\.mp4$/m);
+    expect(text.stdout).toMatch(/^lake +completed +\$1\.60  out\/lake\.mp4$/m);
   });
 });

@@ -77,13 +77,14 @@ describe('a content-policy refusal', () => {
 describe('a finished video the provider no longer serves', () => {
   it('fails the shot instead of leaving it submitted for ever, and the next apply generates it again', async () => {
     // Jobs take 2 s, apply gives up after 300 ms (the job stays submitted; generous margins, so a
-    // busy machine cannot finish the job in time), and the content expires about a second after
-    // the job ends: by the next apply the video is gone.
-    const { emulator, ws } = await campaign({ latencyMs: 2000, contentTtlMs: 1000 }, { shots: 1, types: ['openai-videos'], timeout: '300ms' });
+    // busy machine cannot finish the job in time), and the content expires 2.5 s after the job
+    // ends: by the next apply, 5.5 s later, the video is gone, while the last apply below has
+    // 2.5 s to fetch its video however busy the machine (1 s was too little under load).
+    const { emulator, ws } = await campaign({ latencyMs: 2000, contentTtlMs: 2500 }, { shots: 1, types: ['openai-videos'], timeout: '300ms' });
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(first.code).toBe(1);
     expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'submitted' });
-    await new Promise((resolve) => setTimeout(resolve, 4500));
+    await new Promise((resolve) => setTimeout(resolve, 5500));
 
     const resumed = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(resumed.code).toBe(1);
@@ -91,7 +92,7 @@ describe('a finished video the provider no longer serves', () => {
 
     await ws.write('shots.yaml', campaignManifest({ shots: 1, types: ['openai-videos'], emulatorUrl: emulator.url }));
     const again = await cli(ws, 'apply', 'shots.yaml', '--yes');
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(submissions(emulator.stats())).toBe(2);
     expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'completed' });
   });

@@ -134,6 +134,13 @@ describe.skipIf(skipWithoutChromium())('videogen review in Chromium', () => {
     expect(forced.actions.find((action) => action.id === 'shot-000')).toMatchObject({ action: 'keep', verdict: 'approved' });
     expect(forced.actions.find((action) => action.id === 'shot-001')).toMatchObject({ action: 'replace', verdict: 'rejected' });
     expect(forced.actions.filter((action) => action.action === 'replace')).toHaveLength(5);
+    // status says what the review decided, by shot.
+    const status = await cli('status', 'shots.yaml');
+    expect(status.stdout).toMatch(/^shot-000 +completed .*out\/shot-000\.mp4  approved$/m);
+    expect(status.stdout).toMatch(/^shot-001 +completed .*out\/shot-001\.mp4  rejected in review$/m);
+    expect(status.stdout).toContain('; reviewed: 1 approved, 1 rejected');
+    const statusJson = JSON.parse((await cli('status', 'shots.yaml', '--json')).stdout) as { shots: Array<{ id: string; review?: string }> };
+    expect(statusJson.shots.filter((row) => row.review)).toEqual([expect.objectContaining({ id: 'shot-000', review: 'approved' }), expect.objectContaining({ id: 'shot-001', review: 'rejected' })]);
   });
 
   it('after apply, shows the rejected take beside the new one', async () => {

@@ -7,6 +7,8 @@ import { describeError, ExitCode } from '../errors.js';
 import { storeInventory } from '../storage/inventory.js';
 import { openOutputSources } from '../storage/sources.js';
 import { observeFile } from '../plan/observe.js';
+import { readVerdicts } from '../review/review-file.js';
+import type { Verdict } from '../review/types.js';
 import type { Lock, LockCost, LockEntry } from '../lock/types.js';
 import { campaignCost, type CampaignCost } from '../cost/campaign-cost.js';
 import { formatAmount, formatUsd } from '../cost/estimate.js';
@@ -31,18 +33,21 @@ export interface ShotStatus {
   job_id?: string;
   error?: { code: string; message: string };
   cost?: LockCost;
+  /** The verdict `videogen review` recorded for the output the lock names. */
+  review?: Verdict;
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
   const rows = await shotStatuses(manifest, lock, observed);
+  markVerdicts(rows, lock, await readVerdicts(manifest.lockFile));
   if (manifest.storage) await checkStore(manifest, lock, rows, io);
   await saveLockCache();
   const cost = campaignCost(Object.values(lock.shots));
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ shots: rows, cost })}\n`);
   } else {
-    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)) + renderCost(cost));
+    io.stdout.write(renderStatus(rows, colorEnabled(io.stdout, io.env)) + renderCost(cost, manifest));
   }
   return ExitCode.ok;
 }
@@ -94,16 +99,31 @@ function statusRow(id: string, entry: LockEntry, current: boolean, seen: Observe
   };
 }
 
+/** The review's verdict on each recorded output (verdicts are kept by output sha256). */
+function markVerdicts(rows: ShotStatus[], lock: Lock, verdicts: Map<string, Verdict>): void {
+  if (verdicts.size === 0) return;
+  for (const row of rows) {
+    const sha = Object.hasOwn(lock.shots, row.id) ? lock.shots[row.id]!.output?.sha256 : undefined;
+    const verdict = sha === undefined ? undefined : verdicts.get(sha);
+    if (verdict) row.review = verdict;
+  }
+}
+
 function renderStatus(rows: ShotStatus[], color: boolean): string {
   const paint = (code: string, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
   const width = Math.max(4, ...rows.map((row) => row.id.length));
-  const lines = rows.map((row) => {
+  const costs = rows.map((row) => shotCostText(row.cost));
+  const costWidth = Math.max(0, ...costs.map((text) => text.length));
+  const lines = rows.map((row, index) => {
     const state = row.state === 'completed' ? paint('32', row.state) : row.state === 'failed' ? paint('31', row.state) : row.state;
     const parts = [row.id.padEnd(width), state.padEnd(color ? state.length : 10)];
+    if (costWidth > 0) parts.push(costs[index]!.padStart(costWidth));
     if (!row.current && row.state !== 'new' && row.state !== 'orphan') parts.push('(manifest changed since)');
     if (row.output === 'ok') parts.push(row.path ?? '');
     if (row.output === 'missing') parts.push(paint('33', `${row.path} missing`));
     if (row.output === 'modified') parts.push(paint('33', `${row.path} changed on disk`));
+    if (row.review === 'approved') parts.push(paint('32', 'approved'));
+    if (row.review === 'rejected') parts.push(paint('33', 'rejected in review'));
     if (row.store === 'missing') parts.push(paint('33', 'not pushed'));
     if (row.store === 'unknown') parts.push('store unknown');
     if (row.state === 'submitted' && row.job_id) parts.push(`job ${row.job_id}`);
@@ -114,23 +134,39 @@ function renderStatus(rows: ShotStatus[], color: boolean): string {
   const notPushed = rows.filter((row) => row.store === 'missing').length;
   lines.push(
     `${rows.length} shots: ${count('completed')} completed, ${count('submitted')} submitted, ${count('failed')} failed, ${count('new')} new, ${count('orphan')} orphaned` +
-      (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : ''),
+      (notPushed > 0 ? `; ${notPushed} not pushed (\`videogen push\` uploads them)` : '') +
+      reviewed(rows),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What the shot's job cost: the provider's charge where it said, else the estimate; blank when unknown. */
+function shotCostText(cost: LockCost | undefined): string {
+  const usd = cost?.reported ?? cost?.estimated;
+  return usd === undefined ? '' : formatUsd(usd);
+}
+
+/** `; reviewed: 3 approved, 1 rejected`, when anything was. */
+function reviewed(rows: ShotStatus[]): string {
+  const approved = rows.filter((row) => row.review === 'approved').length;
+  const rejected = rows.filter((row) => row.review === 'rejected').length;
+  return approved + rejected === 0 ? '' : `; reviewed: ${approved} approved, ${rejected} rejected`;
 }
 
 /**
  * `Cost of the videos in the lock: $14.40, $2.10 of it reported by the provider`, then a line
  * per provider: reported by the provider where it said, estimated at submission elsewhere.
  */
-function renderCost(cost: CampaignCost): string {
+function renderCost(cost: CampaignCost, manifest: Manifest): string {
   if (cost.providers.length === 0) return '';
   const describe = (sum: CampaignCost['total']) => {
     const how =
       sum.usd === 0 ? '' : sum.reported === 0 ? ' estimated' : sum.reported === sum.usd ? ' reported by the provider' : `, ${formatUsd(sum.reported)} of it reported by the provider`;
-    return `${formatAmount(sum.usd, sum.unknown, 'job')}${how}`;
+    return formatAmount(sum.usd, sum.unknown, 'job', how);
   };
-  const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}`);
+  // Priced as the real API would charge, but the built-in emulator bills nothing: say so.
+  const emulated = (name: string) => (manifest.providers.get(name)?.emulate ? ' (emulated: not billed)' : '');
+  const lines = cost.providers.map((sum) => `  ${sum.provider}: ${describe(sum)}${emulated(sum.provider)}`);
   return `Cost of the videos in the lock: ${describe(cost.total)}\n${lines.join('\n')}\n`;
 }
 

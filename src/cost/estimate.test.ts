@@ -48,5 +48,6 @@ describe('formatAmount', () => {
     expect(formatAmount(4, 1, 'job')).toBe('$4.00 + 1 job of unknown price');
     expect(formatAmount(0, 3, 'shot')).toBe('3 shots of unknown price');
     expect(formatAmount(0, 0, 'shot')).toBe('$0.00');
+    expect(formatAmount(4, 2, 'job', ' estimated')).toBe('$4.00 estimated + 2 jobs of unknown price');
   });
 });

@@ -45,9 +45,12 @@ export function formatUsd(usd: number): string {
   return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: digits })}`;
 }
 
-/** `$4.00`, `$4.00 + 3 jobs of unknown price`, or `3 jobs of unknown price` when nothing is priced. */
-export function formatAmount(usd: number, unknown: number, noun: 'job' | 'shot'): string {
+/**
+ * `$4.00`, `$4.00 + 3 jobs of unknown price`, or `3 jobs of unknown price` when nothing is
+ * priced. `note` qualifies the priced part: `$4.00 estimated + 3 jobs of unknown price`.
+ */
+export function formatAmount(usd: number, unknown: number, noun: 'job' | 'shot', note = ''): string {
   const unpriced = `${unknown} ${noun}${unknown === 1 ? '' : 's'} of unknown price`;
-  if (unknown === 0) return formatUsd(usd);
-  return usd === 0 ? unpriced : `${formatUsd(usd)} + ${unpriced}`;
+  if (unknown === 0) return `${formatUsd(usd)}${note}`;
+  return usd === 0 ? unpriced : `${formatUsd(usd)}${note} + ${unpriced}`;
 }

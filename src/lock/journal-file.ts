@@ -70,7 +70,11 @@ export class JournalFile {
     const bytes = Buffer.from(this.#bytes === 0 ? JOURNAL_HEADER + text : text);
     try {
       if (crashDue('journal-append')) {
-        await this.#writeDurably(bytes.subarray(0, bytes.length >> 1));
+        // Half the batch, but never ending at a line's end: a batch of two records of the
+        // same length would otherwise split exactly between them, leaving nothing torn.
+        let cut = bytes.length >> 1;
+        while (cut > 1 && bytes[cut - 1] === 0x0a) cut -= 1;
+        await this.#writeDurably(bytes.subarray(0, cut));
         crashNow();
       }
       await this.#writeDurably(bytes);

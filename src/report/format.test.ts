@@ -60,6 +60,16 @@ describe('summaryLine', () => {
     );
   });
 
+  it('says what was spent, and that an emulated run billed nothing', () => {
+    const cost = { usd: 4, reported: 0, unknown: 3, currency: 'USD' as const };
+    expect(summaryLine({ ...summary, cost })).toContain('; 48 s of video. Spent about $4.00 + 3 jobs of unknown price.');
+    expect(summaryLine({ ...summary, cost: { ...cost, usd: 0 } })).toContain('Spent an unknown amount (3 jobs of unknown price).');
+    expect(summaryLine({ ...summary, cost: { ...cost, reported: 4, unknown: 0 } })).toContain('Spent about $4.00 (as reported by the provider).');
+    expect(summaryLine({ ...summary, cost: { ...cost, emulated: true } })).toContain(
+      'On the real APIs this would have cost about $4.00 + 3 jobs of unknown price (emulated: nothing was billed).',
+    );
+  });
+
   it('writes long video totals as a duration', () => {
     expect(summaryLine({ ...summary, videoSeconds: 125 })).toContain('; 2m05s of video.');
   });

@@ -60,7 +60,10 @@ function spentLine(cost: RunSummary['cost']): string {
   if (!cost || (cost.usd === 0 && cost.unknown === 0)) return '';
   const reported =
     cost.reported === 0 ? '' : cost.reported === cost.usd ? ' (as reported by the provider)' : ` (${formatUsd(cost.reported)} of it reported by the provider)`;
-  return ` Spent about ${formatAmount(cost.usd, cost.unknown, 'job')}${reported}.`;
+  const priced = formatAmount(cost.usd, cost.unknown, 'job');
+  const amount = cost.usd === 0 ? `an unknown amount (${priced})` : `about ${priced}`;
+  if (cost.emulated) return ` On the real APIs this would have cost ${amount} (emulated: nothing was billed).`;
+  return ` Spent ${amount}${reported}.`;
 }
 
 /** `VIDEOGEN_HTTP_AUTH: the API key was rejected`. */

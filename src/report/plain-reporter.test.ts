@@ -49,7 +49,8 @@ function playScript(reporter: Reporter): void {
   reporter.onShot?.(cc(8.5, 'downloading', { bytes: 5_000_000 }));
   reporter.onShot?.(cc(9, 'downloading', { bytes: 12_100_000 }));
   reporter.onShot?.(cc(10, 'completed', { bytes: 12_100_000, elapsedMs: 151_000 }));
-  reporter.onShot?.({ id: 'forest', action: 'resume', state: 'pending', jobId: 'job-f', ts: at(11) });
+  // As the shot runner reports it: the note says what happens next.
+  reporter.onShot?.({ id: 'forest', action: 'resume', state: 'pending', jobId: 'job-f', note: 'still running remotely; the next apply collects it', ts: at(11) });
   reporter.onSummary?.(summary);
 }
 
@@ -77,7 +78,7 @@ describe('createPlainReporter', () => {
       'warning: heygen: rate limited, retrying in 2s',
       'coastal-city  downloading',
       'coastal-city  done 2m31s  12.1 MB',
-      'forest        pending  job-f  still running remotely; the next apply collects it',
+      'forest        pending  job-f  (still running remotely; the next apply collects it)',
       'Interrupted after 3m12s: 1 created, 0 replaced, 0 resumed, 0 retried, 0 fetched, 0 reused, 1 kept, 1 failed; 8 s of video. 1 still running remotely; the next apply collects it.',
       '',
     ]);

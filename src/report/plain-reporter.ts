@@ -142,7 +142,8 @@ function stateText(event: ShotEvent, log: ShotLog, paint: Paint): string {
       return `${paint.red('failed')}  ${describeError(event.error)}`;
     case 'pending': {
       const job = log.jobId ? `  ${log.jobId}` : '';
-      return `${paint.yellow('pending')}${job}  still running remotely; the next apply collects it`;
+      // The note says what happens to it (withNote adds it).
+      return `${paint.yellow('pending')}${job}`;
     }
     case 'skipped':
       // The note says why (withNote adds it).

@@ -82,4 +82,6 @@ export interface RunCost {
   reported: number;
   unknown: number;
   currency: 'USD';
+  /** Every job of the run went to the built-in emulator: what it would have cost, nothing billed. */
+  emulated?: true;
 }

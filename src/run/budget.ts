@@ -13,27 +13,38 @@ export class Budget {
   #spent = 0;
   #reported = 0;
   #unknown = 0;
+  /** Submissions counted that went to a real API rather than the built-in emulator. */
+  #billable = 0;
+  #submissions = 0;
 
   /** `maxUsd` undefined: no limit, the spend is only counted. */
   constructor(readonly maxUsd?: number) {}
 
-  /** True when a submission estimated at `usd` fits, and then it is counted. An unknown price fits only when there is no limit. */
-  reserve(usd: number | undefined): boolean {
+  /**
+   * True when a submission estimated at `usd` fits, and then it is counted. An unknown price
+   * fits only when there is no limit. `emulated`: it goes to the built-in emulator, which
+   * bills nothing but is priced as the real API would be, so a trial run shows the cost.
+   */
+  reserve(usd: number | undefined, emulated = false): boolean {
     if (usd === undefined) {
       if (this.maxUsd !== undefined) return false;
       this.#unknown += 1;
-      return true;
+    } else {
+      // In cents, so that 0.1 + 0.2 fits a budget of 0.3.
+      if (this.maxUsd !== undefined && Math.round((this.#spent + usd) * 100) > Math.round(this.maxUsd * 100)) return false;
+      this.#spent += usd;
     }
-    // In cents, so that 0.1 + 0.2 fits a budget of 0.3.
-    if (this.maxUsd !== undefined && Math.round((this.#spent + usd) * 100) > Math.round(this.maxUsd * 100)) return false;
-    this.#spent += usd;
+    this.#submissions += 1;
+    if (!emulated) this.#billable += 1;
     return true;
   }
 
   /** The submission never went out. */
-  release(usd: number | undefined): void {
+  release(usd: number | undefined, emulated = false): void {
     if (usd === undefined) this.#unknown -= 1;
     else this.#spent -= usd;
+    this.#submissions -= 1;
+    if (!emulated) this.#billable -= 1;
   }
 
   /** The provider said what the job cost. */
@@ -49,7 +60,8 @@ export class Budget {
   }
 
   get spent(): RunCost {
-    return { usd: round(this.#spent), reported: round(this.#reported), unknown: this.#unknown, currency: 'USD' };
+    const spent: RunCost = { usd: round(this.#spent), reported: round(this.#reported), unknown: this.#unknown, currency: 'USD' };
+    return this.#submissions > 0 && this.#billable === 0 ? { ...spent, emulated: true } : spent;
   }
 }
 

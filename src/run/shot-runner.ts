@@ -110,7 +110,7 @@ class ShotRunner {
       const jobId = await this.submit();
       // Never sent: its estimate was not spent.
       if (typeof jobId !== 'string' && jobId.kind === 'skipped') {
-        this.ctx.budget.release(this.estimatedUsd);
+        this.ctx.budget.release(this.estimatedUsd, this.provider.config.emulate);
         this.#reserved = false;
       }
       if (typeof jobId !== 'string') return jobId;
@@ -208,7 +208,7 @@ class ShotRunner {
   private reserveBudget(): boolean {
     const { budget } = this.ctx;
     const usd = this.estimatedUsd;
-    if (budget.reserve(usd)) return (this.#reserved = true);
+    if (budget.reserve(usd, this.provider.config.emulate)) return (this.#reserved = true);
     const why =
       usd === undefined
         ? 'its price is unknown, so --max-cost cannot guard it (give it one under `pricing:`)'

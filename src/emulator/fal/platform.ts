@@ -41,7 +41,9 @@ function byEndpoint(ctx: RouteContext): EmulatorResponse {
   const requests = ctx.env.jobs
     .list(FAL_JOBS.api, accountOf(ctx, FAL_JOBS.api))
     .filter((job) => job.facts.model === endpoint && job.facts.createdAt >= start && job.facts.createdAt <= end)
-    .sort((a, b) => a.facts.createdAt - b.facts.createdAt || (a.id < b.id ? -1 : 1));
+    // A stable sort: requests of the same millisecond keep the order they were made in (the
+    // list's), not the order of their random ids.
+    .sort((a, b) => a.facts.createdAt - b.facts.createdAt);
   const page = requests.slice(offset, offset + limit);
   const items = page.map((job) => {
     const done = requestPhase(job.facts, ctx.now) === 'COMPLETED';
