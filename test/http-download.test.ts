@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpClient, type HttpClientOptions } from '../src/http/client.js';
 import { HttpError } from '../src/http/errors.js';
 import type { DownloadRequest } from '../src/http/types.js';
+import { readMp4DurationSeconds } from '../src/run/mp4-duration.js';
 import { listenOnLoopback } from './helpers/loopback.js';
 import { useScratch } from './helpers/scratch.js';
 
@@ -137,6 +138,16 @@ describe('download: success', () => {
     const file = await makeClient().download(request(`${server.url}/v.mp4`));
     expect(file.sha256).toBe(sha256(bytes));
     expect(await readFile(file.path)).toEqual(bytes);
+  });
+
+  it('reads the playing time from moov/mvhd as the video streams past, and none from a video without it', async () => {
+    const video = await readFile(new URL('../assets/videos/16x9.mp4', import.meta.url));
+    const server = await startServer((req, res) => res.end(req.url === '/real.mp4' ? video : mp4Bytes(1000)));
+    const file = await makeClient().download(request(`${server.url}/real.mp4`));
+    expect(file.durationSeconds).toBe(await readMp4DurationSeconds(file.path));
+    expect(file.durationSeconds).toBeGreaterThan(0);
+    const plain = await makeClient().download(request(`${server.url}/plain.mp4`, { dest: join(scratch.dir, 'out', 'plain.mp4') }));
+    expect(plain.durationSeconds).toBeUndefined();
   });
 
   it('retries a 503 and a truncated body, then succeeds from scratch', async () => {

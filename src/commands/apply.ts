@@ -29,6 +29,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { Plan } from '../plan/types.js';
 import { readVerdicts } from '../review/review-file.js';
 import { refuseOverBudget } from '../cost/budget-check.js';
+import { boundHeapGrowth } from '../util/heap-growth.js';
 
 export interface ApplyFlags extends SelectorFlags {
   yes?: boolean;
@@ -100,6 +101,8 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
     // N shards on one key share its limits, unless each has its own (--shard-limits full).
     const limited = withShardLimits(manifest, plan.shard, flags.shardLimits);
     const connection = await connectProviders(limited, keys);
+    // A large run keeps its heap nearer to what it holds (util/heap-growth.ts).
+    boundHeapGrowth(plan.summary.changes);
     try {
       return await execute(limited, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
     } finally {

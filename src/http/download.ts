@@ -7,11 +7,9 @@
  * another host.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
@@ -76,7 +74,6 @@ class LocalFileFailure extends Error {
 export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Promise<DownloadedFile> {
   const part = `${req.dest}.part`;
   const purpose = req.purpose ?? 'download';
-  await mkdir(dirname(req.dest), { recursive: true });
 
   const startedAt = Date.now();
   // Attempts are bounded by the deadline below, not counted (see the retry decision).
@@ -240,43 +237,62 @@ async function streamToPart(
         code: DOWNLOAD_ERROR_CODES.notMp4,
         hint: 'the URL served something else (an error page?); rerun apply to fetch it again',
       }),
-    onChunk: (chunk) => {
-      hash.update(chunk);
-      progress.bytes += chunk.length;
+  });
+  let file: PartFile;
+  try {
+    file = new PartFile(await openPart(part));
+  } catch (error) {
+    // Not read any further; the abort this raises in the body is expected.
+    body.on('error', () => {}).destroy();
+    throw error;
+  }
+  const save = (bytes: Buffer): Promise<void> => {
+    inspector.check(bytes);
+    hash.update(bytes);
+    progress.bytes += bytes.length;
+    return file.write(bytes);
+  };
+  const decoded: Buffer[] = [];
+  try {
+    // A loop rather than a pipeline of streams: a video of a few kilobytes is one chunk, and at
+    // a thousand downloads a second the streams' own machinery (a transform, a write stream,
+    // their listeners and abort wiring) cost more than the bytes. The request's signal ends
+    // the body, and so this loop, on an interrupt or at the deadline.
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (!inline) {
+        await save(chunk);
+      } else {
+        inline.decode(chunk, (bytes) => decoded.push(bytes));
+        for (const bytes of decoded.splice(0)) await save(bytes);
+      }
       const now = Date.now();
       if (req.onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
         lastReport = now;
         req.onProgress(progress.bytes);
       }
-    },
-  });
-
-  const file = createWriteStream(part);
-  // pipeline hands every stream the first error, so the one that reported first is where it began.
-  let failedFirst: 'body' | 'file' | undefined;
-  body.once('error', () => (failedFirst ??= 'body'));
-  file.once('error', () => (failedFirst ??= 'file'));
-  try {
-    if (inline) await pipeline(body, inline, inspector, file, { signal });
-    else await pipeline(body, inspector, file, { signal });
+    }
+    if (inline?.complete) {
+      inline.finish((bytes) => decoded.push(bytes));
+      for (const bytes of decoded.splice(0)) await save(bytes);
+    }
+    await file.finish();
   } catch (error) {
-    // The file may still be opening; unlinking before it closes could leave a fresh `.part` behind.
-    await closed(file);
-    if (error instanceof HttpError || signal.aborted) throw error;
-    if (failedFirst === 'file') throw new LocalFileFailure(error);
+    if (error instanceof HttpError || error instanceof LocalFileFailure || signal.aborted) throw error;
     // The status was 200 and the body broke off: a truncated download, worth another try.
     const outcome = outcomeFromTransportError(error);
     if (outcome?.kind === 'network') {
       throw new AttemptFailure(outcome, truncated(where, progress.bytes, declared, attempt, deps, error));
     }
     throw error;
+  } finally {
+    // Closed before the caller unlinks a failed `.part`, so none is left behind.
+    await file.close();
   }
-  await closed(file);
 
-  const received = inline ? inline.bytesIn : progress.bytes;
-  if (declared !== undefined && received !== declared) {
+  const bytesIn = inline ? inline.bytesIn : progress.bytes;
+  if (declared !== undefined && bytesIn !== declared) {
     const outcome: Outcome = { kind: 'network', code: 'TRUNCATED', requestSent: true };
-    throw new AttemptFailure(outcome, truncated(where, received, declared, attempt, deps));
+    throw new AttemptFailure(outcome, truncated(where, bytesIn, declared, attempt, deps));
   }
   if (inline && !inline.found) {
     throw new HttpError('bad_response', deps.redact(`${where}: the answer holds no video at ${req.inlineVideoAt!.join('.')}`), {
@@ -285,7 +301,7 @@ async function streamToPart(
   }
   if (inline && !inline.complete) {
     const outcome: Outcome = { kind: 'network', code: 'TRUNCATED', requestSent: true };
-    throw new AttemptFailure(outcome, truncated(where, received, undefined, attempt, deps, undefined, ', inside the inline video'));
+    throw new AttemptFailure(outcome, truncated(where, bytesIn, undefined, attempt, deps, undefined, ', inside the inline video'));
   }
   if (!inspector.sawSignature) throw inspector.checks.notMp4();
   const shape = inspector.boxes.finish();
@@ -299,7 +315,7 @@ async function streamToPart(
   }
 
   try {
-    await syncFile(part);
+    // fsynced above, so the name never points at bytes a power cut could still lose.
     await rename(part, req.dest);
   } catch (error) {
     throw new LocalFileFailure(error);
@@ -308,7 +324,8 @@ async function streamToPart(
   // with one sync shared by the downloads that finish meanwhile.
   await syncDirectoryShared(dirname(req.dest));
   req.onProgress?.(progress.bytes);
-  return { path: req.dest, sha256: hash.digest('hex'), bytes: progress.bytes };
+  const durationSeconds = inspector.boxes.durationSeconds();
+  return { path: req.dest, sha256: hash.digest('hex'), bytes: progress.bytes, ...(durationSeconds === undefined ? {} : { durationSeconds }) };
 }
 
 function truncated(
@@ -333,52 +350,122 @@ interface InspectorChecks {
   maxBytes: number;
   tooLarge: () => HttpError;
   notMp4: (why?: string) => HttpError;
-  onChunk: (chunk: Buffer) => void;
 }
 
 /**
- * Passes bytes through while enforcing the size cap, checking for `ftyp` at offset 4 and
- * following the top-level boxes (checked for completeness once the body ends).
+ * Checks bytes as they pass: the size cap, `ftyp` at offset 4, and the top-level boxes
+ * (checked for completeness once the body ends). Throws the HttpError that ends the download.
  */
-class VideoInspector extends Transform {
+class VideoInspector {
   sawSignature = false;
   readonly boxes = new Mp4BoxWalker();
   private seen = 0;
   private head = Buffer.alloc(0);
 
-  constructor(readonly checks: InspectorChecks) {
-    super();
-  }
+  constructor(readonly checks: InspectorChecks) {}
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  check(chunk: Buffer): void {
     this.seen += chunk.length;
-    if (this.seen > this.checks.maxBytes) return callback(this.checks.tooLarge());
+    if (this.seen > this.checks.maxBytes) throw this.checks.tooLarge();
     if (!this.sawSignature) {
       this.head = Buffer.concat([this.head, chunk.subarray(0, 8 - this.head.length)]);
       if (this.head.length >= 8) {
-        if (this.head.subarray(4, 8).toString('latin1') !== 'ftyp') return callback(this.checks.notMp4());
+        if (this.head.subarray(4, 8).toString('latin1') !== 'ftyp') throw this.checks.notMp4();
         this.sawSignature = true;
       }
     }
     if (!this.boxes.push(chunk)) {
       const shape = this.boxes.finish();
-      return callback(this.checks.notMp4(shape.kind === 'malformed' ? shape.reason : undefined));
+      throw this.checks.notMp4(shape.kind === 'malformed' ? shape.reason : undefined);
     }
-    this.checks.onChunk(chunk);
-    callback(null, chunk);
   }
 }
 
-function closed(stream: WriteStream): Promise<void> {
-  if (stream.closed) return Promise.resolve();
-  return new Promise((resolve) => stream.once('close', () => resolve()));
+/** Bytes waiting to be written beyond which the download stops reading until they are. */
+const WRITE_HIGH_WATER = 1024 * 1024;
+
+/**
+ * The `.part` file as a download writes it: in order, without waiting for each write, so the
+ * network and the disk overlap. What arrives while a write is on its way goes to the disk
+ * together in the next one. A failure is the disk's (LocalFileFailure).
+ */
+class PartFile {
+  #waiting: Buffer[] = [];
+  /** Bytes given to write() and not yet written. */
+  #unwritten = 0;
+  #writing: Promise<void> | undefined;
+  #failure: unknown;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  /** Resolves at once, unless more than WRITE_HIGH_WATER bytes are unwritten: then once they are. */
+  async write(bytes: Buffer): Promise<void> {
+    if (this.#failure !== undefined) throw new LocalFileFailure(this.#failure);
+    this.#waiting.push(bytes);
+    this.#unwritten += bytes.length;
+    this.#writing ??= this.#drain();
+    if (this.#unwritten > WRITE_HIGH_WATER) await this.#settled();
+  }
+
+  /** Everything written and fsynced. */
+  async finish(): Promise<void> {
+    await this.#settled();
+    try {
+      await this.handle.sync();
+    } catch (error) {
+      throw new LocalFileFailure(error);
+    }
+  }
+
+  /** Waits for writes on their way (after a failure too): the caller unlinks the file next. */
+  async close(): Promise<void> {
+    await this.#writing;
+    await this.handle.close();
+  }
+
+  async #settled(): Promise<void> {
+    await this.#writing;
+    if (this.#failure !== undefined) throw new LocalFileFailure(this.#failure);
+  }
+
+  /** Never rejects: a failure is kept for the next write() or finish() to throw. */
+  async #drain(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        const chunks = this.#waiting;
+        this.#waiting = [];
+        const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+        let written = (chunks.length === 1 ? await this.handle.write(chunks[0] as Buffer) : await this.handle.writev(chunks)).bytesWritten;
+        this.#unwritten -= written;
+        // A short write (rare on a file): the rest, from where it stopped.
+        if (written < total) {
+          let rest = Buffer.concat(chunks).subarray(written);
+          while (rest.length > 0) {
+            written = (await this.handle.write(rest)).bytesWritten;
+            rest = rest.subarray(written);
+            this.#unwritten -= written;
+          }
+        }
+      }
+    } catch (error) {
+      this.#failure = error;
+    } finally {
+      this.#writing = undefined;
+    }
+  }
 }
 
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
+/** `<dest>.part`, created with its directory when that is missing; a failure is the disk's. */
+async function openPart(part: string): Promise<FileHandle> {
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      return await open(part, 'w');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException | null)?.code !== 'ENOENT') throw error;
+      await mkdir(dirname(part), { recursive: true });
+      return await open(part, 'w');
+    }
+  } catch (error) {
+    throw new LocalFileFailure(error);
   }
 }

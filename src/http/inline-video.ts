@@ -5,7 +5,6 @@
  * time, hands the characters of the string at one path to a sink as they arrive, and keeps
  * everything else (the small rest of the answer) as text, with that string emptied.
  */
-import { Transform, type TransformCallback } from 'node:stream';
 
 /** Keys and array positions from the root; `*` matches any array index. */
 export type JsonPath = readonly string[];
@@ -272,8 +271,9 @@ const MAX_SKELETON_BYTES = 1024 * 1024;
 /**
  * A JSON answer in, the decoded bytes of the video at `path` out: the stage a download puts
  * in front of its usual checks when the video comes inline (DownloadRequest.inlineVideoAt).
+ * Fed chunk by chunk (decode, then finish once the body has ended).
  */
-export class InlineVideoDecoder extends Transform {
+export class InlineVideoDecoder {
   /** Bytes of JSON read so far (what a Content-Length counts). */
   bytesIn = 0;
   private readonly scanner: InlineVideoScanner;
@@ -284,7 +284,6 @@ export class InlineVideoDecoder extends Transform {
     path: JsonPath,
     private readonly invalid: (why: string) => Error,
   ) {
-    super();
     this.scanner = new InlineVideoScanner(path, MAX_SKELETON_BYTES);
   }
 
@@ -298,28 +297,26 @@ export class InlineVideoDecoder extends Transform {
     return this.scanner.videoEnded;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  /** Takes the next chunk of JSON; `out` gets the video's bytes decoded so far. Throws what `invalid` makes. */
+  decode(chunk: Buffer, out: (bytes: Buffer) => void): void {
     this.bytesIn += chunk.length;
     try {
       this.scanner.push(chunk, (text) => {
         const bytes = this.base64.push(text);
-        if (bytes.length > 0) this.push(bytes);
+        if (bytes.length > 0) out(bytes);
       });
     } catch (error) {
-      return callback(this.invalid(error instanceof Error ? error.message : String(error)));
+      throw this.invalid(error instanceof Error ? error.message : String(error));
     }
-    callback();
   }
 
-  override _flush(callback: TransformCallback): void {
-    // A video cut off mid-string is the caller's to judge (a truncated body, worth another try).
-    if (!this.scanner.videoEnded) return callback();
+  /** Once the body has ended with the whole video string read (complete): its last bytes. */
+  finish(out: (bytes: Buffer) => void): void {
     try {
       const rest = this.base64.end();
-      if (rest.length > 0) this.push(rest);
+      if (rest.length > 0) out(rest);
     } catch (error) {
-      return callback(this.invalid(error instanceof Error ? error.message : String(error)));
+      throw this.invalid(error instanceof Error ? error.message : String(error));
     }
-    callback();
   }
 }

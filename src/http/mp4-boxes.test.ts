@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readMp4DurationSeconds } from '../run/mp4-duration.js';
 import { Mp4BoxWalker, type Mp4Shape } from './mp4-boxes.js';
 
 const VIDEO = readFileSync(new URL('../../assets/videos/16x9.mp4', import.meta.url));
@@ -30,6 +31,21 @@ function walk(bytes: Buffer, size = bytes.length): Mp4Shape {
 }
 
 describe('Mp4BoxWalker', () => {
+  it('reads the duration from moov/mvhd as the bytes stream past, in any chunking, as the file reader does', async () => {
+    const fromFile = await readMp4DurationSeconds(new URL('../../assets/videos/16x9.mp4', import.meta.url).pathname);
+    expect(fromFile).toBeGreaterThan(0);
+    for (const size of [1, 7, 100, VIDEO.length]) {
+      const walker = new Mp4BoxWalker();
+      for (let at = 0; at < VIDEO.length; at += size) walker.push(VIDEO.subarray(at, at + size));
+      expect(walker.durationSeconds(), `chunks of ${size}`).toBe(fromFile);
+    }
+    // Cut inside the movie header: no duration rather than a wrong one.
+    const moov = VIDEO.indexOf('moov', 0, 'latin1');
+    const cut = new Mp4BoxWalker();
+    cut.push(VIDEO.subarray(0, moov + 30));
+    expect(cut.durationSeconds()).toBeUndefined();
+  });
+
   it('accepts a real MP4, whole or in any chunking', () => {
     for (const size of [1, 3, 7, 8, 9, 16, 100, VIDEO.length]) expect(walk(VIDEO, size), `chunks of ${size}`).toEqual({ kind: 'complete' });
   });

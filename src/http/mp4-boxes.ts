@@ -29,6 +29,37 @@ function isBoxType(bytes: Buffer): boolean {
   return true;
 }
 
+/** `mvhd` comes first in `moov`; a few hundred bytes hold it whatever precedes it in odd files. */
+const MOOV_HEAD_BYTES = 4096;
+
+/**
+ * The duration in seconds from the `mvhd` box among the child boxes in `moov` (the start of
+ * `moov`'s payload is enough); undefined when it is not there whole.
+ */
+export function mvhdDurationSeconds(moov: Buffer): number | undefined {
+  let offset = 0;
+  while (offset + 8 <= moov.length) {
+    const size = moov.readUInt32BE(offset);
+    if (moov.toString('latin1', offset + 4, offset + 8) === 'mvhd') {
+      const body = offset + 8;
+      const version = moov[body];
+      if (version === 1) {
+        if (body + 32 > moov.length) return undefined;
+        const timescale = moov.readUInt32BE(body + 20);
+        const duration = Number(moov.readBigUInt64BE(body + 24));
+        return timescale > 0 ? duration / timescale : undefined;
+      }
+      if (body + 20 > moov.length) return undefined;
+      const timescale = moov.readUInt32BE(body + 12);
+      const duration = moov.readUInt32BE(body + 16);
+      return timescale > 0 ? duration / timescale : undefined;
+    }
+    if (size < 8) return undefined;
+    offset += size;
+  }
+  return undefined;
+}
+
 export class Mp4BoxWalker {
   /** Bytes seen in total. */
   private seen = 0;
@@ -45,12 +76,30 @@ export class Mp4BoxWalker {
   /** Bytes that are not a box followed a playable video: nothing more to check. */
   private trailing = false;
   private problem: string | undefined;
+  /** The start of the first `moov` box's payload, kept to read the duration from (durationSeconds). */
+  private moovHead: { from: number; to: number; bytes: Buffer } | undefined;
 
   /** Feeds the next chunk. Returns false (and stops looking) once the structure is known to be broken. */
   push(chunk: Buffer): boolean {
     if (this.problem !== undefined) return false;
     const chunkStart = this.seen;
     this.seen += chunk.length;
+    const ok = this.walk(chunk, chunkStart);
+    if (this.moovHead) this.keepMoovHead(chunk, chunkStart);
+    return ok;
+  }
+
+  /**
+   * The video's playing time from `moov/mvhd`, when the movie header was among the first
+   * bytes of `moov` (where muxers put it); undefined otherwise.
+   */
+  durationSeconds(): number | undefined {
+    const head = this.moovHead;
+    if (!head || this.seen < head.to) return undefined;
+    return mvhdDurationSeconds(head.bytes);
+  }
+
+  private walk(chunk: Buffer, chunkStart: number): boolean {
     while (!this.openEnded && !this.trailing && this.nextBox + this.header.length < this.seen) {
       // Bytes exist past the end of the current box: it is complete.
       this.settleCurrent();
@@ -70,6 +119,11 @@ export class Mp4BoxWalker {
       if (size32 === 1 && this.header.length < 16) continue;
       const size = size32 === 1 ? Number(this.header.readBigUInt64BE(8)) : size32;
       if (size < this.header.length) return this.malformed(`the box at byte ${this.nextBox} claims ${size} bytes`);
+      if (type === 'moov' && !this.moovHead) {
+        const from = this.nextBox + this.header.length;
+        const to = Math.min(this.nextBox + size, from + MOOV_HEAD_BYTES);
+        this.moovHead = { from, to, bytes: Buffer.alloc(to - from) };
+      }
       this.current = type;
       this.nextBox += size;
       this.header = Buffer.alloc(0);
@@ -86,6 +140,13 @@ export class Mp4BoxWalker {
     if (this.header.length === 0) return { kind: 'complete' };
     // Fewer bytes than a box header at the very end: stray bytes after a playable video, or a cut.
     return this.playable() ? { kind: 'complete' } : { kind: 'cut', expected: this.nextBox + 8, got: this.seen };
+  }
+
+  private keepMoovHead(chunk: Buffer, chunkStart: number): void {
+    const { from, to, bytes } = this.moovHead!;
+    const start = Math.max(from, chunkStart);
+    const end = Math.min(to, chunkStart + chunk.length);
+    if (start < end) chunk.copy(bytes, start - from, start - chunkStart, end - chunkStart);
   }
 
   private settleCurrent(): void {

@@ -102,6 +102,8 @@ export interface DownloadedFile {
   path: string;
   sha256: string;
   bytes: number;
+  /** The playing time its `moov/mvhd` box gives, read as it streamed past (when it could be). */
+  durationSeconds?: number;
 }
 
 export interface RetryNotice {

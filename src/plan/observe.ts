@@ -31,11 +31,22 @@ export async function observeOutputs(
     const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
     return entry?.state === 'completed' && entry.spec_hash === shot.specHash;
   });
-  const results = await mapLimit(work, CONCURRENCY, (shot) =>
-    observeFile(resolve(manifestDir, shot.output), lock.shots[shot.id]?.output?.bytes, cache),
-  );
+  // Most outputs are settled by a stat and the hash cache, synchronously and without a
+  // promise each (10,000 of those through a pool of async workers cost more than the stats);
+  // only the files left to hash go through the pool.
+  const results = new Array<ObservedOutput>(work.length);
+  const toHash: Array<{ index: number; path: string; stats: BigIntStats }> = [];
+  work.forEach((shot, index) => {
+    const path = resolve(manifestDir, shot.output);
+    const seen = statOutput(path, lock.shots[shot.id]?.output?.bytes, cache);
+    if ('observed' in seen) results[index] = seen.observed;
+    else toHash.push({ index, path, stats: seen.hash });
+  });
+  await mapLimit(toHash, CONCURRENCY, async ({ index, path, stats }) => {
+    results[index] = await hashObserved(path, stats, cache);
+  });
   await cache.save();
-  // In manifest order, whatever order the workers finished in.
+  // In manifest order, whatever order the files were hashed in.
   return new Map(work.map((shot, index) => [shot.id, results[index] as ObservedOutput]));
 }
 
@@ -45,20 +56,34 @@ export async function observeFile(
   expectedBytes: number | undefined,
   cache: OutputHashCache = OutputHashCache.empty(),
 ): Promise<ObservedOutput> {
-  let info: BigIntStats;
+  const seen = statOutput(path, expectedBytes, cache);
+  return 'observed' in seen ? seen.observed : hashObserved(path, seen.hash, cache);
+}
+
+/**
+ * What a stat and the hash cache tell: missing, a changed size or a known sha256 (observed),
+ * or the stats of a file of the expected size whose bytes must be hashed.
+ */
+function statOutput(path: string, expectedBytes: number | undefined, cache: OutputHashCache): { observed: ObservedOutput } | { hash: BigIntStats } {
+  let info: BigIntStats | undefined;
   try {
     // Synchronous on purpose: 10,000 stats cost ~50 ms this way and three times that as
     // promises through the thread pool, and nothing else runs while a plan is read.
-    info = statSync(path, { bigint: true });
-    if (!info.isFile()) return { exists: false };
+    info = statSync(path, { bigint: true, throwIfNoEntry: false });
   } catch (error) {
-    if (isMissing(error)) return { exists: false };
+    if (isMissing(error)) return { observed: { exists: false } };
     throw error;
   }
+  if (!info?.isFile()) return { observed: { exists: false } };
   const bytes = Number(info.size);
-  if (expectedBytes === undefined || bytes !== expectedBytes) return { exists: true, bytes };
+  if (expectedBytes === undefined || bytes !== expectedBytes) return { observed: { exists: true, bytes } };
   const cached = cache.lookup(path, info);
-  if (cached) return { exists: true, bytes, sha256: cached };
+  if (cached) return { observed: { exists: true, bytes, sha256: cached } };
+  return { hash: info };
+}
+
+async function hashObserved(path: string, info: BigIntStats, cache: OutputHashCache): Promise<ObservedOutput> {
+  const bytes = Number(info.size);
   try {
     const sha256 = await hashFile(path, bytes);
     cache.remember(path, info, sha256);

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { at, captureStream, runSummary, shotEvents } from '../../test/helpers/report.js';
 import type { Plan } from '../plan/types.js';
@@ -76,5 +77,28 @@ describe('createNdjsonReporter', () => {
     ]);
     // A changed note is news even within the second.
     expect(shotA.find((record) => record.progress === 55)?.note).toBe('provider slow');
+  });
+
+  it('writes the lines of one event-loop turn in one write of whole lines, and a long turn in parts', async () => {
+    const writes: string[] = [];
+    const out = new Writable({ write: (chunk: Buffer, _encoding, done) => (writes.push(chunk.toString('utf8')), done()) });
+    const reporter = createNdjsonReporter(out);
+    reporter.onPlan?.(plan);
+    for (let i = 0; i < 3; i++) reporter.onShot?.(shotEvents(`s${i}`, 'create')(1, 'submitted', { jobId: `job-${i}` }));
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.split('\n')).toHaveLength(5);
+
+    // Far more than a turn usually gathers: written as it grows, never a line cut in two.
+    const note = 'x'.repeat(1000);
+    for (let i = 0; i < 200; i++) reporter.onShot?.(shotEvents(`t${i}`, 'create')(1, 'submitted', { jobId: `job-${i}`, note }));
+    expect(writes.length).toBeGreaterThan(1);
+    reporter.onSummary?.(summary);
+    await reporter.close?.();
+    for (const text of writes) expect(text.endsWith('\n')).toBe(true);
+    const records = writes.join('').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toHaveLength(1 + 3 + 200 + 1);
+    expect(records.at(-1)).toEqual({ type: 'summary', ...summary });
   });
 });

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { mvhdDurationSeconds } from '../http/mp4-boxes.js';
 
 /**
  * The playing time of an MP4 file from its `moov/mvhd` box, for the run summary's
@@ -30,7 +31,7 @@ export async function readMp4DurationSeconds(path: string): Promise<number | und
       if (type === 'moov') {
         const moov = Buffer.alloc(Math.min(boxSize - headerSize, 64 * 1024 * 1024));
         await handle.read(moov, 0, moov.length, offset + headerSize);
-        return mvhdDuration(moov);
+        return mvhdDurationSeconds(moov);
       }
       offset += boxSize;
     }
@@ -40,26 +41,4 @@ export async function readMp4DurationSeconds(path: string): Promise<number | und
   } finally {
     await handle?.close();
   }
-}
-
-function mvhdDuration(moov: Buffer): number | undefined {
-  let offset = 0;
-  while (offset + 8 <= moov.length) {
-    const size = moov.readUInt32BE(offset);
-    if (moov.toString('latin1', offset + 4, offset + 8) === 'mvhd') {
-      const body = offset + 8;
-      const version = moov[body];
-      if (version === 1) {
-        const timescale = moov.readUInt32BE(body + 20);
-        const duration = Number(moov.readBigUInt64BE(body + 24));
-        return timescale > 0 ? duration / timescale : undefined;
-      }
-      const timescale = moov.readUInt32BE(body + 12);
-      const duration = moov.readUInt32BE(body + 16);
-      return timescale > 0 ? duration / timescale : undefined;
-    }
-    if (size < 8) return undefined;
-    offset += size;
-  }
-  return undefined;
 }

@@ -403,9 +403,9 @@ class ShotRunner {
           ...(completed.cost ? { cost: completed.cost } : {}),
           ...(note ? { note } : {}),
         });
-        // The duration the spec asked for, or else the one the file says (read from it: a few
-        // syscalls and allocations a shot, which 100,000 shots feel).
-        const videoSeconds = this.shot.spec.duration ?? (await readMp4DurationSeconds(dest)) ?? 0;
+        // The duration the spec asked for, or else the one the file says (seen by the download,
+        // or read from the file: a few syscalls and allocations a shot, which 100,000 shots feel).
+        const videoSeconds = this.shot.spec.duration ?? file.durationSeconds ?? (await readMp4DurationSeconds(dest)) ?? 0;
         return { kind: 'completed', bytes: file.bytes, videoSeconds, ...(kept?.pushed === false ? { notPushed: true } : {}) };
       }
     });

@@ -8,12 +8,23 @@
  * copies otherwise. A hard link shares its bytes with the output, so an output edited in
  * place changes the cached copy too: that is why every read from the cache is verified by
  * sha256, and a copy that no longer matches is dropped rather than handed out.
+ *
+ * What the cache needs to survive: nothing. It can be rebuilt (from the outputs the lock
+ * names, or the store), every object is checked against its sha256 before use and every
+ * spec index entry against its spec hash, and the lock alone says what is paid for. So what
+ * apply adds for each new output (a link, a spec index file) is written without fsyncs: a
+ * power cut may lose the last few of them, or leave an empty or torn spec file that its
+ * check refuses, and either way a later apply at worst fails to reuse a video it could have.
+ * What comes out of the cache into an output (checkout) and what comes in from the store
+ * (receive) are durable, as every output is. These additions are also synchronous: a link
+ * or a 600-byte write without fsync is tens of microseconds, less than the round trip
+ * through the thread pool each asynchronous step costs (at 1,000 shots a second, about a
+ * tenth of the event loop went into these steps and their fsyncs, see BENCHMARKS.md).
  */
-import { constants, createReadStream } from 'node:fs';
+import { constants, createReadStream, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../plan/observe.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 import { corruptObject } from './errors.js';
 import { objectKey, SPEC_DIR, specHashOfFileName, specKey } from './layout.js';
@@ -48,12 +59,19 @@ export class LocalCache {
 
   /**
    * Takes in an output whose bytes the caller verified (a download, an output that matched
-   * the lock). Does nothing when the object is already here.
+   * the lock). Does nothing when the object is already here. Not durable (see above).
    */
   async addFile(path: string, output: ExpectedBytes): Promise<void> {
-    if (await this.hasObject(output)) return;
+    await this.ensureVideogenDir();
     const target = this.objectPath(output.sha256);
-    await this.ensureDir(dirname(target));
+    // A link appears whole, so it needs no temp name; only replacing a wrong object does.
+    try {
+      withDirectory(target, () => linkSync(path, target));
+      return;
+    } catch (error) {
+      if (errorCode(error) === 'EEXIST' && sizeOf(target) === output.bytes) return;
+      if (errorCode(error) !== 'EEXIST' && !canFallBackToCopy(error)) throw error;
+    }
     await placeAtomically(path, target);
   }
 
@@ -109,18 +127,58 @@ export class LocalCache {
     return 'problem' in entry ? undefined : entry;
   }
 
+  /** Written whole under a temp name and renamed, so a reader never sees half of it; not durable (see above). */
   async writeSpec(entry: SpecIndexEntry): Promise<void> {
+    await this.ensureVideogenDir();
     const file = join(this.root, specKey(entry.spec_hash));
-    await this.ensureDir(dirname(file));
-    await writeFileAtomic(file, serializeSpecIndexEntry(entry));
+    const temp = tempPathBeside(file);
+    try {
+      withDirectory(temp, () => writeFileSync(temp, serializeSpecIndexEntry(entry)));
+      renameSync(temp, file);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        /* never written */
+      }
+      throw error;
+    }
   }
 
   /** `.videogen/` with its .gitignore first, so the cache never reaches git. */
   private async ensureDir(dir: string): Promise<void> {
-    this.ready ??= ensureVideogenDir(this.manifestDir).then(() => undefined);
-    await this.ready;
+    await this.ensureVideogenDir();
     await mkdir(dir, { recursive: true });
   }
+
+  private async ensureVideogenDir(): Promise<void> {
+    this.ready ??= ensureVideogenDir(this.manifestDir).then(() => undefined);
+    await this.ready;
+  }
+}
+
+/** Runs `create` (which makes `path`), creating its directory first when it is missing. */
+function withDirectory(path: string, create: () => void): void {
+  try {
+    create();
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    create();
+  }
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | null)?.code;
 }
 
 /**
@@ -153,6 +211,6 @@ async function placeAtomically(source: string, target: string): Promise<PlaceMet
 
 /** Other file systems, no hard links (FAT, some network mounts), or too many links to one file. */
 function canFallBackToCopy(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const code = errorCode(error);
   return code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK' || code === 'ENOSYS';
 }
