@@ -163,9 +163,13 @@ function requestUrls(ctx: RouteContext, id: string): { status_url: string; respo
 /** Requests ahead of this one: this key's requests, made earlier, still waiting. */
 function queuePosition(ctx: RouteContext, job: JobRecord): number {
   if (!job.ownerKey) return 0;
-  return ctx.env.jobs
-    .list(FAL_JOBS.api, job.ownerKey)
-    .filter((other) => other.facts.createdAt < job.facts.createdAt && requestPhase(other.facts, ctx.now) === 'IN_QUEUE').length;
+  // Ahead in line: made before it (the list keeps creation order; two requests of the same
+  // millisecond are still one behind the other) and not started yet.
+  const requests = ctx.env.jobs.list(FAL_JOBS.api, job.ownerKey);
+  const index = requests.findIndex((other) => other.id === job.id);
+  // A request of an earlier emulator process (its id carries its facts) is not in the list.
+  const ahead = index >= 0 ? requests.slice(0, index) : requests.filter((other) => other.facts.createdAt < job.facts.createdAt);
+  return ahead.filter((other) => requestPhase(other.facts, ctx.now) === 'IN_QUEUE').length;
 }
 
 function logsOf(job: JobRecord, phase: string): Array<Record<string, string>> {
