@@ -3,15 +3,13 @@
 // The median is taken with warm caches (.videogen/: output hashes, the parsed lock), as every
 // plan but the first after a clone or a lock change runs; the first run, before .videogen/
 // exists, gives the cold-cache figure (every output hashed, the lock's YAML parsed and checked).
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completedEntry, median, ROOT, timeCli, timeNode } from './lib.mjs';
+import { completeEveryShot, median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
   const { loadManifest } = await import('../dist/manifest/load.js');
-  const { serializeLock } = await import('../dist/lock/serialize.js');
   const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-plan-'));
   try {
     const lines = ['version: 1', 'output_dir: out', 'providers:', '  hg: { type: heygen }', 'shots:'];
@@ -19,18 +17,7 @@ export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
       lines.push(`  - id: shot-${i}`, `    prompt: "Shot ${i}: drone footage over a coastal city at golden hour, cinematic"`, `    tags: [batch-${i % 10}]`);
     }
     writeFileSync(join(dir, 'shots.yaml'), `${lines.join('\n')}\n`);
-    const manifest = await loadManifest(join(dir, 'shots.yaml'));
-    mkdirSync(join(dir, 'out'));
-    const lock = { version: 1, shots: {} };
-    for (const shot of manifest.shots) {
-      // A small stand-in output per shot: a 4 KB file with an MP4 signature.
-      const bytes = Buffer.alloc(4096, shot.id);
-      bytes.writeUInt32BE(32, 0);
-      bytes.write('ftyp', 4, 'latin1');
-      writeFileSync(join(dir, shot.output), bytes);
-      lock.shots[shot.id] = completedEntry(shot, { path: shot.output, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length });
-    }
-    writeFileSync(join(dir, 'shots.lock.yaml'), serializeLock(lock));
+    await completeEveryShot(dir, await loadManifest(join(dir, 'shots.yaml')));
     const plan = async () => {
       const result = await timeCli(['plan', 'shots.yaml', '--detailed-exitcode'], { cwd: dir });
       if (result.code !== 0) throw new Error(`plan exited ${result.code}: ${result.stderr}${result.stdout.slice(0, 500)}`);
