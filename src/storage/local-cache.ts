@@ -25,11 +25,12 @@ import { constants, createReadStream, linkSync, mkdirSync, renameSync, statSync,
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../plan/observe.js';
+import { syncDirectoryShared } from '../util/directory-sync.js';
 import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 import { corruptObject } from './errors.js';
 import { objectKey, SPEC_DIR, specHashOfFileName, specKey } from './layout.js';
 import { parseSpecIndexEntry, serializeSpecIndexEntry, type SpecIndexEntry } from './spec-index.js';
-import { syncPath, tempPathBeside, writeVerified, type ExpectedBytes, type VerifiedWriteOptions } from './verified-write.js';
+import { syncFile, tempPathBeside, writeVerified, type ExpectedBytes, type VerifiedWriteOptions } from './verified-write.js';
 import type { Readable } from 'node:stream';
 
 export type PlaceMethod = 'linked' | 'copied';
@@ -195,7 +196,7 @@ async function placeAtomically(source: string, target: string): Promise<PlaceMet
       if (!canFallBackToCopy(error)) throw error;
       method = 'copied';
       await copyFile(source, temp, constants.COPYFILE_FICLONE);
-      await syncPath(temp);
+      await syncFile(temp);
     }
     await rename(temp, target);
   } catch (error) {
@@ -205,7 +206,7 @@ async function placeAtomically(source: string, target: string): Promise<PlaceMet
   // When target already was a link to the same file, rename(2) succeeds and does nothing,
   // leaving the temp name behind.
   await rm(temp, { force: true }).catch(() => {});
-  await syncPath(dirname(target)).catch(() => {});
+  await syncDirectoryShared(dirname(target));
   return method;
 }
 

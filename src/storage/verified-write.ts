@@ -10,6 +10,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { syncDirectoryShared } from '../util/directory-sync.js';
 import { corruptObject } from './errors.js';
 
 export interface ExpectedBytes {
@@ -49,15 +50,15 @@ export async function writeVerified(
     await pipeline(source, meter, createWriteStream(temp), ...(options.signal ? [{ signal: options.signal }] : []));
     const got = { sha256: hash.digest('hex'), bytes: seen };
     if (got.bytes !== expected.bytes || got.sha256 !== expected.sha256) throw corruptObject(where, expected, got);
-    await syncPath(temp);
+    await syncFile(temp);
     await rename(temp, dest);
   } catch (error) {
     source.destroy();
     await rm(temp, { force: true }).catch(() => {});
     throw error;
   }
-  // Makes the rename itself durable; not every platform can open a directory, hence best effort.
-  await syncPath(dirname(dest)).catch(() => {});
+  // Makes the rename itself durable (best effort), one sync shared by the renames around it.
+  await syncDirectoryShared(dirname(dest));
 }
 
 /** A unique temp name in the same directory, so the final rename never crosses file systems. */
@@ -65,7 +66,8 @@ export function tempPathBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
 }
 
-export async function syncPath(path: string): Promise<void> {
+/** fsync of a file's bytes (directories: syncDirectoryShared). */
+export async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();
