@@ -253,5 +253,6 @@ describe('fal storage and platform hosts', () => {
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await list(`start=${encodeURIComponent(future)}`)).body.items).toEqual([]);
     expect((await fal(emu, '/fal/api/v1/models/requests/by-endpoint')).status).toBe(422);
+    expect(await list('end=yesterday')).toMatchObject({ status: 422, body: { detail: 'start and end must be ISO 8601 times' } });
   });
 });

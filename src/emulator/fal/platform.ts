@@ -30,9 +30,11 @@ function byEndpoint(ctx: RouteContext): EmulatorResponse {
   const query = ctx.url.searchParams;
   const endpoint = query.get('endpoint_id');
   if (!endpoint) return falDetail(422, 'endpoint_id is required');
-  const end = time(query.get('end')) ?? ctx.now;
-  const start = time(query.get('start')) ?? end - DEFAULT_WINDOW_MS;
-  if (start === null || end === null) return falDetail(422, 'start and end must be ISO 8601 times');
+  const [endAt, startAt] = [time(query.get('end')), time(query.get('start'))];
+  // Refused before the defaults apply: `??` would take an unreadable time (null) for an absent one.
+  if (startAt === null || endAt === null) return falDetail(422, 'start and end must be ISO 8601 times');
+  const end = endAt ?? ctx.now;
+  const start = startAt ?? end - DEFAULT_WINDOW_MS;
   const limit = Number(query.get('limit') ?? DEFAULT_LIMIT);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return falDetail(422, `limit must be between 1 and ${MAX_LIMIT}`);
   const offset = Number(query.get('cursor') ?? 0);

@@ -6,7 +6,7 @@
  * Runway is concurrency-bound but queues rather than refuses: a task created while the
  * account has `maxConcurrent` tasks in flight is accepted and waits THROTTLED until one ends.
  */
-import { accountOf, drawJobFate } from '../admission.js';
+import { accountOf, creditRefusal, drawJobFate } from '../admission.js';
 import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { nearestAspectRatio } from '../ratios.js';
@@ -65,12 +65,10 @@ async function createTask(ctx: RouteContext, endpoint: Endpoint): Promise<Emulat
   const checked = validateTask(endpoint, body as Record<string, unknown>);
   if (!checked.ok) return runwayInvalid(checked.issues);
 
-  const { jobs, options, stats } = ctx.env;
+  const outOfCredit = creditRefusal(ctx, RUNWAY_JOBS.api);
+  if (outOfCredit) return outOfCredit;
+  const { jobs } = ctx.env;
   const account = accountOf(ctx, RUNWAY_JOBS.api);
-  if (options.creditLimit !== undefined && jobs.createdBy(account) >= options.creditLimit) {
-    stats.countFault('outOfCredit');
-    return ctx.api.errors.outOfCredit();
-  }
   const fate = drawJobFate(ctx);
   const throttled = throttledFor(ctx, account);
   const failing = jobs.createdCounts(RUNWAY_JOBS.api).failing;
