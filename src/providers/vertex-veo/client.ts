@@ -54,13 +54,8 @@ async function inlineImage(image: ImageSource, field: string): Promise<{ bytesBa
 export const createVertexVeoProvider: ProviderFactory = (config, deps) => {
   const { http } = deps;
   const tokens = accessTokens(deps.apiKey, config.apiKeyEnv, projectOf(config), http);
-  const storageUrl =
-    typeof config.settings.storage_url === 'string'
-      ? config.settings.storage_url.replace(/\/+$/, '')
-      : // The in-process emulator serves Cloud Storage beside the API.
-        config.emulate
-        ? `${new URL(config.baseUrl).origin}/storage/v1`
-        : DEFAULT_STORAGE_URL;
+  // An emulated entry has it pointed at the emulator (the module's emulatorSettings).
+  const storageUrl = typeof config.settings.storage_url === 'string' ? config.settings.storage_url.replace(/\/+$/, '') : DEFAULT_STORAGE_URL;
   const modelPath = (model: string): string =>
     `projects/${encodeURIComponent(projectOf(config))}/locations/${encodeURIComponent(locationOf(config))}/publishers/google/models/${encodeURIComponent(model)}`;
 

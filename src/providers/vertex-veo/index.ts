@@ -163,6 +163,8 @@ export const vertexVeoModule: ProviderModule = {
   },
   auth: { kind: 'oauth', scope: VERTEX_SCOPE },
   emulatorPath: '/v1',
+  // The emulator serves Cloud Storage beside the API (gs:// outputs are read from there).
+  emulatorSettings: { storage_url: '/storage/v1' },
   settings,
   defaultBaseUrl: (written) => vertexBaseUrl(typeof written.location === 'string' ? written.location : DEFAULT_LOCATION),
   models: MODELS,
