@@ -113,10 +113,8 @@ function summaryLine(plan: Plan): string {
     const orphaned = s.orphan > 0 ? `, ${s.orphan} orphaned` : '';
     return `No changes. ${s.keep} ${s.keep === 1 ? 'shot' : 'shots'} up to date${orphaned}.${skipped}`;
   }
-  return (
-    `Plan: ${s.create} to create, ${s.replace} to replace, ${s.resume} to resume, ${s.retry} to retry, ` +
-    `${s.fetch} to fetch, ${s.reuse} to reuse, ${s.keep} unchanged, ${s.orphan} orphaned.${costLine(plan)}${skipped}`
-  );
+  const counts = (Object.keys(COUNT_WORDS) as ActionKind[]).map((kind) => `${s[kind]} ${COUNT_WORDS[kind]}`);
+  return `Plan: ${counts.join(', ')}.${costLine(plan)}${skipped}`;
 }
 
 /** `prompt: "a" → "b"`; long strings are cut around where they differ, so the change stays visible. */

@@ -17,6 +17,7 @@ import { Budget } from './budget.js';
 import { QuotaStops } from './quota-stops.js';
 import { JobSlots } from './slots.js';
 import { SubmissionRate } from './submission-rate.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
@@ -95,7 +96,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   // provider's slots plus the downloads, so a job finishing its download never leaves a slot idle.
   await Promise.all(
     [...queues].map(([provider, actions]) =>
-      inWindow(actions, (providerLimits.get(provider) ?? concurrency) + concurrency, async (action) => {
+      mapLimit(actions, (providerLimits.get(provider) ?? concurrency) + concurrency, async (action) => {
         count(summary, action, await runSafely(ctx, action, shotsById.get(action.id)));
       }),
     ),
@@ -104,15 +105,6 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
   // Shots an interrupt kept from starting are not "skipped" (by a quota stop, say): the run was cut short.
   if (interrupted) summary.skipped = 0;
   return { summary: { ...summary, interrupted, wallMs: now() - started, cost: ctx.budget.spent }, peakInFlight: ctx.slots.peak };
-}
-
-/** Runs `each` over `items` in order, at most `size` at a time. */
-async function inWindow<T>(items: readonly T[], size: number, each: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await each(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 /** One limiter per provider with a `rate:`. */

@@ -7,9 +7,6 @@ import { describeError, type ErrorInfo } from '../errors.js';
 import { classifyError } from '../providers/classify.js';
 import type { Provider } from '../providers/types.js';
 
-// One describeError for every error videogen reports (storage's too); here for the runner's imports.
-export { describeError, type ErrorInfo };
-
 /** Kinds of HTTP failure that asking again will not fix. */
 const PERMANENT_KINDS = new Set(['auth', 'credit', 'client']);
 

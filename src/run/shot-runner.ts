@@ -22,8 +22,8 @@ import { formatUsd } from '../cost/estimate.js';
 import { formatDuration } from '../util/duration.js';
 import { linkedSignal } from '../util/linked-signal.js';
 import { formatRate } from '../util/rate.js';
+import { describeError, type ErrorInfo } from '../errors.js';
 import {
-  describeError,
   describeFailure,
   errorStatus,
   isDefinitelyGone,
@@ -32,7 +32,6 @@ import {
   refusedAtTheDoor,
   retryAfterOf,
   wasRefused,
-  type ErrorInfo,
 } from './failures.js';
 import { idempotencyKeyFor } from './idempotency.js';
 import { completedEntry, failedEntry, intentEntry, submissionOf, submittedEntry, type Submission } from './lock-entries.js';
@@ -52,8 +51,6 @@ export type ShotOutcome =
   | { kind: 'skipped' };
 
 type WatchOutcome = ShotOutcome | { kind: 'done'; job: CompletedJob; reportedCost?: number };
-
-export { describeError };
 
 /**
  * Submissions are never aborted by the first Ctrl-C: cutting a POST off mid-flight could
