@@ -4,8 +4,7 @@
  * created once, every output matches the sha256 the lock records, and no key or token shows
  * up in anything the run printed or wrote.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
@@ -13,12 +12,6 @@ import { providerTypes } from '../src/providers/registry.js';
 import { runCli } from './helpers/cli.js';
 import { ALL_CAMPAIGN_TYPES, campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
-
-/** Every file under `dir`, recursively (the outputs, the lock, the journal, .videogen/). */
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath ?? (entry as { path: string }).path, entry.name));
-}
 
 describe('a campaign over every provider type at once, with faults', () => {
   let emulator: RunningEmulator | undefined;
@@ -57,7 +50,7 @@ describe('a campaign over every provider type at once, with faults', () => {
 
     const secrets = Object.values(TEST_KEYS).flatMap((key) => [key, ...key.split(':').filter((part) => part.length >= 8)]);
     const texts = [result.stdout, result.stderr];
-    for (const file of await filesUnder(ws.dir)) texts.push((await readFile(file)).toString('latin1'));
+    for (const file of await ws.files()) texts.push((await readFile(ws.path(file))).toString('latin1'));
     for (const text of texts) for (const secret of secrets) expect(text.includes(secret), secret).toBe(false);
   });
 });

@@ -4,27 +4,19 @@
  * itself) makes apply refuse with exit 3 before a single job is created.
  */
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
+import { describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { runCli } from './helpers/cli.js';
-import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
-import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import type { Workspace } from './helpers/workspace.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const startCampaign = useCampaigns();
 
 async function campaign(shots = 4): Promise<{ emu: RunningEmulator; ws: Workspace; manifest: string }> {
-  const emu = await startEmulator({ latencyMs: [100, 300] });
-  cleanups.push(() => emu.close());
-  const ws = await createWorkspace();
-  cleanups.push(() => ws.remove());
-  const manifest = campaignManifest({ emulatorUrl: emu.url, shots, types: ['openai-videos'] });
-  await ws.write('shots.yaml', manifest);
-  return { emu, ws, manifest };
+  const { emulator: emu, ws } = await startCampaign({ latencyMs: [100, 300] }, { shots, types: ['openai-videos'] });
+  return { emu, ws, manifest: await ws.read('shots.yaml') };
 }
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
