@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Lock, LockEntry, LockOutput } from '../lock/types.js';
 import type { Manifest } from '../manifest/types.js';
-import { compileSelector } from '../plan/selectors.js';
+import { SelectorSet } from '../plan/selectors.js';
 import { compareOrdinal } from '../util/compare.js';
 
 export interface LockedOutput {
@@ -17,23 +17,17 @@ export interface LockedOutput {
  * selector that matches no lock entry is refused, as a typo.
  */
 export function lockedOutputs(manifest: Manifest, lock: Lock, only: readonly string[]): LockedOutput[] {
-  const matchers = only.map(compileSelector);
-  const hit = matchers.map(() => false);
+  const selectors = new SelectorSet(only);
   const shots = new Map(manifest.shots.map((shot) => [shot.id, shot]));
   const selected: LockedOutput[] = [];
   for (const id of Object.keys(lock.shots).sort(compareOrdinal)) {
     const entry = lock.shots[id] as LockEntry;
     const shot = shots.get(id);
-    let chosen = matchers.length === 0;
-    matchers.forEach((matcher, index) => {
-      if (shot ? matcher.matchesShot(shot) : matcher.matchesId(id)) {
-        hit[index] = true;
-        chosen = true;
-      }
-    });
+    // Every selector is tried (not stopping at the first hit), so each one's use is known.
+    const chosen = (shot ? selectors.matchShot(shot) : selectors.matchId(id)) || selectors.isEmpty;
     if (chosen && entry.state === 'completed' && entry.output) selected.push({ id, entry: entry as LockedOutput['entry'] });
   }
-  const unmatched = matchers.filter((_, index) => !hit[index]).map((matcher) => `"${matcher.pattern}"`);
+  const unmatched = selectors.unmatched().map((pattern) => `"${pattern}"`);
   if (unmatched.length > 0) throw new UsageError(`no shot in the lock matches ${unmatched.join(', ')}`, 'selectors are ids, globs such as hero-*, or tag:name');
   return selected;
 }

@@ -7,7 +7,7 @@
 import type { Shot } from '../manifest/types.js';
 import type { Lock, LockEntry } from '../lock/types.js';
 import { diffSpecs } from './diff.js';
-import { compileSelector, type ShotMatcher } from './selectors.js';
+import { SelectorSet } from './selectors.js';
 import { inShard } from './shard.js';
 import { compareOrdinal } from '../util/compare.js';
 import { NO_REUSE, restoreAction, reuseAction, withoutRejected } from './reuse.js';
@@ -169,44 +169,6 @@ function forcedReplace(shot: Shot, entry: LockEntry, flag: '--force' | '--replac
 /** Replacing a submitted shot leaves its job running at the provider: say so, it may still be billed. */
 function abandons(entry: LockEntry): string {
   return entry.state === 'submitted' && entry.job_id ? `; abandons submitted job ${entry.job_id}` : '';
-}
-
-/** A set of selector patterns that remembers which ever matched. */
-class SelectorSet {
-  readonly #matchers: ShotMatcher[];
-  readonly #hit: boolean[];
-
-  constructor(patterns: readonly string[]) {
-    this.#matchers = patterns.map(compileSelector);
-    this.#hit = this.#matchers.map(() => false);
-  }
-
-  get isEmpty(): boolean {
-    return this.#matchers.length === 0;
-  }
-
-  matchShot(shot: Shot): boolean {
-    return this.#match((matcher) => matcher.matchesShot(shot));
-  }
-
-  matchId(id: string): boolean {
-    return this.#match((matcher) => matcher.matchesId(id));
-  }
-
-  unmatched(): string[] {
-    return this.#matchers.filter((_, index) => !this.#hit[index]).map((matcher) => matcher.pattern);
-  }
-
-  #match(test: (matcher: ShotMatcher) => boolean): boolean {
-    let any = false;
-    this.#matchers.forEach((matcher, index) => {
-      if (test(matcher)) {
-        this.#hit[index] = true;
-        any = true;
-      }
-    });
-    return any;
-  }
 }
 
 function lockEntry(lock: Lock, id: string): LockEntry | undefined {

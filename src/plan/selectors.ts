@@ -40,3 +40,41 @@ export function globToRegExp(glob: string): RegExp {
   }
   return new RegExp(`^${source}$`, 's');
 }
+
+/** A set of selector patterns that remembers which ever matched. */
+export class SelectorSet {
+  readonly #matchers: ShotMatcher[];
+  readonly #hit: boolean[];
+
+  constructor(patterns: readonly string[]) {
+    this.#matchers = patterns.map(compileSelector);
+    this.#hit = this.#matchers.map(() => false);
+  }
+
+  get isEmpty(): boolean {
+    return this.#matchers.length === 0;
+  }
+
+  matchShot(shot: Shot): boolean {
+    return this.#match((matcher) => matcher.matchesShot(shot));
+  }
+
+  matchId(id: string): boolean {
+    return this.#match((matcher) => matcher.matchesId(id));
+  }
+
+  unmatched(): string[] {
+    return this.#matchers.filter((_, index) => !this.#hit[index]).map((matcher) => matcher.pattern);
+  }
+
+  #match(test: (matcher: ShotMatcher) => boolean): boolean {
+    let any = false;
+    this.#matchers.forEach((matcher, index) => {
+      if (test(matcher)) {
+        this.#hit[index] = true;
+        any = true;
+      }
+    });
+    return any;
+  }
+}
