@@ -8,8 +8,8 @@ import path from 'node:path';
 import { csvRows } from './csv-rows.js';
 import { classifyImage, realRootOf, statInside } from './images.js';
 import { jsonlRows } from './jsonl-rows.js';
-import { readAtMost, utf16Or32Encoding } from './manifest-file.js';
-import { positionOfOffset, type PathSegment, type Position } from './positions.js';
+import { decodeUtf8, readAtMost } from './manifest-file.js';
+import type { PathSegment, Position } from './positions.js';
 import { ManifestCode, problem, type Problem } from './problems.js';
 import type { RowsRead } from './row-source.js';
 
@@ -111,18 +111,13 @@ function tooLarge(from: string, bytes: number, before: number, at: readonly Path
 
 /** UTF-8 text, or what is wrong with the bytes and where (spreadsheets also save UTF-16 and Latin-1). */
 function decode(bytes: Buffer): string | { message: string; position: Position } {
-  const utf16 = utf16Or32Encoding(bytes);
-  if (utf16) return { message: `the file is ${utf16} text (it starts with a ${utf16} byte-order mark)`, position: { line: 1, col: 1 } };
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    const before = bytes.subarray(0, nul).toString('utf8');
-    return { message: 'the file contains NUL bytes: it looks binary, not CSV or JSONL text', position: positionOfOffset(before, before.length) };
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const lossy = bytes.toString('utf8');
-    const message = 'the file is not valid UTF-8 text (this byte looks like Latin-1 or Windows-1252)';
-    return { message, position: positionOfOffset(lossy, Math.max(0, lossy.indexOf('\ufffd'))) };
-  }
+  const text = decodeUtf8(bytes, { keepBom: true });
+  if (typeof text === 'string') return text;
+  const message =
+    text.kind === 'utf16'
+      ? `the file is ${text.encoding} text (it starts with a ${text.encoding} byte-order mark)`
+      : text.kind === 'nul'
+        ? 'the file contains NUL bytes: it looks binary, not CSV or JSONL text'
+        : 'the file is not valid UTF-8 text (this byte looks like Latin-1 or Windows-1252)';
+  return { message, position: text.position };
 }

@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, InvalidInputError, UsageError, VideogenError, type Diagnostic } from '../errors.js';
-import { positionOfOffset } from './positions.js';
+import { positionOfOffset, type Position } from './positions.js';
 import { ManifestCode } from './problems.js';
 
 /**
@@ -36,27 +36,39 @@ export async function readManifestText(file: string, absolute: string): Promise<
   // The file grew between stat and read.
   if (bytes.length > MAX_MANIFEST_BYTES) throw tooLarge(file, bytes.length);
 
-  const utf16 = utf16Or32Encoding(bytes);
-  if (utf16) {
-    throw binaryOrEncoding(file, { line: 1, col: 1 }, `the file is ${utf16} text (it starts with a ${utf16} byte-order mark)`, 'save it as UTF-8');
-  }
+  const text = decodeUtf8(bytes, { keepBom: false });
+  if (typeof text === 'string') return text;
+  if (text.kind === 'utf16') throw binaryOrEncoding(file, text.position, `the file is ${text.encoding} text (it starts with a ${text.encoding} byte-order mark)`, 'save it as UTF-8');
+  if (text.kind === 'nul') throw binaryOrEncoding(file, text.position, 'the file contains NUL bytes: it looks binary, not a YAML manifest');
+  throw binaryOrEncoding(
+    file,
+    text.position,
+    'the file is not valid UTF-8 text',
+    'a manifest is YAML text saved as UTF-8 (this byte looks like Latin-1 or Windows-1252: re-save the file as UTF-8)',
+  );
+}
+
+/** What keeps bytes from being UTF-8 text, and where; each caller words it for its kind of file. */
+export type NotUtf8 = { position: Position } & ({ kind: 'utf16'; encoding: string } | { kind: 'nul' } | { kind: 'invalid' });
+
+/**
+ * The bytes as UTF-8 text, or why they are not: a UTF-16/32 byte-order mark, a NUL byte
+ * (binary), or invalid UTF-8 (often Latin-1), at the first offending position. `keepBom`
+ * leaves a UTF-8 byte-order mark in the text for the caller to see.
+ */
+export function decodeUtf8(bytes: Buffer, options: { keepBom: boolean }): string | NotUtf8 {
+  const encoding = utf16Or32Encoding(bytes);
+  if (encoding) return { kind: 'utf16', encoding, position: { line: 1, col: 1 } };
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     const before = bytes.subarray(0, nul).toString('utf8');
-    const position = positionOfOffset(before, before.length);
-    throw binaryOrEncoding(file, position, 'the file contains NUL bytes: it looks binary, not a YAML manifest');
+    return { kind: 'nul', position: positionOfOffset(before, before.length) };
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: options.keepBom }).decode(bytes);
   } catch {
     const lossy = bytes.toString('utf8');
-    const position = positionOfOffset(lossy, Math.max(0, lossy.indexOf('\ufffd')));
-    throw binaryOrEncoding(
-      file,
-      position,
-      'the file is not valid UTF-8 text',
-      'a manifest is YAML text saved as UTF-8 (this byte looks like Latin-1 or Windows-1252: re-save the file as UTF-8)',
-    );
+    return { kind: 'invalid', position: positionOfOffset(lossy, Math.max(0, lossy.indexOf('\ufffd'))) };
   }
 }
 
