@@ -1,8 +1,7 @@
 import type { Plan } from '../plan/types.js';
 import { drained } from './format.js';
-import type { Reporter, RunMessage, RunSummary, ShotEvent } from './types.js';
+import { FINAL_STATES, type Reporter, type RunMessage, type RunSummary, type ShotEvent } from './types.js';
 
-const NOT_AT_WORK: ReadonlySet<ShotEvent['state']> = new Set(['queued', 'completed', 'failed', 'pending', 'skipped']);
 
 /** Same state and note within this window: a progress tick a consumer can do without. */
 const PROGRESS_THROTTLE_MS = 1000;
@@ -65,7 +64,7 @@ export function createNdjsonReporter(out: NodeJS.WritableStream): Reporter {
       if (sameAsBefore && atMs - previous.atMs < PROGRESS_THROTTLE_MS) return;
       // Only shots at work send ticks to throttle: a queued or finished one is forgotten, so memory
       // follows the shots in flight, not the 100,000 announced at the start.
-      if (NOT_AT_WORK.has(event.state)) last.delete(event.id);
+      if (event.state === 'queued' || FINAL_STATES.has(event.state)) last.delete(event.id);
       else last.set(event.id, { state: event.state, note: event.note, atMs });
 
       const { id, action, state, ts, ...rest } = event;

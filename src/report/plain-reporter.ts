@@ -11,7 +11,7 @@ import {
   summaryLine,
   type Paint,
 } from './format.js';
-import type { Reporter, RunMessage, RunSummary, ShotEvent, ShotState } from './types.js';
+import { FINAL_STATES, type Reporter, type RunMessage, type RunSummary, type ShotEvent, type ShotState } from './types.js';
 
 /** What the plain reporter remembers about one shot, to print transitions rather than every event. */
 interface ShotLog {
@@ -25,7 +25,6 @@ interface ShotLog {
   jobId: string | undefined;
 }
 
-const FINISHED: ReadonlySet<ShotState> = new Set(['completed', 'failed', 'pending', 'skipped']);
 
 /** Ids longer than this are not padded to: one long id must not push every line right. */
 const MAX_ID_WIDTH = 24;
@@ -57,7 +56,7 @@ export function createPlainReporter(out: NodeJS.WritableStream, options: { color
       const line = transitionLine(shots, event, paint);
       if (line !== undefined) write(`${label(event.id)}  ${line}`);
       // A finished shot prints nothing more: forget it, so 100,000 shots cost no more memory than the ones in flight.
-      if (FINISHED.has(event.state)) shots.delete(event.id);
+      if (FINAL_STATES.has(event.state)) shots.delete(event.id);
     },
 
     onMessage(message: RunMessage) {

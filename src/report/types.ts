@@ -27,6 +27,9 @@ export type ShotState =
   /** Never submitted in this run (its provider is out of credit; `note` says why); the next apply tries again. */
   | 'skipped';
 
+/** The states that end a shot's run: no event about it follows. */
+export const FINAL_STATES: ReadonlySet<ShotState> = new Set(['completed', 'failed', 'pending', 'skipped']);
+
 export interface ShotEvent {
   id: string;
   action: ActionKind;
