@@ -11,20 +11,30 @@ import { STORE_CONCURRENCY } from './object-store.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { OutputSources } from './sources.js';
 
+/** Local file reads at once: the thread pool has four threads; more only queue. */
+const LOCAL_CONCURRENCY = 16;
+
 export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
   const specs = new Map<string, ReuseSource>();
   const objects = new Map<string, 'cache' | 'store'>();
   const { cache, store } = sources;
 
+  // Local reads, but one at a time they would be a thread-pool round trip each in a row: a
+  // plan after a branch switch can find tens of thousands of specs in the cache.
   const cachedSpecs = queries.specHashes.length > 0 ? await cache.specHashes() : new Set<string>();
-  for (const hash of queries.specHashes) {
-    if (!cachedSpecs.has(hash)) continue;
+  const inCache = queries.specHashes.filter((hash) => cachedSpecs.has(hash));
+  const cacheEntries = await mapLimit(inCache, LOCAL_CONCURRENCY, async (hash) => {
     const entry = await cache.readSpec(hash);
-    if (entry && (await cache.hasObject(entry.output))) specs.set(hash, sourceOf(entry, 'cache'));
-  }
-  for (const output of queries.objects) {
-    if (await cache.hasObject(output)) objects.set(output.sha256, 'cache');
-  }
+    return entry && (await cache.hasObject(entry.output)) ? entry : undefined;
+  });
+  inCache.forEach((hash, index) => {
+    const entry = cacheEntries[index];
+    if (entry) specs.set(hash, sourceOf(entry, 'cache'));
+  });
+  const cachedObjects = await mapLimit(queries.objects, LOCAL_CONCURRENCY, (output) => cache.hasObject(output));
+  queries.objects.forEach((output, index) => {
+    if (cachedObjects[index]) objects.set(output.sha256, 'cache');
+  });
   if (!store) return { specs, objects };
 
   let askStore = queries.specHashes.filter((hash) => !specs.has(hash));
