@@ -49,7 +49,8 @@ export async function saveCachedLock(lockFile: string, digest: string, lock: Loc
   try {
     const json = isLock(lock) ? [JSON.stringify(lock)] : lock;
     await ensureVideogenDir(dirname(lockFile));
-    await writeFileAtomic(cachePath(lockFile), prepend(`${header(digest)}\n`, json));
+    // Not durable: a torn or lost cache fails its header or JSON check and the lock is parsed again.
+    await writeFileAtomic(cachePath(lockFile), prepend(`${header(digest)}\n`, json), { durable: false });
   } catch {
     /* read-only checkout, full disk */
   }

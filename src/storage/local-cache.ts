@@ -21,16 +21,17 @@
  * through the thread pool each asynchronous step costs (at 1,000 shots a second, about a
  * tenth of the event loop went into these steps and their fsyncs, see BENCHMARKS.md).
  */
-import { constants, createReadStream, linkSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { constants, createReadStream, linkSync, mkdirSync, statSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../plan/observe.js';
+import { tempPathFor, writeFileAtomicSync } from '../util/atomic-write.js';
 import { syncDirectoryShared } from '../util/directory-sync.js';
 import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 import { corruptObject } from './errors.js';
 import { objectKey, SPEC_DIR, specHashOfFileName, specKey } from './layout.js';
 import { parseSpecIndexEntry, serializeSpecIndexEntry, type SpecIndexEntry } from './spec-index.js';
-import { syncFile, tempPathBeside, writeVerified, type ExpectedBytes, type VerifiedWriteOptions } from './verified-write.js';
+import { syncFile, writeVerified, type ExpectedBytes, type VerifiedWriteOptions } from './verified-write.js';
 import type { Readable } from 'node:stream';
 
 export type PlaceMethod = 'linked' | 'copied';
@@ -132,18 +133,7 @@ export class LocalCache {
   async writeSpec(entry: SpecIndexEntry): Promise<void> {
     await this.ensureVideogenDir();
     const file = join(this.root, specKey(entry.spec_hash));
-    const temp = tempPathBeside(file);
-    try {
-      withDirectory(temp, () => writeFileSync(temp, serializeSpecIndexEntry(entry)));
-      renameSync(temp, file);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        /* never written */
-      }
-      throw error;
-    }
+    withDirectory(file, () => writeFileAtomicSync(file, serializeSpecIndexEntry(entry), { durable: false }));
   }
 
   /** `.videogen/` with its .gitignore first, so the cache never reaches git. */
@@ -187,7 +177,7 @@ function errorCode(error: unknown): string | undefined {
  * else a copy (a clone where the file system can, as on btrfs, XFS and APFS), fsynced first.
  */
 async function placeAtomically(source: string, target: string): Promise<PlaceMethod> {
-  const temp = tempPathBeside(target);
+  const temp = tempPathFor(target, 'part');
   let method: PlaceMethod = 'linked';
   try {
     try {

@@ -4,12 +4,13 @@
  * the size match. Nothing is buffered whole, and a failure leaves no temp file behind and
  * the destination as it was.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { tempPathFor } from '../util/atomic-write.js';
 import { syncDirectoryShared } from '../util/directory-sync.js';
 import { corruptObject } from './errors.js';
 
@@ -33,7 +34,7 @@ export async function writeVerified(
   options: VerifiedWriteOptions = {},
 ): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
-  const temp = tempPathBeside(dest);
+  const temp = tempPathFor(dest, 'part');
   const hash = createHash('sha256');
   let seen = 0;
   const meter = new Transform({
@@ -59,11 +60,6 @@ export async function writeVerified(
   }
   // Makes the rename itself durable (best effort), one sync shared by the renames around it.
   await syncDirectoryShared(dirname(dest));
-}
-
-/** A unique temp name in the same directory, so the final rename never crosses file systems. */
-export function tempPathBeside(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
 }
 
 /** fsync of a file's bytes (directories: syncDirectoryShared). */

@@ -13,14 +13,15 @@ import { syncDirectoryShared } from './directory-sync.js';
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array | Iterable<string>,
-  options: { beforeRename?: () => void } = {},
+  options: { beforeRename?: () => void; durable?: boolean } = {},
 ): Promise<void> {
+  const durable = options.durable ?? true;
   const temp = tempPathFor(path);
   const handle = await open(temp, 'w', 0o644);
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
     else for (const piece of data) await handle.write(piece);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (error) {
     await handle.close();
     await unlink(temp).catch(() => {});
@@ -35,23 +36,24 @@ export async function writeFileAtomic(
     throw error;
   }
   // Shared with the other renames into the same directory that finish meanwhile (directory-sync.ts).
-  await syncDirectoryShared(dirname(path));
+  if (durable) await syncDirectoryShared(dirname(path));
 }
 
 /**
  * writeFileAtomic without leaving the thread: the same temp-fsync-rename-fsync sequence in
- * one blocking call of a millisecond or two. The lock writer uses it during apply, where
- * each of the eight asynchronous steps would otherwise queue behind downloads and polls on
- * a busy event loop, and a submission waits for its intent to be on disk before it goes out.
+ * one blocking call of a millisecond or two, for writes during apply whose asynchronous steps
+ * would otherwise queue behind downloads and polls on a busy event loop (the journal's
+ * replacement at compaction; the local cache's spec index entries, written not durable).
  */
-export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: { durable?: boolean } = {}): void {
+  const durable = options.durable ?? true;
   const temp = tempPathFor(path);
   const fd = openSync(temp, 'w', 0o644);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     try {
@@ -72,7 +74,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     }
     throw error;
   }
-  syncDirectorySync(dirname(path));
+  if (durable) syncDirectorySync(dirname(path));
 }
 
 /** syncDirectory in one blocking call: makes a rename, a new file or an unlink in `dir` durable. */
@@ -89,6 +91,7 @@ export function syncDirectorySync(dir: string): void {
   }
 }
 
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/** A unique temp name beside `path`, so the final rename never crosses file systems. */
+export function tempPathFor(path: string, suffix = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
 }
