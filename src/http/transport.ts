@@ -18,6 +18,22 @@ const NOT_SENT_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
+/**
+ * Socket and name-resolution failures: the network, not the server's answer. Clients other
+ * than ours (google-auth-library's token requests, the AWS SDK) report them with these codes.
+ */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
+
 /** Errors of our own making (bad arguments, a closed client): repeating them cannot help. */
 const PROGRAMMING_ERROR_CODES = new Set([
   'UND_ERR_INVALID_ARG',

@@ -7,6 +7,7 @@
  * The SDK's error is not kept as the cause for the same reason.
  */
 import { redact } from '../http/redact.js';
+import { NETWORK_ERROR_CODES } from '../http/transport.js';
 import type { StorageConfig } from './config.js';
 import { StorageCode, StorageError } from './errors.js';
 
@@ -20,7 +21,6 @@ interface SdkError {
   $response?: { headers?: Record<string, string | undefined> };
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'AllAccessDisabled']);
 const WRONG_REGION = new Set(['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'IncorrectEndpoint']);
 
@@ -67,7 +67,7 @@ export function storageErrorFrom(error: unknown, doing: string, config: StorageC
   if (DENIED.has(name) || status === 403) {
     return new StorageError(StorageCode.accessDenied, said(`the store refused the credentials (${name || 'HTTP 403'})`), deniedHint(name));
   }
-  const networkCode = e.code && NETWORK_CODES.has(e.code) ? e.code : NETWORK_CODES.has(name) ? name : undefined;
+  const networkCode = e.code && NETWORK_ERROR_CODES.has(e.code) ? e.code : NETWORK_ERROR_CODES.has(name) ? name : undefined;
   if (networkCode || name === 'TimeoutError' || /socket hang up|timed? ?out/i.test(e.message ?? '') || (status !== undefined && status >= 500)) {
     const failed = status !== undefined && status >= 500 && !networkCode;
     const why = failed ? `kept answering HTTP ${status}${name ? ` ${name}` : ''}` : `could not be reached (${networkCode ?? 'timed out'})`;

@@ -9,7 +9,7 @@
 import type { GoogleAuth } from 'google-auth-library';
 import type { HttpClient } from '../../http/client.js';
 import { HttpError } from '../../http/errors.js';
-import { errorCode } from '../../http/transport.js';
+import { errorCode, NETWORK_ERROR_CODES } from '../../http/transport.js';
 import { VERTEX_SCOPE } from './index.js';
 
 export interface AccessTokens {
@@ -22,7 +22,6 @@ export interface AccessTokens {
 }
 
 /** Failures of the way to the token endpoint, not of the credentials: worth another try. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EPIPE']);
 
 /**
  * @param project given to the library so it never looks the project up (external-account
@@ -66,7 +65,7 @@ export function accessTokens(readyToken: string, variable: string, project: stri
 function credentialsError(error: unknown, variable: string, http: HttpClient): HttpError {
   const status = (error as { status?: unknown; response?: { status?: unknown } } | null)?.response?.status ?? (error as { status?: unknown } | null)?.status;
   const code = errorCode(error);
-  const kind = typeof status === 'number' && (status >= 500 || status === 429) ? 'server' : NETWORK_CODES.has(code) ? 'network' : 'auth';
+  const kind = typeof status === 'number' && (status >= 500 || status === 429) ? 'server' : NETWORK_ERROR_CODES.has(code) ? 'network' : 'auth';
   const said = http.redact(error instanceof Error ? error.message : String(error));
   // Nothing reached Vertex, so no job exists: the statuses tell the executor so (401: fix the
   // credentials; 503 with a wait: the token endpoint is unreachable, ask again shortly).
