@@ -14,10 +14,9 @@ import { readLock } from '../lock/read.js';
 import { writeLock } from '../lock/write.js';
 import type { CommandIO } from './options.js';
 
-export const DEFAULT_MERGE_TARGET = 'shots.lock.yaml';
-
-export async function runLockMerge(files: string[], options: { into?: string }, io: CommandIO): Promise<number> {
-  const into = options.into ?? DEFAULT_MERGE_TARGET;
+/** `options.into` comes with the CLI's default, shots.lock.yaml. */
+export async function runLockMerge(files: string[], options: { into: string }, io: CommandIO): Promise<number> {
+  const { into } = options;
   for (const file of files) {
     if (resolve(file) === resolve(into)) throw new UsageError(`${file} is the lock being merged into`, 'name the shard locks, and the campaign lock with --into');
     // A missing artifact must not read as a shard that did nothing.

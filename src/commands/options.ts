@@ -28,7 +28,7 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** `--concurrency`: jobs in flight overall, as many as a provider's `concurrency` may allow. */
+/** `--shard-limits share|full`: whether a shard takes its share of each provider's limits or all of them. */
 export function parseShardLimits(value: string): 'share' | 'full' {
   if (value === 'share' || value === 'full') return value;
   throw new InvalidArgumentError(`expected share or full, got ${JSON.stringify(value)}`);
@@ -41,6 +41,7 @@ export function parseUsd(value: string): number {
   return usd;
 }
 
+/** `--concurrency`: jobs in flight overall, as many as a provider's `concurrency` may allow. */
 export function parseConcurrency(value: string): number {
   const n = parsePositiveInt(value);
   if (n > MAX_CONCURRENCY) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(value)}`);
