@@ -49,3 +49,13 @@ export function drawJobFate(ctx: RouteContext): { fails: boolean; moderated: boo
   const fails = ctx.env.dice.jobFails() || moderated;
   return { fails, moderated, latencyMs: ctx.env.dice.latencyMs() };
 }
+
+/**
+ * How long a new job waits for a slot when every job still running (`ends`: when each ends,
+ * all after `now`) holds one: a slot is free once all but `maxConcurrent - 1` have ended.
+ */
+export function slotWaitMs(ends: readonly number[], maxConcurrent: number, now: number): number {
+  if (ends.length < maxConcurrent) return 0;
+  const sorted = [...ends].sort((a, b) => a - b);
+  return (sorted[sorted.length - maxConcurrent] ?? now) - now;
+}

@@ -160,11 +160,6 @@ export class JobStore {
     return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).length;
   }
 
-  /** When each of `ownerKey`'s in-flight jobs ends, earliest first. */
-  inFlightEndsFor(ownerKey: string, now: number): number[] {
-    return stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now).sort((a, b) => a - b);
-  }
-
   /** When the next of `ownerKey`'s in-flight jobs ends, or undefined if none is in flight. */
   nextSlotFreesAt(ownerKey: string, now: number): number | undefined {
     const ends = stillRunning(this.inFlightEndsByKey.get(ownerKey) ?? [], now);

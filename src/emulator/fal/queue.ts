@@ -1,4 +1,4 @@
-import { accountOf, creditRefusal, drawJobFate } from '../admission.js';
+import { accountOf, creditRefusal, drawJobFate, slotWaitMs } from '../admission.js';
 import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { emulatorVideoFor } from '../mp4.js';
@@ -74,11 +74,13 @@ async function submit(ctx: RouteContext): Promise<EmulatorResponse> {
     problems.length > 0 ? 'invalid' : fate.moderated ? 'moderated' : !fate.fails ? 'ok' : failing % 2 === 0 ? 'runner' : 'model';
 
   const account = accountOf(ctx, FAL_JOBS.api);
-  const ends = ctx.env.jobs.inFlightEndsFor(account, ctx.now);
-  const { maxConcurrent } = ctx.env.options;
-  // Only running requests count against the limit: this one starts when enough end.
-  const startsAt = ends.length < maxConcurrent ? ctx.now : (ends[ends.length - maxConcurrent] ?? ctx.now);
-  const queueMs = startsAt - ctx.now;
+  // Requests not yet ended hold the account's slots (a cancelled one is gone from the list): this
+  // one starts when enough of them end.
+  const ends = ctx.env.jobs
+    .list(FAL_JOBS.api, account)
+    .map((job) => job.facts.createdAt + job.facts.latencyMs)
+    .filter((end) => end > ctx.now);
+  const queueMs = slotWaitMs(ends, ctx.env.options.maxConcurrent, ctx.now);
   if (queueMs > 0) ctx.env.stats.countFault('concurrencyLimited');
 
   const ratio = typeof body.aspect_ratio === 'string' && body.aspect_ratio !== 'auto' ? body.aspect_ratio : undefined;

@@ -6,7 +6,7 @@
  * Runway is concurrency-bound but queues rather than refuses: a task created while the
  * account has `maxConcurrent` tasks in flight is accepted and waits THROTTLED until one ends.
  */
-import { accountOf, creditRefusal, drawJobFate } from '../admission.js';
+import { accountOf, creditRefusal, drawJobFate, slotWaitMs } from '../admission.js';
 import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { nearestAspectRatio } from '../ratios.js';
@@ -99,11 +99,8 @@ function throttledFor(ctx: RouteContext, account: string): number {
   const ends = ctx.env.jobs
     .list(RUNWAY_JOBS.api, account)
     .map((job) => taskEndsAt(ctx, job))
-    .filter((end) => end > ctx.now)
-    .sort((a, b) => a - b);
-  const { maxConcurrent } = ctx.env.options;
-  if (ends.length < maxConcurrent) return 0;
-  return (ends[ends.length - maxConcurrent] ?? ctx.now) - ctx.now;
+    .filter((end) => end > ctx.now);
+  return slotWaitMs(ends, ctx.env.options.maxConcurrent, ctx.now);
 }
 
 function findTask(ctx: RouteContext): JobRecord | undefined {
