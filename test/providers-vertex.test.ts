@@ -18,7 +18,6 @@ import {
   shot,
   startsWithFtyp,
   useProviderHarness,
-  writeImage,
 } from './providers-helpers.js';
 
 const signal = new AbortController().signal;
@@ -26,7 +25,7 @@ const dl = { signal, maxBytes: 200 * 1024 * 1024 };
 const harness = useProviderHarness('vertex');
 const { dest } = harness;
 
-export function vertexConfig(emuUrl: string, settings: Record<string, unknown> = {}, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
+function vertexConfig(emuUrl: string, settings: Record<string, unknown> = {}, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
   return providerConfig('vertex-veo', `${emuUrl}/v1`, {
     name: 'veo',
     apiKeyEnv: 'GOOGLE_OAUTH_ACCESS_TOKEN',
@@ -36,7 +35,7 @@ export function vertexConfig(emuUrl: string, settings: Record<string, unknown> =
 }
 
 /** A shot whose spec is what the module builds from `request`, as validate and plan would. */
-export function vertexShot(id: string, config: ProviderConfig, request: Partial<ShotRequest> = {}, images: Parameters<typeof shot>[2] = {}) {
+function vertexShot(id: string, config: ProviderConfig, request: Partial<ShotRequest> = {}, images: Parameters<typeof shot>[2] = {}) {
   const spec = vertexVeoModule.spec({ prompt: `prompt for ${id}`, ...request }, config);
   return shot(id, { ...spec, provider: 'vertex-veo', model: spec.model }, images);
 }
@@ -89,15 +88,6 @@ describe('vertex-veo: videos inline and in Cloud Storage', () => {
     expect(await startsWithFtyp(file)).toBe(true);
     expect(downloaded.sha256).toBe(sha256Hex(await readFile(file)));
     expect(emu.stats().requests['GET /storage/v1/b/:bucket/o/:object']).toBe(1);
-  });
-
-  it('image to video with a first and a last frame from local files', async () => {
-    const { provider, config } = await setup();
-    const first = await writeImage(harness.dir, 'first.png');
-    const last = await writeImage(harness.dir, 'last.png');
-    const s = vertexShot('frames', config, { reference_image: first.kind === 'file' ? first.sha256 : '', tail_image: last.kind === 'file' ? last.sha256 : '' }, { referenceImage: first, tailImage: last });
-    const { jobId } = await provider.submit(s, { signal });
-    expect((await pollUntilTerminal(provider, jobId)).state).toBe('completed');
   });
 
   it('rides out rate limits and 503s on submit without duplicate jobs, and drops and cuts on Cloud Storage downloads', async () => {
