@@ -4,7 +4,7 @@
  * this without loading anything that talks to a network.
  */
 import { ManifestCode, problem, type Problem } from '../manifest/problems.js';
-import { isLoopbackHost } from '../util/base-url.js';
+import { checkHttpUrl } from '../util/base-url.js';
 import type { StorageInput } from './schema.js';
 
 export interface StorageConfig {
@@ -64,22 +64,20 @@ const ENDPOINT_EXPECTED = 'expected an https URL such as https://<account>.r2.cl
  * themselves would cross the network in the clear.
  */
 function checkEndpoint(raw: string): string | { message: string; hint?: string } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { message: ENDPOINT_EXPECTED };
+  const url = checkHttpUrl(raw);
+  switch (url) {
+    case 'not_url':
+      return { message: ENDPOINT_EXPECTED };
+    case 'credentials':
+      return { message: 'endpoint must not contain credentials', hint: 'credentials come from the AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE…), never the manifest' };
+    case 'plain_http':
+      return {
+        message: 'endpoint must use https (tokens and videos would cross the network unencrypted)',
+        hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1]; put TLS in front of the store',
+      };
+    case 'query':
+      return { message: 'endpoint must not contain a query (?…) or fragment (#…)' };
+    default:
+      return url;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { message: ENDPOINT_EXPECTED };
-  if (url.username !== '' || url.password !== '') {
-    return { message: 'endpoint must not contain credentials', hint: 'credentials come from the AWS environment (AWS_ACCESS_KEY_ID, AWS_PROFILE…), never the manifest' };
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      message: 'endpoint must use https (tokens and videos would cross the network unencrypted)',
-      hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1]; put TLS in front of the store',
-    };
-  }
-  if (url.search !== '' || url.hash !== '') return { message: 'endpoint must not contain a query (?…) or fragment (#…)' };
-  return url.origin + url.pathname.replace(/\/+$/, '');
 }

@@ -8,31 +8,48 @@ const URL_EXPECTED = 'expected an http(s) URL such as https://api.example.com/v1
  * the messages (`base_url`, or a module's own host setting such as fal's `rest_url`).
  */
 export function normaliseBaseUrl(raw: string, name = 'base_url'): string | { message: string; hint?: string } {
-  if (!/^https?:\/\//i.test(raw)) return { message: URL_EXPECTED };
+  const url = checkHttpUrl(raw);
+  switch (url) {
+    case 'not_url':
+      return { message: URL_EXPECTED };
+    case 'credentials':
+      return { message: `${name} must not contain credentials`, hint: 'put the key in the environment variable named by `api_key_env`' };
+    // The key travels in a header: over plain http anyone on the path reads it.
+    case 'plain_http':
+      return {
+        message: `${name} must use https (the API key would cross the network unencrypted)`,
+        hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1], such as `videogen emulate`',
+      };
+    case 'query':
+      return {
+        message: `${name} must not contain a query (?…) or fragment (#…)`,
+        hint: 'give the API root, such as https://api.example.com/v1; a key belongs in the variable named by `api_key_env`',
+      };
+    default:
+      return url;
+  }
+}
+
+/** What keeps a string from being a safe endpoint URL; each caller words it for its setting. */
+export type HttpUrlProblem = 'not_url' | 'credentials' | 'plain_http' | 'query';
+
+/**
+ * Origin + path without a trailing slash, or the problem: not an http(s) URL with a host,
+ * credentials in it, plain http to a host that is not loopback (an emulator or a local proxy
+ * never leaves the machine), or a query or fragment.
+ */
+export function checkHttpUrl(raw: string): string | HttpUrlProblem {
+  if (!/^https?:\/\//i.test(raw)) return 'not_url';
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return { message: URL_EXPECTED };
+    return 'not_url';
   }
-  if (url.hostname === '') return { message: URL_EXPECTED };
-  if (url.username !== '' || url.password !== '') {
-    return { message: `${name} must not contain credentials`, hint: 'put the key in the environment variable named by `api_key_env`' };
-  }
-  // The key travels in a header: over plain http anyone on the path reads it. Loopback
-  // (an emulator, a local proxy) never leaves the machine.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    return {
-      message: `${name} must use https (the API key would cross the network unencrypted)`,
-      hint: 'plain http is accepted only for 127.0.0.1, localhost and [::1], such as `videogen emulate`',
-    };
-  }
-  if (url.search !== '' || url.hash !== '') {
-    return {
-      message: `${name} must not contain a query (?…) or fragment (#…)`,
-      hint: 'give the API root, such as https://api.example.com/v1; a key belongs in the variable named by `api_key_env`',
-    };
-  }
+  if (url.hostname === '') return 'not_url';
+  if (url.username !== '' || url.password !== '') return 'credentials';
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return 'plain_http';
+  if (url.search !== '' || url.hash !== '') return 'query';
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
