@@ -8,8 +8,6 @@ import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
-import { parseLockText } from '../src/lock/read.js';
-import type { Lock } from '../src/lock/types.js';
 import type { Plan } from '../src/plan/types.js';
 import { providerModule } from '../src/providers/registry.js';
 import { runCli } from './helpers/cli.js';
@@ -61,7 +59,6 @@ function falCampaign(emu: RunningEmulator, shots: number, model = 'fal-ai/veo3.1
 }
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
-const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
 /** `apply --max-cost` refused before anything went out: exit 3, the reason, no job at the provider. */
 function expectRefused(refused: Awaited<ReturnType<typeof cli>>, why: string, emu: RunningEmulator): void {
@@ -93,7 +90,7 @@ describe('plan and apply --max-cost', () => {
     const applied = await cli(ws, 'apply', 'shots.yaml', '--yes', '--max-cost', '5');
     expect(applied.code, applied.stderr).toBe(0);
     expect(submissions(emu.stats())).toBe(5);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     for (const entry of Object.values(lock.shots)) expect(entry.cost).toEqual({ estimated: 1, currency: 'USD' });
     expect(applied.stdout).toContain('Spent about $5.00.');
   });
@@ -127,7 +124,7 @@ describe('plan and apply --max-cost', () => {
     const run = await cli(ws, 'apply', 'shots.yaml', '--yes', '--max-cost', '3.5', '--concurrency', '2');
     expect(run.code, run.stderr).toBe(1);
     expect(submissions(emu.stats())).toBe(6 + 3);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     const regenerated = Object.values(lock.shots).filter((entry) => entry.output && entry.state === 'completed');
     let onDisk = 0;
     for (const entry of regenerated) if (await ws.exists(entry.output!.path)) onDisk += 1;
@@ -179,7 +176,7 @@ describe('what was spent', () => {
     expect(summary?.cost).toEqual({ usd: 3.67, reported: 2.07, unknown: 0, currency: 'USD', emulated: true });
     expect(run.stderr + run.stdout).not.toContain('Spent about');
 
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(lock.shots.city?.cost).toEqual({ estimated: 0.8, reported: 1.2, currency: 'USD' });
 
     const status = await cli(ws, 'status', 'shots.yaml', '--json');

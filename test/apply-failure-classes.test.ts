@@ -6,8 +6,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../src/emulator/server.js';
-import { parseLockText } from '../src/lock/read.js';
-import type { Lock } from '../src/lock/types.js';
 import { runCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
@@ -26,7 +24,6 @@ async function campaign(emulatorOptions: Parameters<typeof startEmulator>[0], ma
 }
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 60_000 });
-const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
 describe('a provider out of credit', () => {
   it.each([
@@ -41,7 +38,7 @@ describe('a provider out of credit', () => {
     expect(emulator.stats().faults.outOfCredit).toBe(1);
     const output = result.stdout + result.stderr;
     expect(output.match(/no more submissions to it/g)).toHaveLength(1);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     const states = Object.values(lock.shots).map((entry) => `${entry.state}${entry.error?.class ? `:${entry.error.class}` : ''}`);
     expect(states.sort()).toEqual(['completed', 'completed', 'failed:quota']);
     expect(result.stdout).toContain('3 not submitted');
@@ -58,7 +55,7 @@ describe('a content-policy refusal', () => {
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(first.code).toBe(1);
     expect(submissions(emulator.stats())).toBe(2);
-    for (const entry of Object.values((await lockOf(ws)).shots)) {
+    for (const entry of Object.values((await ws.lock()).shots)) {
       expect(entry).toMatchObject({ state: 'failed', error: { class: 'moderation' } });
     }
 
@@ -83,17 +80,17 @@ describe('a finished video the provider no longer serves', () => {
     const { emulator, ws } = await campaign({ latencyMs: 2000, contentTtlMs: 2500 }, { shots: 1, types: ['openai-videos'], timeout: '300ms' });
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(first.code).toBe(1);
-    expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'submitted' });
+    expect((await ws.lock()).shots['shot-000']).toMatchObject({ state: 'submitted' });
     await new Promise((resolve) => setTimeout(resolve, 5500));
 
     const resumed = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(resumed.code).toBe(1);
-    expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'failed', error: { code: 'video_expired', class: 'failed' } });
+    expect((await ws.lock()).shots['shot-000']).toMatchObject({ state: 'failed', error: { code: 'video_expired', class: 'failed' } });
 
     await ws.write('shots.yaml', campaignManifest({ shots: 1, types: ['openai-videos'], emulatorUrl: emulator.url }));
     const again = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(submissions(emulator.stats())).toBe(2);
-    expect((await lockOf(ws)).shots['shot-000']).toMatchObject({ state: 'completed' });
+    expect((await ws.lock()).shots['shot-000']).toMatchObject({ state: 'completed' });
   });
 });

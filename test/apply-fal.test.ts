@@ -6,14 +6,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
-import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
 import { submissions, submitAndLoseTheAnswers, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
-const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
 async function expectOutputsMatchLock(ws: Workspace, lock: Lock): Promise<void> {
   for (const entry of Object.values(lock.shots)) {
@@ -76,7 +74,7 @@ describe('apply on fal with the in-process emulator (emulate: true)', () => {
     const ws = await emulatedWorkspace(EMULATED_SHOTS);
     const result = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(result.code, result.stderr + result.stdout).toBe(0);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.keys(lock.shots).sort()).toEqual(['kling-frames', 'seedance', 'veo-image', 'veo-text']);
     await expectOutputsMatchLock(ws, lock);
     for (const entry of Object.values(lock.shots)) {
@@ -96,7 +94,7 @@ describe('apply on fal with the in-process emulator (emulate: true)', () => {
     await rm(ws.path(lock.shots['seedance']!.output!.path));
     const fetched = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(fetched.code, fetched.stderr + fetched.stdout).toBe(0);
-    const after = await lockOf(ws);
+    const after = await ws.lock();
     expect(after.shots['seedance']).toMatchObject({ job_id: lock.shots['seedance']!.job_id, output: lock.shots['seedance']!.output });
     await expectOutputsMatchLock(ws, after);
   });
@@ -107,7 +105,7 @@ describe('apply on fal with the in-process emulator (emulate: true)', () => {
     const ws = await emulatedWorkspace(EMULATED_SHOTS.slice(0, 5), ['    timeout: 150ms']);
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(first.code).toBe(1);
-    const submitted = (await lockOf(ws)).shots['veo-text']!;
+    const submitted = (await ws.lock()).shots['veo-text']!;
     expect(submitted).toMatchObject({ state: 'submitted', job_id: expect.any(String), remote: { status_url: expect.any(String) } });
 
     await ws.write('shots.yaml', (await ws.read('shots.yaml')).replace('    timeout: 150ms\n', ''));
@@ -116,7 +114,7 @@ describe('apply on fal with the in-process emulator (emulate: true)', () => {
     expect(plan.stdout).toMatch(/> veo-text/);
     const resumed = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(lock.shots['veo-text']).toMatchObject({ state: 'completed', job_id: submitted.job_id });
     await expectOutputsMatchLock(ws, lock);
   });
@@ -140,7 +138,7 @@ describe('apply on fal against a started emulator', () => {
     // Four in flight against an account that runs two: the rest waited IN_QUEUE, none was refused.
     expect(stats.faults.concurrencyLimited).toBeGreaterThan(0);
     expect(stats.authOnVideoUrls).toBe(0);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.keys(lock.shots)).toHaveLength(12);
     await expectOutputsMatchLock(ws, lock);
   });
@@ -155,20 +153,20 @@ describe('apply on fal against a started emulator', () => {
     expect(result.stdout).toContain('found the job of the interrupted submission');
     expect(submissions(emulator.stats())).toBe(3);
     expect(emulator.stats().requests['GET /fal/api/v1/models/requests/by-endpoint']).toBe(3);
-    await expectOutputsMatchLock(ws, await lockOf(ws));
+    await expectOutputsMatchLock(ws, await ws.lock());
   });
 
   it('records what each COMPLETED-with-error meant: moderation is not asked again, a runner failure is', async () => {
     const moderated = await startCampaign({ latencyMs: 100, moderationRate: 1 }, { shots: 2, types: ['fal'] });
     expect((await cli(moderated.ws, 'apply', 'shots.yaml', '--yes')).code).toBe(1);
-    for (const entry of Object.values((await lockOf(moderated.ws)).shots)) {
+    for (const entry of Object.values((await moderated.ws.lock()).shots)) {
       expect(entry).toMatchObject({ state: 'failed', error: { code: 'content_policy_violation', class: 'moderation' } });
     }
     expect((await cli(moderated.ws, 'plan', 'shots.yaml', '--detailed-exitcode')).code).toBe(0);
 
     const failing = await startCampaign({ latencyMs: 100, failRate: 1, seed: 1 }, { shots: 2, types: ['fal'] });
     expect((await cli(failing.ws, 'apply', 'shots.yaml', '--yes')).code).toBe(1);
-    const classes = Object.values((await lockOf(failing.ws)).shots).map((entry) => `${entry.error?.code}:${entry.error?.class}`);
+    const classes = Object.values((await failing.ws.lock()).shots).map((entry) => `${entry.error?.code}:${entry.error?.class}`);
     expect(classes.sort()).toEqual(['generation_failed:failed', 'runner_server_error:transient']);
     const plan = await cli(failing.ws, 'plan', 'shots.yaml', '--json');
     expect((JSON.parse(plan.stdout) as { summary: { retry: number } }).summary.retry).toBe(2);
@@ -180,7 +178,7 @@ describe('apply on fal against a started emulator', () => {
     expect(result.code).toBe(1);
     expect(submissions(emulator.stats())).toBe(1);
     expect(emulator.stats().faults.outOfCredit).toBe(1);
-    const states = Object.values((await lockOf(ws)).shots).map((entry) => `${entry.state}${entry.error?.class ? `:${entry.error.class}` : ''}`);
+    const states = Object.values((await ws.lock()).shots).map((entry) => `${entry.state}${entry.error?.class ? `:${entry.error.class}` : ''}`);
     expect(states.sort()).toEqual(['completed', 'failed:quota']);
   });
 });

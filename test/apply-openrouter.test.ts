@@ -5,7 +5,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
-import { parseLockText } from '../src/lock/read.js';
 import { serializeLock } from '../src/lock/serialize.js';
 import type { Lock } from '../src/lock/types.js';
 import { runCli } from './helpers/cli.js';
@@ -59,11 +58,10 @@ const against = (emu: RunningEmulator, concurrency = 4) => [
 ];
 
 const apply = (ws: Workspace, ...extra: string[]) => runCli(['apply', 'shots.yaml', '--yes', ...extra], { cwd: ws.dir, env: ENV, timeoutMs: 120_000 });
-const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
 /** Every shot completed, its output the bytes the lock names, its cost what the emulator charged. */
 async function expectCampaignDone(ws: Workspace, shots = SHOTS): Promise<Lock> {
-  const lock = await lockOf(ws);
+  const lock = await ws.lock();
   expect(Object.keys(lock.shots).sort()).toEqual(shots.map((s) => s.id).sort());
   for (const shot of shots) {
     const entry = lock.shots[shot.id]!;
@@ -110,7 +108,7 @@ describe('apply on openrouter', () => {
     const ws = await workspace(manifest(against(emu), shots, (id) => `A storm over the harbour, ${id}`));
     const first = await apply(ws);
     expect(first.code).toBe(1);
-    const entries = Object.values((await lockOf(ws)).shots);
+    const entries = Object.values((await ws.lock()).shots);
     expect(entries).toHaveLength(6);
     for (const entry of entries) expect(entry).toMatchObject({ state: 'failed', error: { class: 'moderation' } });
     // Both kinds happened: refusals at the door created no job, refused jobs did.
@@ -132,7 +130,7 @@ describe('apply on openrouter', () => {
     expect(result.code).toBe(1);
     expect(emu.stats().jobs.created).toBe(2);
     expect((result.stdout + result.stderr).match(/no more submissions to it/g)).toHaveLength(1);
-    const states = Object.values((await lockOf(ws)).shots).map((entry) => `${entry.state}${entry.error?.class ? `:${entry.error.class}` : ''}`);
+    const states = Object.values((await ws.lock()).shots).map((entry) => `${entry.state}${entry.error?.class ? `:${entry.error.class}` : ''}`);
     expect(states.sort()).toEqual(['completed', 'completed', 'failed:quota']);
   });
 
@@ -143,12 +141,12 @@ describe('apply on openrouter', () => {
     const shots = SHOTS.slice(0, 1);
     const ws = await workspace(manifest([...against(emu), 'timeout: 150ms'], shots));
     expect((await apply(ws)).code).toBe(1);
-    expect((await lockOf(ws)).shots.boat).toMatchObject({ state: 'submitted' });
+    expect((await ws.lock()).shots.boat).toMatchObject({ state: 'submitted' });
     await new Promise((resolve) => setTimeout(resolve, 1200));
 
     await ws.write('shots.yaml', manifest(against(emu), shots));
     expect((await apply(ws)).code).toBe(1);
-    expect((await lockOf(ws)).shots.boat).toMatchObject({ state: 'failed', error: { code: 'expired', class: 'failed' } });
+    expect((await ws.lock()).shots.boat).toMatchObject({ state: 'failed', error: { code: 'expired', class: 'failed' } });
     expect(emu.stats().jobs.created).toBe(1);
 
     const again = await apply(ws);

@@ -9,7 +9,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
-import { readLock } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli, type CliResult } from './helpers/cli.js';
 import { startInterceptingProxy, type InterceptingProxy, type ProxyRules } from './helpers/intercepting-proxy.js';
@@ -84,7 +83,6 @@ async function proxy(target: string, rules: ProxyRules): Promise<InterceptingPro
 
 const cli = (ws: Workspace, ...args: string[]): Promise<CliResult> => runCli(args, { cwd: ws.dir, env: KEYS, timeoutMs: 120_000 });
 // With the journal replayed, as every command reads it: after a kill, what was recorded is there.
-const lockOf = (ws: Workspace): Promise<Lock> => readLock(ws.path('shots.lock.yaml'));
 
 /** Every completed entry's output is on disk with the recorded sha256. */
 async function expectVerified(ws: Workspace, lock: Lock): Promise<void> {
@@ -121,7 +119,7 @@ describe('replicate and runway campaigns', () => {
     expect((await cli(ws, 'validate', 'shots.yaml')).code).toBe(0);
     const applied = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.values(lock.shots).map((e) => e.state)).toEqual(Array(6).fill('completed'));
     expect(Object.values(lock.shots).every((e) => /^(rp-|task-)/.test(e.job_id ?? ''))).toBe(true);
     await expectVerified(ws, lock);
@@ -145,7 +143,7 @@ describe('replicate and runway campaigns', () => {
     const first = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect([0, 1]).toContain(first.code);
     expect(emu.stats().jobs.created).toBe(16);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.keys(lock.shots)).toHaveLength(16);
     await expectVerified(ws, lock);
     const failed = Object.values(lock.shots).filter((e) => e.state === 'failed');
@@ -160,7 +158,7 @@ describe('replicate and runway campaigns', () => {
     const retryable = failed.filter((e) => e.error?.class === 'failed').length;
     const second = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(emu.stats().jobs.created).toBe(16 + retryable);
-    await expectVerified(ws, await lockOf(ws));
+    await expectVerified(ws, await ws.lock());
     await expectNoTokens(ws, [first, second]);
   });
 });
@@ -180,7 +178,7 @@ describe('a crash between sending a submission and recording its answer', () => 
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     // The lock knows each submission was intended, and no job id.
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.values(lock.shots).map((e) => [e.state, e.job_id])).toEqual(Array(shots).fill(['submitted', undefined]));
     gate.passThrough();
     return { emu, ws, gate };
@@ -195,7 +193,7 @@ describe('a crash between sending a submission and recording its answer', () => 
     expect(result.stdout).not.toContain('may bill it twice');
     expect(emu.stats().jobs.created).toBe(4);
     expect(emu.stats().requests['GET /v1/predictions']).toBeGreaterThanOrEqual(1);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.values(lock.shots).every((e) => e.state === 'completed')).toBe(true);
     await expectVerified(ws, lock);
   });
@@ -206,7 +204,7 @@ describe('a crash between sending a submission and recording its answer', () => 
     expect(result.code, result.stderr + result.stdout).toBe(0);
     expect(result.stdout.match(/may bill it twice/g)).toHaveLength(3);
     expect(emu.stats().jobs.created).toBe(6);
-    await expectVerified(ws, await lockOf(ws));
+    await expectVerified(ws, await ws.lock());
   });
 });
 
@@ -233,6 +231,6 @@ describe('runway under load', () => {
     expect(videos.filter((f) => f.status === 200)).toHaveLength(3);
     expect(emu.stats().jobs.created).toBe(3);
     expect(emu.stats().faults.concurrencyLimited).toBe(0);
-    await expectVerified(ws, await lockOf(ws));
+    await expectVerified(ws, await ws.lock());
   });
 });

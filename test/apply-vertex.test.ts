@@ -12,7 +12,6 @@ import { decodeJobId } from '../src/emulator/job-id.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
 import { VERTEX_JOBS } from '../src/emulator/vertex/operation.js';
 import { EMULATOR_ACCESS_TOKEN } from '../src/emulator/vertex/tokens.js';
-import { readLock } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli, type CliOptions } from './helpers/cli.js';
 import { startGoogleTokenProxy, writeServiceAccountKey } from './helpers/google-token-proxy.js';
@@ -63,7 +62,6 @@ async function campaign(shots: number, emulatorOptions?: EmulatorOptions, extra?
 
 const cli = (ws: Workspace, args: string[], options: CliOptions = {}) => runCli(args, { cwd: ws.dir, env: TOKEN_ENV, timeoutMs: 90_000, ...options });
 // With the journal replayed, as every command reads it: after a kill, what was recorded is there.
-const lockOf = (ws: Workspace): Promise<Lock> => readLock(ws.path('shots.lock.yaml'));
 
 /** Everything a token could leak into. */
 async function everythingWritten(ws: Workspace, ...outputs: Array<{ stdout: string; stderr: string }>): Promise<string> {
@@ -87,7 +85,7 @@ describe('vertex-veo: apply end to end', () => {
     const { ws } = await campaign(5);
     const first = await cli(ws, ['apply', 'shots.yaml', '--yes']);
     expect(first.code, first.stderr + first.stdout).toBe(0);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(await expectVerifiedOutputs(ws, lock)).toBe(5);
     expect(lock.shots['shot-01']?.remote?.gcs_uri).toMatch(/^gs:\/\/campaign-bucket\/q4\/shot-01\/veo\S+\/sample_0\.mp4$/);
     expect(lock.shots['shot-00']?.spec).toMatchObject({ aspect_ratio: '9:16', duration: 4, resolution: '720p', audio: true, reference_image: expect.stringMatching(/^sha256:/) });
@@ -112,7 +110,7 @@ describe('vertex-veo: apply end to end', () => {
     });
     const first = await cli(ws, ['apply', 'shots.yaml', '--yes', '--concurrency', '8']);
     expect(emulator!.stats().jobs.created).toBe(shots);
-    const lock = await lockOf(ws);
+    const lock = await ws.lock();
     expect(Object.keys(lock.shots)).toHaveLength(shots);
     const retried: string[] = [];
     for (const [id, entry] of Object.entries(lock.shots)) {
@@ -134,7 +132,7 @@ describe('vertex-veo: apply end to end', () => {
     // Refusals stay refused; generation failures get one more job each.
     const second = await cli(ws, ['apply', 'shots.yaml', '--yes']);
     expect(emulator!.stats().jobs.created).toBe(shots + retried.length);
-    for (const [id, entry] of Object.entries((await lockOf(ws)).shots)) {
+    for (const [id, entry] of Object.entries((await ws.lock()).shots)) {
       if (lock.shots[id]!.error?.class === 'moderation') expect(entry).toEqual(lock.shots[id]);
     }
     expect(await everythingWritten(ws, first, second)).not.toContain(EMULATOR_ACCESS_TOKEN);
@@ -160,7 +158,7 @@ describe('vertex-veo: apply end to end', () => {
     const resumed = await cli(ws, ['apply', 'shots.yaml', '--yes']);
     expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
     expect(resumed.stdout).toContain(`${shots} resumed`);
-    expect(await expectVerifiedOutputs(ws, await lockOf(ws))).toBe(shots);
+    expect(await expectVerifiedOutputs(ws, await ws.lock())).toBe(shots);
     expect(emulator!.stats().jobs.created).toBe(shots);
   });
 
@@ -181,7 +179,7 @@ describe('vertex-veo: apply end to end', () => {
     expect(result.code, result.stderr + result.stdout).toBe(0);
     expect(emulator!.stats().requests['POST /token']).toBeGreaterThanOrEqual(1);
     expect(proxy.refused).toEqual([]);
-    expect(await expectVerifiedOutputs(ws, await lockOf(ws))).toBe(2);
+    expect(await expectVerifiedOutputs(ws, await ws.lock())).toBe(2);
     const written = await everythingWritten(ws, result);
     expect(written).not.toContain(EMULATOR_ACCESS_TOKEN);
     expect(written).not.toContain('PRIVATE KEY');
@@ -194,7 +192,7 @@ describe('vertex-veo: apply end to end', () => {
     expect(result.code).toBe(1);
     expect(result.stdout + result.stderr).toContain('no Google access token for Vertex AI');
     expect(result.stdout + result.stderr).toContain('gcloud auth print-access-token');
-    for (const entry of Object.values((await lockOf(ws)).shots)) expect(entry).toMatchObject({ state: 'failed', error: { class: 'invalid' } });
+    for (const entry of Object.values((await ws.lock()).shots)) expect(entry).toMatchObject({ state: 'failed', error: { class: 'invalid' } });
     expect(emulator!.stats().jobs.created).toBe(0);
   });
 });

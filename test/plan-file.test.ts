@@ -6,8 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../src/emulator/server.js';
-import { parseLockText } from '../src/lock/read.js';
-import type { Lock } from '../src/lock/types.js';
 import { runCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
 import type { Workspace } from './helpers/workspace.js';
@@ -20,7 +18,6 @@ async function campaign(shots = 4): Promise<{ emu: RunningEmulator; ws: Workspac
 }
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
-const lockOf = async (ws: Workspace): Promise<Lock> => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
 
 async function savePlan(ws: Workspace, ...args: string[]): Promise<void> {
   const saved = await cli(ws, 'plan', 'shots.yaml', '--out', 'plan.json', ...args);
@@ -47,7 +44,7 @@ describe('apply plan.json', () => {
     const run = await cli(ws, 'apply', 'plan.json');
     expect(run.code, run.stderr).toBe(0);
     expect(submissions(emu.stats())).toBe(2);
-    expect(Object.keys((await lockOf(ws)).shots).sort()).toEqual(['shot-001', 'shot-003']);
+    expect(Object.keys((await ws.lock()).shots).sort()).toEqual(['shot-001', 'shot-003']);
 
     // The lock moved on: the same plan again would be a plan nobody reviewed against it.
     await expectRefused(ws, emu, 'shots.lock.yaml changed since plan.json was made', 2);

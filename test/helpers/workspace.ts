@@ -3,6 +3,8 @@ import { mkdtemp, mkdir, rm, writeFile, readFile, readdir, stat } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { readLock } from '../../src/lock/read.js';
+import type { Lock } from '../../src/lock/types.js';
 
 export interface Workspace {
   dir: string;
@@ -13,6 +15,8 @@ export interface Workspace {
   sha256(relativePath: string): Promise<string>;
   /** Every file below the workspace, relative paths. */
   files(): Promise<string[]>;
+  /** shots.lock.yaml (or `name`) as every command reads it: the lock with its journal replayed. */
+  lock(name?: string): Promise<Lock>;
   remove(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export async function createWorkspace(prefix = 'videogen-test-'): Promise<Worksp
       const entries = await readdir(dir, { recursive: true, withFileTypes: true });
       return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as { path?: string }).path ?? '', e.name).slice(dir.length + 1));
     },
+    lock: (name = 'shots.lock.yaml') => readLock(path(name)),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
