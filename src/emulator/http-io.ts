@@ -57,6 +57,24 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
   });
 }
 
+export type JsonReadResult =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; reason: 'too_large' | 'aborted' | 'invalid_json' | 'not_object' };
+
+/** A request body that must be one JSON object; each API words the failures its own way. */
+export async function readJsonObject(req: IncomingMessage, maxBytes: number): Promise<JsonReadResult> {
+  const read = await readBody(req, maxBytes);
+  if (!read.ok) return read;
+  let value: unknown;
+  try {
+    value = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'invalid_json' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not_object' };
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
 /**
  * A sabotaged response: headers with the full Content-Length, `fraction` of the body,
  * then the connection is reset (`drop`, a TCP RST) or closed early (`truncate`).

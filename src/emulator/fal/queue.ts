@@ -1,5 +1,5 @@
 import { accountOf, creditRefusal, drawJobFate, slotWaitMs } from '../admission.js';
-import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
+import { jsonResponse, readJsonObject, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { emulatorVideoFor } from '../mp4.js';
 import { nearestAspectRatio } from '../ratios.js';
@@ -50,18 +50,13 @@ function endpointOf(params: Record<string, string>): string {
 
 async function submit(ctx: RouteContext): Promise<EmulatorResponse> {
   const endpoint = endpointOf(ctx.params);
-  const read = await readBody(ctx.req, MAX_BODY_BYTES);
-  if (!read.ok) return falDetail(413, 'Request body too large');
-  let input: unknown;
-  try {
-    input = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return falModelError(422, [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }], false);
+  const read = await readJsonObject(ctx.req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    if (read.reason === 'invalid_json') return falModelError(422, [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }], false);
+    if (read.reason === 'not_object') return falModelError(422, [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }], false);
+    return falDetail(413, 'Request body too large');
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return falModelError(422, [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }], false);
-  }
-  const body = input as Record<string, unknown>;
+  const body = read.value;
   // Invalid input is not refused at the door: the request is queued and ends COMPLETED with
   // the app's validation error in its result (reference/fal-queue.md, "Status").
   const outOfCredit = creditRefusal(ctx, FAL_JOBS.api);

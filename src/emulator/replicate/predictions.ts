@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountOf, admitJob, drawJobFate } from '../admission.js';
-import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
+import { jsonResponse, readJsonObject, type EmulatorResponse } from '../http-io.js';
 import { decodeJobId } from '../job-id.js';
 import type { JobRecord } from '../jobs.js';
 import { nearestAspectRatio } from '../ratios.js';
@@ -157,14 +157,9 @@ function listPredictions(ctx: RouteContext): EmulatorResponse {
 type JsonBody = { value: Record<string, unknown> } | { response: EmulatorResponse };
 
 async function readJson(ctx: RouteContext): Promise<JsonBody> {
-  const read = await readBody(ctx.req, MAX_BODY_BYTES);
-  if (!read.ok) return { response: replicateError(413, 'Request body too large or interrupted') };
-  let value: unknown;
-  try {
-    value = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return { response: replicateError(400, 'The request body is not valid JSON.') };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { response: replicateError(400, 'The request body must be a JSON object.') };
-  return { value: value as Record<string, unknown> };
+  const read = await readJsonObject(ctx.req, MAX_BODY_BYTES);
+  if (read.ok) return { value: read.value };
+  if (read.reason === 'invalid_json') return { response: replicateError(400, 'The request body is not valid JSON.') };
+  if (read.reason === 'not_object') return { response: replicateError(400, 'The request body must be a JSON object.') };
+  return { response: replicateError(413, 'Request body too large or interrupted') };
 }

@@ -7,7 +7,7 @@
  * account has `maxConcurrent` tasks in flight is accepted and waits THROTTLED until one ends.
  */
 import { accountOf, creditRefusal, drawJobFate, slotWaitMs } from '../admission.js';
-import { jsonResponse, readBody, type EmulatorResponse } from '../http-io.js';
+import { jsonResponse, readJsonObject, type EmulatorResponse } from '../http-io.js';
 import type { JobRecord } from '../jobs.js';
 import { nearestAspectRatio } from '../ratios.js';
 import type { EmulatedApi, Route, RouteContext } from '../router.js';
@@ -53,16 +53,14 @@ function versionProblem(ctx: RouteContext): EmulatorResponse | undefined {
 async function createTask(ctx: RouteContext, endpoint: Endpoint): Promise<EmulatorResponse> {
   const wrongVersion = versionProblem(ctx);
   if (wrongVersion) return wrongVersion;
-  const read = await readBody(ctx.req, MAX_BODY_BYTES);
-  if (!read.ok) return runwayError(413, 'The request body is too large.');
-  let body: unknown;
-  try {
-    body = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return runwayError(400, 'The request body is not valid JSON.');
+  const read = await readJsonObject(ctx.req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    if (read.reason === 'invalid_json') return runwayError(400, 'The request body is not valid JSON.');
+    if (read.reason === 'not_object') return runwayError(400, 'The request body must be a JSON object.');
+    return runwayError(413, 'The request body is too large.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return runwayError(400, 'The request body must be a JSON object.');
-  const checked = validateTask(endpoint, body as Record<string, unknown>);
+  const body = read.value;
+  const checked = validateTask(endpoint, body);
   if (!checked.ok) return runwayInvalid(checked.issues);
 
   const outOfCredit = creditRefusal(ctx, RUNWAY_JOBS.api);
