@@ -1,3 +1,5 @@
+import { onAbort } from './abort-listeners.js';
+
 /**
  * A signal for one operation that aborts when `parent` does or once `ms` have passed, and is
  * cleaned up (listener and timer) by dispose() as soon as the operation ends.
@@ -5,7 +7,8 @@
  * AbortSignal.any([parent, AbortSignal.timeout(ms)]) does the same, but leaves a weak
  * reference on the long-lived parent and a timer behind until a garbage collection: per
  * poll and per download of a 100,000-shot run, that was kilobytes of garbage each and a
- * hundred thousand weak references on the run's stop signal.
+ * hundred thousand weak references on the run's stop signal. The parent is waited on through
+ * onAbort, which costs the same however many operations share it.
  */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
@@ -17,9 +20,9 @@ export interface LinkedSignal {
 export function linkedSignal(parent: AbortSignal | undefined, ms?: number): LinkedSignal {
   const controller = new AbortController();
   let expired = false;
-  const onParentAbort = () => controller.abort(parent?.reason);
+  let stopWaiting: (() => void) | undefined;
   if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  else if (parent) stopWaiting = onAbort(parent, () => controller.abort(parent.reason));
   const timer =
     ms === undefined
       ? undefined
@@ -32,7 +35,7 @@ export function linkedSignal(parent: AbortSignal | undefined, ms?: number): Link
     expired: () => expired,
     dispose() {
       clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
+      stopWaiting?.();
     },
   };
 }

@@ -1,0 +1,38 @@
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { sleepUnlessStopped } from '../run/sleep.js';
+import { onAbort } from './abort-listeners.js';
+
+describe('onAbort', () => {
+  it('calls every waiting callback once when the signal aborts, and none that stopped waiting', () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const same = () => calls.push('same');
+    onAbort(controller.signal, same);
+    onAbort(controller.signal, same);
+    const stop = onAbort(controller.signal, () => calls.push('gone'));
+    onAbort(controller.signal, () => calls.push('other'));
+    stop();
+    controller.abort();
+    controller.abort();
+    expect(calls.sort()).toEqual(['other', 'same', 'same']);
+  });
+
+  it('puts one listener on the signal however many wait on it', () => {
+    const controller = new AbortController();
+    const stops = Array.from({ length: 1000 }, () => onAbort(controller.signal, () => {}));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    for (const stop of stops) stop();
+  });
+});
+
+describe('sleepUnlessStopped', () => {
+  it('says false when the time passed and true when the signal cut it short', async () => {
+    const controller = new AbortController();
+    expect(await sleepUnlessStopped(1, controller.signal)).toBe(false);
+    const cut = sleepUnlessStopped(60_000, controller.signal);
+    controller.abort();
+    expect(await cut).toBe(true);
+    expect(await sleepUnlessStopped(60_000, controller.signal)).toBe(true);
+  });
+});
