@@ -52,7 +52,7 @@ export const runwayModule: ProviderModule = {
     model: DEFAULT_RUNWAY_MODEL,
     // Tier 1 accounts run one or two tasks at once; more wait THROTTLED at Runway.
     concurrency: 2,
-    // Runway asks for no faster than every 5 s; 6 s less the executor's 10 % jitter stays above it.
+    // Runway asks for no faster than every 5 s; the executor's jitter only ever waits longer.
     poll: { initialMs: 6_000, maxMs: 30_000 },
     timeoutMs: 20 * 60_000,
   },
