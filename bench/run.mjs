@@ -76,6 +76,7 @@ for (const [name, goal] of [
   rows.push([`${name}: ideal / actual`, `${ratio(run.efficiency)} (${what})`, `>= ${goal.efficiency}`, verdict(run.efficiency >= goal.efficiency)]);
   rows.push([`${name}: peak RSS`, mb(run.peakRssBytes), `<= ${mb(goal.rss)}`, verdict(run.peakRssBytes <= goal.rss)]);
   rows.push([`${name}: CPU time of apply`, `${ms(run.cpuMs)} (${(run.cpuMs / run.shots).toFixed(2)} ms per shot)`, '', '']);
+  if (run.emulatorCpuMs !== undefined) rows.push([`${name}: CPU time of the emulator`, ms(run.emulatorCpuMs), '', '']);
   const written = `${mb(run.bytesWritten)} (of it the lock and journal: at most that)`;
   rows.push([`${name}: written, videos aside`, written, goal.written ? `<= ${mb(goal.written)}` : '', goal.written ? verdict(run.bytesWritten <= goal.written) : '']);
   rows.push([`${name}: jobs created`, `${run.jobsCreated} (${run.maxInFlightAtEmulator} in flight at most)`, `${run.shots}`, verdict(run.jobsCreated === run.shots)]);
