@@ -37,6 +37,8 @@ export async function benchApplyScale({ shots, concurrency }) {
       efficiency: idealMs / result.wallMs,
       peakRssBytes: result.rssBytes,
       cpuMs: result.cpuMs,
+      cpuUserMs: result.cpuUserMs,
+      cpuSystemMs: result.cpuSystemMs,
       // The emulator shares the machine's CPUs with apply: on 2 CPUs the pair is what is CPU-bound.
       emulatorCpuMs,
       // Everything the process wrote with write() (wchar in /proc/<pid>/io, read by the probe at
