@@ -1,6 +1,5 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { sleepUnlessStopped } from '../run/sleep.js';
 import { onAbort } from './abort-listeners.js';
 
 describe('onAbort', () => {
@@ -23,16 +22,5 @@ describe('onAbort', () => {
     const stops = Array.from({ length: 1000 }, () => onAbort(controller.signal, () => {}));
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
     for (const stop of stops) stop();
-  });
-});
-
-describe('sleepUnlessStopped', () => {
-  it('says false when the time passed and true when the signal cut it short', async () => {
-    const controller = new AbortController();
-    expect(await sleepUnlessStopped(1, controller.signal)).toBe(false);
-    const cut = sleepUnlessStopped(60_000, controller.signal);
-    controller.abort();
-    expect(await cut).toBe(true);
-    expect(await sleepUnlessStopped(60_000, controller.signal)).toBe(true);
   });
 });
