@@ -10,6 +10,7 @@ import { readLock } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
 import { submissions, submitAndLoseTheAnswers, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import type { Workspace } from './helpers/workspace.js';
 
 /** The lock with its journal replayed, as every command reads it. */
@@ -40,17 +41,14 @@ describe('crash safety', () => {
       for (const entry of Object.values(lock?.shots ?? {})) {
         // Submitted: a recorded job, or the intent written just before a submission went out.
         if (entry.state === 'submitted') expect(entry.job_id ?? entry.submitted_at).toBeTruthy();
-        if (entry.state === 'completed') expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
       }
+      if (lock) await expectOutputsMatchLock(ws, lock, { entries: 'completed' });
     }
     const final = await runCli(['apply', 'shots.yaml', '--yes'], { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
     expect(final.code, final.stderr + final.stdout).toBe(0);
     const lock = (await readLockIfAny(ws))!;
     expect(Object.keys(lock.shots)).toHaveLength(30);
-    for (const entry of Object.values(lock.shots)) {
-      expect(entry.state).toBe('completed');
-      expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
-    }
+    await expectOutputsMatchLock(ws, lock);
     expect(submissions(emulator.stats())).toBe(30);
     expect((await ws.files()).filter((file) => file.endsWith('.part'))).toEqual([]);
   });

@@ -12,6 +12,7 @@ import { parseLockText } from '../src/lock/read.js';
 import { providerModule } from '../src/providers/registry.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const HEADER = 'slug,name,city';
@@ -155,7 +156,7 @@ describe('examples/data-driven', () => {
       const ids = Object.keys(lock.shots);
       expect(ids).toHaveLength(15);
       expect(ids).toEqual(expect.arrayContaining(['hello-acme-paris', 'hello-lumen-singapore', 'hero.1', 'hero.3']));
-      for (const entry of Object.values(lock.shots)) expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
+      await expectOutputsMatchLock(ws, lock);
       const plan = await runCli(['plan', 'shots.yaml', '--detailed-exitcode'], { cwd: ws.dir });
       expect(plan.code, plan.stdout).toBe(0);
     } finally {

@@ -6,19 +6,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../src/emulator/server.js';
-import type { Lock } from '../src/lock/types.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
 import { submissions, submitAndLoseTheAnswers, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 const cli = (ws: Workspace, ...args: string[]) => runCli(args, { cwd: ws.dir, env: TEST_KEYS, timeoutMs: 120_000 });
-
-async function expectOutputsMatchLock(ws: Workspace, lock: Lock): Promise<void> {
-  for (const entry of Object.values(lock.shots)) {
-    expect(entry.state).toBe('completed');
-    expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
-  }
-}
 
 const workspaces: Workspace[] = [];
 afterEach(async () => {

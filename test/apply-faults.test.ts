@@ -4,6 +4,7 @@ import type { EmulatorOptions } from '../src/emulator/server.js';
 import { parseLockText } from '../src/lock/read.js';
 import { runCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 
 describe('apply under faults', () => {
   const startCampaign = useCampaigns();
@@ -33,10 +34,7 @@ describe('apply under faults', () => {
     expect(stats.faults.rateLimited).toBeGreaterThan(0);
     expect(stats.faults.errors).toBeGreaterThan(0);
     expect(stats.faults.drops + stats.faults.truncations).toBeGreaterThan(0);
-    for (const entry of Object.values(lock.shots)) {
-      expect(entry.state).toBe('completed');
-      expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
-    }
+    await expectOutputsMatchLock(ws, lock);
     expect(stats.authOnVideoUrls).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import type { Workspace } from './helpers/workspace.js';
 
 const SHOTS = 6;
@@ -33,8 +34,8 @@ describe('heygen-v3 campaigns', () => {
     expect(entries).toHaveLength(4);
     for (const entry of entries) {
       expect(entry).toMatchObject({ state: 'completed', job_id: expect.stringMatching(/^hv3_/), idempotency_key: expect.stringMatching(/^vg-[0-9a-f]+-[0-9a-f]+-1$/) });
-      expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
     }
+    await expectOutputsMatchLock(ws, lock);
     expect(new Set(entries.map((entry) => entry.idempotency_key)).size).toBe(4);
     expect(submissions(emulator.stats())).toBe(4);
     expect(emulator.stats().authOnVideoUrls).toBe(0);

@@ -9,9 +9,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../src/emulator/server.js';
-import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli, type CliResult } from './helpers/cli.js';
 import { startInterceptingProxy, type InterceptingProxy, type ProxyRules } from './helpers/intercepting-proxy.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { pngBytes } from './providers-helpers.js';
 
@@ -84,13 +84,6 @@ async function proxy(target: string, rules: ProxyRules): Promise<InterceptingPro
 const cli = (ws: Workspace, ...args: string[]): Promise<CliResult> => runCli(args, { cwd: ws.dir, env: KEYS, timeoutMs: 120_000 });
 // With the journal replayed, as every command reads it: after a kill, what was recorded is there.
 
-/** Every completed entry's output is on disk with the recorded sha256. */
-async function expectVerified(ws: Workspace, lock: Lock): Promise<void> {
-  for (const entry of Object.values(lock.shots)) {
-    if (entry.state === 'completed') expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
-  }
-}
-
 /** The tokens (whole, in part, in base64) in no output and no file the run wrote. */
 async function expectNoTokens(ws: Workspace, results: CliResult[]): Promise<void> {
   const texts = results.flatMap((r) => [r.stdout, r.stderr]);
@@ -122,7 +115,7 @@ describe('replicate and runway campaigns', () => {
     const lock = await ws.lock();
     expect(Object.values(lock.shots).map((e) => e.state)).toEqual(Array(6).fill('completed'));
     expect(Object.values(lock.shots).every((e) => /^(rp-|task-)/.test(e.job_id ?? ''))).toBe(true);
-    await expectVerified(ws, lock);
+    await expectOutputsMatchLock(ws, lock, { entries: 'completed' });
     const again = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(again.stdout).toContain('No changes');
   });
@@ -145,7 +138,7 @@ describe('replicate and runway campaigns', () => {
     expect(emu.stats().jobs.created).toBe(16);
     const lock = await ws.lock();
     expect(Object.keys(lock.shots)).toHaveLength(16);
-    await expectVerified(ws, lock);
+    await expectOutputsMatchLock(ws, lock, { entries: 'completed' });
     const failed = Object.values(lock.shots).filter((e) => e.state === 'failed');
     expect(failed.length + Object.values(lock.shots).filter((e) => e.state === 'completed').length).toBe(16);
     for (const entry of failed) {
@@ -158,7 +151,7 @@ describe('replicate and runway campaigns', () => {
     const retryable = failed.filter((e) => e.error?.class === 'failed').length;
     const second = await cli(ws, 'apply', 'shots.yaml', '--yes');
     expect(emu.stats().jobs.created).toBe(16 + retryable);
-    await expectVerified(ws, await ws.lock());
+    await expectOutputsMatchLock(ws, await ws.lock(), { entries: 'completed' });
     await expectNoTokens(ws, [first, second]);
   });
 });
@@ -195,7 +188,7 @@ describe('a crash between sending a submission and recording its answer', () => 
     expect(emu.stats().requests['GET /v1/predictions']).toBeGreaterThanOrEqual(1);
     const lock = await ws.lock();
     expect(Object.values(lock.shots).every((e) => e.state === 'completed')).toBe(true);
-    await expectVerified(ws, lock);
+    await expectOutputsMatchLock(ws, lock, { entries: 'completed' });
   });
 
   it('on Runway, which lists no tasks, the next apply submits again and says it may bill twice', async () => {
@@ -204,7 +197,7 @@ describe('a crash between sending a submission and recording its answer', () => 
     expect(result.code, result.stderr + result.stdout).toBe(0);
     expect(result.stdout.match(/may bill it twice/g)).toHaveLength(3);
     expect(emu.stats().jobs.created).toBe(6);
-    await expectVerified(ws, await ws.lock());
+    await expectOutputsMatchLock(ws, await ws.lock(), { entries: 'completed' });
   });
 });
 
@@ -231,6 +224,6 @@ describe('runway under load', () => {
     expect(videos.filter((f) => f.status === 200)).toHaveLength(3);
     expect(emu.stats().jobs.created).toBe(3);
     expect(emu.stats().faults.concurrencyLimited).toBe(0);
-    await expectVerified(ws, await ws.lock());
+    await expectOutputsMatchLock(ws, await ws.lock(), { entries: 'completed' });
   });
 });

@@ -15,6 +15,7 @@ import { EMULATOR_ACCESS_TOKEN } from '../src/emulator/vertex/tokens.js';
 import type { Lock } from '../src/lock/types.js';
 import { collect, runCli, startCli, type CliOptions } from './helpers/cli.js';
 import { startGoogleTokenProxy, writeServiceAccountKey } from './helpers/google-token-proxy.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { pngBytes } from './providers-helpers.js';
 
@@ -70,14 +71,11 @@ async function everythingWritten(ws: Workspace, ...outputs: Array<{ stdout: stri
 }
 
 async function expectVerifiedOutputs(ws: Workspace, lock: Lock): Promise<number> {
-  let completed = 0;
   for (const [id, entry] of Object.entries(lock.shots)) {
     if (entry.state !== 'completed') continue;
-    completed++;
     expect(entry.job_id, id).toMatch(/^projects\/campaign-project-1\/locations\/us-central1\/publishers\/google\/models\/veo-3\.1-fast-generate-001\/operations\//);
-    expect(await ws.sha256(entry.output!.path), id).toBe(entry.output!.sha256);
   }
-  return completed;
+  return expectOutputsMatchLock(ws, lock, { entries: 'completed' });
 }
 
 describe('vertex-veo: apply end to end', () => {

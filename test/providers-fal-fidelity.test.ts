@@ -13,6 +13,7 @@ import { createFalProvider } from '../src/providers/fal/client.js';
 import { FAL_MODELS, falModule } from '../src/providers/fal/index.js';
 import type { ShotRequest } from '../src/providers/module.js';
 import { FAL_KEY, falConfig } from './fal-helpers.js';
+import { expectValid } from './helpers/schema.js';
 import { pngBytes, startRecordingProxy, tempDir, writeImage, type RecordedRequest } from './providers-helpers.js';
 
 const url = { type: 'string', pattern: '^https?://' } as const;
@@ -115,9 +116,11 @@ async function capture(shot: Shot): Promise<{ path: string; body: Record<string,
   return { path: submits[0]!.path, body: JSON.parse(submits[0]!.body.toString('utf8')) as Record<string, unknown>, sent };
 }
 
-function expectValid(model: string, body: unknown): void {
-  const validate = validators.get(model)!;
-  expect(validate(body), `${model}: ${JSON.stringify(validate.errors)}`).toBe(true);
+/** `body` validates against the documented inputs of `model`. */
+function expectValidFor(model: string, body: unknown): void {
+  const validate = validators.get(model);
+  expect(validate, `no schema for ${model}`).toBeDefined();
+  expectValid(validate!, body, model);
 }
 
 const remote = (href: string): ImageSource => ({ kind: 'url', url: href });
@@ -131,15 +134,15 @@ describe('fal request bodies validate against the documented inputs of each mode
     const t2v = await capture(shotOf('veo', { model: 'fal-ai/veo3.1', aspect_ratio: '9:16', resolution: '1080p', seed: 7, options: { negative_prompt: 'blur' } }));
     expect(t2v.path).toBe('/fal/queue/fal-ai/veo3.1');
     expect(t2v.body).toEqual({ negative_prompt: 'blur', prompt: 'A shot for veo', duration: '8s', aspect_ratio: '9:16', resolution: '1080p', seed: 7, generate_audio: true });
-    expectValid('fal-ai/veo3.1', t2v.body);
+    expectValidFor('fal-ai/veo3.1', t2v.body);
     for (const model of ['fal-ai/veo3.1/fast', 'fal-ai/veo3.1/lite']) {
       const { body } = await capture(shotOf(model, { model, duration: 4, audio: false, resolution: '720p' }));
       expect(body).toMatchObject({ duration: '4s', generate_audio: false });
-      expectValid(model, body);
+      expectValidFor(model, body);
     }
     const i2v = await capture(shotOf('veo-i2v', { model: 'fal-ai/veo3.1/image-to-video', duration: 6 }, { reference: remote('https://example.com/l.png') }));
     expect(i2v.body).toMatchObject({ image_url: 'https://example.com/l.png', duration: '6s' });
-    expectValid('fal-ai/veo3.1/image-to-video', i2v.body);
+    expectValidFor('fal-ai/veo3.1/image-to-video', i2v.body);
     // Negative controls: the schemas refuse what the document rules out.
     expect(validators.get('fal-ai/veo3.1')!({ ...t2v.body, duration: 8 })).toBe(false);
     expect(validators.get('fal-ai/veo3.1/lite')!({ prompt: 'p', resolution: '4k' })).toBe(false);
@@ -152,11 +155,11 @@ describe('fal request bodies validate against the documented inputs of each mode
     );
     expect(i2v.body).toMatchObject({ duration: '10', generate_audio: true, cfg_scale: 0.4, end_image_url: 'https://example.com/end.png' });
     expect(String(i2v.body.start_image_url)).toMatch(/\/fal\/cdn\/files\/[0-9a-f]+\/first-frame\.png$/);
-    expectValid('fal-ai/kling-video/v3/pro/image-to-video', i2v.body);
+    expectValidFor('fal-ai/kling-video/v3/pro/image-to-video', i2v.body);
     expect(validators.get('fal-ai/kling-video/v3/pro/image-to-video')!({ ...i2v.body, image_url: 'https://example.com/a.png' })).toBe(false);
     const t2v = await capture(shotOf('kling-t2v', { model: 'fal-ai/kling-video/v3/pro/text-to-video', aspect_ratio: '1:1' }));
     expect(t2v.body).toEqual({ prompt: 'A shot for kling-t2v', duration: '5', aspect_ratio: '1:1' });
-    expectValid('fal-ai/kling-video/v3/pro/text-to-video', t2v.body);
+    expectValidFor('fal-ai/kling-video/v3/pro/text-to-video', t2v.body);
   });
 
   it('Seedance 2.0: image_url and end_image_url, its ratios and resolutions, 720p written out', async () => {
@@ -164,11 +167,11 @@ describe('fal request bodies validate against the documented inputs of each mode
       const { body, path } = await capture(shotOf(model, { model, duration: 12, aspect_ratio: '21:9' }, { reference: remote('https://example.com/a.jpg'), tail: remote('https://example.com/b.jpg') }));
       expect(path).toBe(`/fal/queue/${model}`);
       expect(body).toEqual({ prompt: `A shot for ${model}`, duration: '12', aspect_ratio: '21:9', resolution: '720p', image_url: 'https://example.com/a.jpg', end_image_url: 'https://example.com/b.jpg' });
-      expectValid(model, body);
+      expectValidFor(model, body);
     }
     for (const model of ['bytedance/seedance-2.0/text-to-video', 'bytedance/seedance-2.0/fast/text-to-video']) {
       const { body } = await capture(shotOf(model, { model, resolution: '4k', aspect_ratio: '3:4' }));
-      expectValid(model, body);
+      expectValidFor(model, body);
     }
   });
 
@@ -176,7 +179,7 @@ describe('fal request bodies validate against the documented inputs of each mode
     const model = 'fal-ai/minimax/hailuo-2.3/pro/image-to-video';
     const { body } = await capture(shotOf('hailuo', { model, options: { prompt_optimizer: false } }, { reference: remote('https://example.com/h.webp') }));
     expect(body).toEqual({ prompt_optimizer: false, prompt: 'A shot for hailuo', image_url: 'https://example.com/h.webp' });
-    expectValid(model, body);
+    expectValidFor(model, body);
   });
 
   it('uploads a local image as the document says: initiate on the REST host with the key, the bytes to the signed URL', async () => {

@@ -13,6 +13,7 @@ import type { ImageSource, Shot } from '../src/manifest/types.js';
 import { createHeygenV3Provider } from '../src/providers/heygen-v3/client.js';
 import { heygenV3Module } from '../src/providers/heygen-v3/index.js';
 import type { ShotRequest } from '../src/providers/module.js';
+import { expectValid } from './helpers/schema.js';
 import { pngBytes, providerConfig, startRecordingProxy, tempDir, writeImage } from './providers-helpers.js';
 
 const ASSET = {
@@ -124,15 +125,11 @@ async function capture(shot: Shot): Promise<Record<string, unknown>> {
   return JSON.parse(sent[0]!.body.toString('utf8')) as Record<string, unknown>;
 }
 
-function expectValid(body: unknown, label: string): void {
-  expect(validate(body), `${label}: ${JSON.stringify(validate.errors)}`).toBe(true);
-}
-
 describe('heygen-v3 request bodies validate against the reference’s field table', () => {
   it('text_to_video with every default written out by the spec', async () => {
     const body = await capture(shotFrom('defaults', {}));
     expect(body).toEqual({ model: 'heygen-video-1', mode: 'text_to_video', prompt: 'prompt of defaults', duration: 5, resolution: '768p', aspect_ratio: '16:9' });
-    expectValid(body, 'defaults');
+    expectValid(validate, body, 'defaults');
   });
 
   it.each([
@@ -140,21 +137,21 @@ describe('heygen-v3 request bodies validate against the reference’s field tabl
     ['2k vertical', { duration: 10, resolution: '2k', aspect_ratio: '9:16', seed: 4_294_967_295 }],
     ['1080p with options', { resolution: '1080p', options: { prompt_enhancement: 'turbo', callback_url: 'https://example.com/hook', callback_id: 'c1' } }],
   ] as const)('text_to_video: %s', async (name, request) => {
-    expectValid(await capture(shotFrom(name.replace(/\W+/g, '-'), request)), name);
+    expectValid(validate, await capture(shotFrom(name.replace(/\W+/g, '-'), request)), name);
   });
 
   it('image_to_video from a local file: an asset_id union, no ratio', async () => {
     const body = await capture(shotFrom('local-image', { reference_image: (local as { sha256: string }).sha256, duration: 6 }, local));
     expect(body.image).toEqual({ type: 'asset_id', asset_id: expect.any(String) });
     expect(body).not.toHaveProperty('aspect_ratio');
-    expectValid(body, 'local image');
+    expectValid(validate, body, 'local image');
   });
 
   it('image_to_video from an https URL: a url union', async () => {
     const url = 'https://example.com/frame.jpg';
     const body = await capture(shotFrom('url-image', { reference_image: url, resolution: '1080p' }, { kind: 'url', url }));
     expect(body.image).toEqual({ type: 'url', url });
-    expectValid(body, 'url image');
+    expectValid(validate, body, 'url image');
   });
 
   it('reference_to_video through options', async () => {
@@ -162,7 +159,7 @@ describe('heygen-v3 request bodies validate against the reference’s field tabl
     const body = await capture(shotFrom('references', { options }));
     expect(body).toMatchObject({ mode: 'reference_to_video', reference_images: options.reference_images });
     expect(body).not.toHaveProperty('aspect_ratio');
-    expectValid(body, 'references');
+    expectValid(validate, body, 'references');
   });
 
   it('the schema itself refuses what the table refuses (the harness is sound)', () => {

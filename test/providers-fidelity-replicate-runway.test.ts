@@ -3,7 +3,7 @@
  * manifest shots, captured by a recording proxy in front of the emulator, validates against
  * the shapes of reference/replicate-and-runway.md, written out below as JSON Schemas.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { ImageSource, ProviderConfig } from '../src/manifest/types.js';
 import type { ProviderModule } from '../src/providers/module.js';
@@ -13,6 +13,7 @@ import { createRunwayProvider } from '../src/providers/runway/client.js';
 import { runwayModule } from '../src/providers/runway/index.js';
 import type { ProviderFactory } from '../src/providers/types.js';
 import { moduleShot, type ShotImages } from './helpers/module-shot.js';
+import { expectValid } from './helpers/schema.js';
 import { pngBytes, providerConfig, useProviderHarness, writeImage, type RecordedRequest } from './providers-helpers.js';
 
 const signal = new AbortController().signal;
@@ -97,10 +98,6 @@ const RUNWAY_TABLE: Record<string, { i2v: string[]; t2v: string[]; durations?: n
   'veo3.1': { i2v: ['1280:720', '720:1280', '1080:1920', '1920:1080'], t2v: ['1280:720', '720:1280', '1080:1920', '1920:1080'], durations: [4, 6, 8] },
   veo3: { i2v: ['1280:720', '720:1280', '1080:1920', '1920:1080'], t2v: ['1280:720', '720:1280', '1080:1920', '1920:1080'], durations: [8] },
 };
-
-function expectValid(validate: ValidateFunction, value: unknown, label: string): void {
-  expect(validate(value), `${label}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(value).slice(0, 300)}`).toBe(true);
-}
 
 async function capture(module: ProviderModule, factory: ProviderFactory, path: string, settings: Record<string, unknown>, shots: Array<[string, Parameters<typeof moduleShot>[3], ShotImages?]>) {
   const { proxy, http } = await harness.startProxied({ latencyMs: 50, seed: 1 });

@@ -25,6 +25,7 @@ import {
   type RecordedRequest,
 } from './providers-helpers.js';
 import { compileOpenAiVideosSchemas } from './helpers/openapi.js';
+import { expectValid } from './helpers/schema.js';
 
 /** A captured body turned into the value the schema describes; file parts keep their metadata aside. */
 interface DecodedBody {
@@ -81,11 +82,6 @@ const HUIXINGYUN_CREATE_BODY = {
     size: { type: 'string', enum: ['1280x720', '720x1280', '1920x1080', '1080x1920', '3840x2160', '2160x3840'] },
   },
 } as const;
-
-function expectValid(validate: ValidateFunction, value: unknown, label: string): void {
-  const ok = validate(value);
-  expect(ok, `${label}: ${JSON.stringify(validate.errors)}`).toBe(true);
-}
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Emulator;

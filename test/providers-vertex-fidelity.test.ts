@@ -4,13 +4,14 @@
  * checked against the shapes of reference/vertex-veo.md ("Request body", "Polling"), written
  * down here as a JSON Schema: the test's own copy, so it cannot share a mistake with the client.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_ACCESS_TOKEN } from '../src/emulator/vertex/tokens.js';
 import { loadManifest } from '../src/manifest/load.js';
 import { createVertexVeoProvider } from '../src/providers/vertex-veo/client.js';
+import { expectValid } from './helpers/schema.js';
 import { pngBytes, pollUntilTerminal, sha256Hex, useProviderHarness, type RecordedRequest } from './providers-helpers.js';
 
 const MEDIA = {
@@ -86,10 +87,6 @@ const signal = new AbortController().signal;
 function json(record: RecordedRequest): Record<string, unknown> {
   expect(record.headers['content-type']).toMatch(/^application\/json/);
   return JSON.parse(record.body.toString('utf8')) as Record<string, unknown>;
-}
-
-function expectValid(validate: ValidateFunction, value: unknown, label: string): void {
-  expect(validate(value), `${label}: ${JSON.stringify(validate.errors)}`).toBe(true);
 }
 
 describe('vertex-veo requests match reference/vertex-veo.md', () => {

@@ -9,6 +9,7 @@ import { parseLockText } from '../src/lock/read.js';
 import { runCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
 import { isWrite, s3ErrorBody, startFaultProxy, type Fault } from './helpers/fault-proxy.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { s3Env, startS3, withStorage } from './helpers/s3.js';
 import { useScratch } from './helpers/scratch.js';
 import { startEmulator, type EmulatorOptions } from '../src/emulator/server.js';
@@ -50,10 +51,7 @@ describe('apply while the store fails', () => {
     expect(apply.stdout).toContain('2 outputs are not in the store yet (kept on disk); `videogen push` uploads them.');
     expect(apply.stdout).toMatch(/not in the store yet: VIDEOGEN_STORAGE_(UNREACHABLE|ACCESS_DENIED): upload to s3:\/\/videos\/campaign\/sha256\//);
     const lock = parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
-    for (const entry of Object.values(lock.shots)) {
-      expect(entry.state).toBe('completed');
-      expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
-    }
+    await expectOutputsMatchLock(ws, lock);
 
     proxy.setRule(() => 'pass');
     const push = await cli('push');

@@ -12,6 +12,7 @@ import { parseLockText } from '../src/lock/read.js';
 import type { Lock } from '../src/lock/types.js';
 import { BIN, REPO_ROOT, runCli } from './helpers/cli.js';
 import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import { s3Env, startS3, withStorage, type RunningS3 } from './helpers/s3.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
@@ -66,7 +67,7 @@ describe('storage: a campaign shared through an S3 store', () => {
     const pull = await cli(ws, ['pull']);
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.stdout).toContain('Pulled 5 outputs (0 from the local cache, 5 from the store); 0 already present.');
-    for (const entry of Object.values(lock.shots)) expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
+    await expectOutputsMatchLock(ws, lock);
     expect((await cli(ws, ['plan', '--detailed-exitcode'])).code).toBe(0);
     expect((await cli(ws, ['apply', '--yes'])).stdout).toContain('No changes');
     expect(submissions(emulator.stats())).toBe(5);

@@ -10,6 +10,7 @@ import { parseLockText } from '../src/lock/read.js';
 import type { Plan } from '../src/plan/types.js';
 import { runCli } from './helpers/cli.js';
 import { submissions, TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { expectOutputsMatchLock } from './helpers/lock-outputs.js';
 import type { Workspace } from './helpers/workspace.js';
 
 const readLockOf = async (ws: Workspace) => parseLockText(await ws.read('shots.lock.yaml'), 'shots.lock.yaml');
@@ -101,7 +102,7 @@ describe('reuse from the local cache', () => {
     const pull = await cli(ws, ['pull'], {});
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.stdout).toContain('Pulled 2 outputs (2 from the local cache, 0 from the store); 0 already present.');
-    for (const entry of Object.values(lock.shots)) expect(await ws.sha256(entry.output!.path)).toBe(entry.output!.sha256);
+    await expectOutputsMatchLock(ws, lock);
     expect((await cli(ws, ['pull'], {})).stdout).toContain('Pulled 0 outputs (0 from the local cache, 0 from the store); 2 already present.');
 
     const forced = await cli(ws, ['apply', '--yes', '--force']);
