@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -276,6 +277,21 @@ describe('HttpClient: timeouts and aborts', () => {
     const error = await failure(makeClient().request({ method: 'GET', url: `${server.url}/x`, retry: 'idempotent', signal }));
     expect(error.code).toBe('VIDEOGEN_ABORTED');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('puts one listener on a signal shared by many requests in flight, and none once they are done', async () => {
+    const held: ServerResponse[] = [];
+    const server = await startServer((_req, res) => held.push(res));
+    const controller = new AbortController();
+    const client = makeClient();
+    const requests = Array.from({ length: 20 }, (_, i) => client.request({ method: 'GET', url: `${server.url}/${i}`, retry: 'idempotent', signal: controller.signal }));
+    await expect.poll(() => held.length).toBe(20);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    for (const res of held) json(res, 200, {});
+    await Promise.all(requests);
+    // The shared listener stays (one, whatever comes next); the requests' own are gone with them.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
   });
 
   it('does not start when the signal is already aborted', async () => {

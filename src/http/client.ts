@@ -28,6 +28,7 @@ import {
   readUntilInlineVideo,
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
+import { linkedSignal } from '../util/linked-signal.js';
 
 export interface HttpClientOptions {
   connectTimeoutMs?: number;
@@ -92,6 +93,18 @@ export class HttpClient {
   }
 
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    // undici puts an abort listener on the signal it is given, and a caller's signal is often
+    // the run's stop signal, shared by every request in flight: each listener added to it walks
+    // all the others (util/abort-listeners.ts). Each request waits on its own signal instead.
+    const own = req.signal ? linkedSignal(req.signal) : undefined;
+    try {
+      return await this.#request<T>(own ? { ...req, signal: own.signal } : req);
+    } finally {
+      own?.dispose();
+    }
+  }
+
+  async #request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     for (const secret of [...secretsInHeaders(req.headers), ...secretsInAuth(req.auth)]) this.addSecret(secret);
     const clean = (text: string): string => this.redact(text);
     for (let attempt = 1; ; attempt++) {
