@@ -11,7 +11,7 @@ import { STORE_CONCURRENCY } from './object-store.js';
 import type { SpecIndexEntry } from './spec-index.js';
 import type { OutputSources } from './sources.js';
 
-/** Local file reads at once: the thread pool has four threads; more only queue. */
+/** Local lookups in flight at once: enough to keep the thread pool's four threads busy while answers come back. */
 const LOCAL_CONCURRENCY = 16;
 
 export async function lookupReuse(queries: ReuseQueries, sources: OutputSources, warn: (text: string) => void): Promise<ReuseIndex> {
