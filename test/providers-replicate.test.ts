@@ -108,8 +108,13 @@ describe('replicate: predictions from start to download', () => {
     const walk: Array<{ status: string; output: unknown; state: string }> = [];
     let earlyFetch: number | undefined;
     for (;;) {
-      const [answer, polled] = await Promise.all([raw(emu, `/v1/predictions/${jobId}`), provider.poll(jobId, { signal })]);
-      walk.push({ status: answer.body.status, output: answer.body.output, state: polled.state });
+      // The poll between two raw answers: when both say the same, so did the job when it was
+      // polled (a raw answer and a poll sent together can land either side of the job's end).
+      const before = await raw(emu, `/v1/predictions/${jobId}`);
+      const polled = await provider.poll(jobId, { signal });
+      const answer = await raw(emu, `/v1/predictions/${jobId}`);
+      const status = before.body.status === answer.body.status ? answer.body.status : 'changing';
+      walk.push({ status, output: answer.body.output, state: polled.state });
       if (earlyFetch === undefined && answer.body.status === 'processing' && answer.body.output !== null) {
         // The URL is shown but not served yet: a client that took output for done would fail here.
         const status = (await fetch(answer.body.output as string)).status;
