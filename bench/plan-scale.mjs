@@ -12,7 +12,7 @@ export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
   const { loadManifest } = await import('../dist/manifest/load.js');
   const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-plan-'));
   try {
-    const lines = ['version: 1', 'output_dir: out', 'providers:', '  hg: { type: heygen }', 'shots:'];
+    const lines = ['version: 1', 'output_dir: out', 'providers:', '  hg: { type: heygen-v3 }', 'shots:'];
     for (let i = 0; i < shots; i++) {
       lines.push(`  - id: shot-${i}`, `    prompt: "Shot ${i}: drone footage over a coastal city at golden hour, cinematic"`, `    tags: [batch-${i % 10}]`);
     }

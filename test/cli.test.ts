@@ -49,10 +49,10 @@ describe('videogen CLI', () => {
     }
   });
 
-  it('validates and plans without loading providers, the HTTP stack, the AWS SDK or the terminal UI', async () => {
+  it('validates and plans without loading providers, the HTTP stack, the AWS SDK, the terminal UI, yaml or csv-parse', async () => {
     const ws = await createWorkspace();
     try {
-      await ws.write('shots.yaml', 'version: 1\nproviders:\n  h: { type: heygen }\nshots:\n  - id: a\n    prompt: hello\n');
+      await ws.write('shots.yaml', 'version: 1\nproviders:\n  h: { type: heygen-v3 }\nshots:\n  - id: a\n    prompt: hello\n');
       const register = join(REPO_ROOT, 'test', 'helpers', 'module-log-register.mjs');
       for (const command of ['validate', 'plan']) {
         const log = ws.path(`${command}-modules.log`);
@@ -64,9 +64,10 @@ describe('videogen CLI', () => {
         expect(run.status, run.stderr).toBe(0);
         const loaded = readFileSync(log, 'utf8').split('\n');
         expect(loaded.some((url) => url.includes('/dist/manifest/'))).toBe(true);
-        // Nor the AWS SDK: a manifest without `storage:` never needs it.
+        // Nor the AWS SDK: a manifest without `storage:` never needs it. Nor `yaml` (positions,
+        // for a manifest with something to report) or csv-parse (`data:` files).
         const heavy = loaded.filter((url) =>
-          /node_modules\/(undici|listr2|p-limit|@aws-sdk|@smithy)\/|\/dist\/(http|emulator|run)\/|\/dist\/storage\/s3-|listr-reporter/.test(url),
+          /node_modules\/(undici|listr2|p-limit|@aws-sdk|@smithy|yaml|csv-parse)\/|\/dist\/(http|emulator|run)\/|\/dist\/storage\/s3-|listr-reporter/.test(url),
         );
         expect(heavy, command).toEqual([]);
         // Provider modules are pure data and checks (an index, with its model table and request

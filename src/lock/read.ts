@@ -11,7 +11,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLibrary } from '../util/lazy-libraries.js';
 import { type Diagnostic, InvalidInputError } from '../errors.js';
 import { loadYamlFast } from '../util/yaml-load.js';
 import { readJournal, replayJournal } from './journal.js';
@@ -138,6 +139,7 @@ function parseWithPositions(text: string, file: string): Lock {
   const conflict = mergeConflictProblem(text, file);
   if (conflict) throw invalid([conflict]);
 
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2', strict: true });
   const at = (offset: number): { line: number; col: number } => lineCounter.linePos(offset);
@@ -186,6 +188,7 @@ function parseWithPositions(text: string, file: string): Lock {
 
 /** `123:` is the number 123 to YAML; as a shot id it must be written as a string. */
 function nonStringIds(doc: Document, text: string): LockProblem[] {
+  const { isMap, isScalar } = yamlLibrary();
   const shots = isMap(doc.contents) ? doc.contents.get('shots', true) : undefined;
   if (!isMap(shots)) return [];
   const problems: LockProblem[] = [];
@@ -224,6 +227,7 @@ function mergeConflictProblem(text: string, file: string): Diagnostic | undefine
 
 /** Offset of the node `path` names; for a missing field, of the key of the mapping that lacks it. */
 function locate(doc: Document, path: readonly (string | number)[], at: 'key' | 'value'): number {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let best = rangeStart(node) ?? 0;
   for (let i = 0; i < path.length; i += 1) {

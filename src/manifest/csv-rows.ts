@@ -7,7 +7,8 @@
  * `info` option costs as much as the parse itself, so a second parse with it runs only then,
  * and a value's column comes from parsing its one row again.
  */
-import { CsvError, parse } from 'csv-parse/sync';
+import type { CsvError } from 'csv-parse/sync';
+import { csvParseSync } from '../util/lazy-libraries.js';
 import { didYouMean } from './did-you-mean.js';
 import type { PathSegment, Position } from './positions.js';
 import { ManifestCode, problem, type Problem } from './problems.js';
@@ -22,9 +23,9 @@ export function csvRows(bytes: Buffer, file: string, at: readonly PathSegment[],
   let records: string[][];
   try {
     // One record past the limit, to know it was passed (the header is a record too).
-    records = parse(bytes, { relax_column_count: true, to: maxRows + 2 }) as string[][];
+    records = csvParseSync().parse(bytes, { relax_column_count: true, to: maxRows + 2 }) as string[][];
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
+    if (!(error instanceof csvParseSync().CsvError)) throw error;
     return { source: undefined, problems: [syntaxError(error, layout, file, at)] };
   }
   const header = records[0];
@@ -132,7 +133,7 @@ class CsvLayout {
     // csv-parse tells, per value, the byte just past it; the next one starts after the comma.
     const ends: number[] = [];
     try {
-      parse(slice, { relax_column_count: true, to: 1, cast: (value, context) => ((ends[context.index] = context.bytes), value) });
+      csvParseSync().parse(slice, { relax_column_count: true, to: 1, cast: (value, context) => ((ends[context.index] = context.bytes), value) });
     } catch {
       return { line: start.line, col: 1 };
     }
@@ -153,7 +154,7 @@ class CsvLayout {
         starts.push(...recordEnds(this.bytes));
       } catch (error) {
         // A file with a syntax error: the records before it.
-        if (!(error instanceof CsvError)) throw error;
+        if (!(error instanceof csvParseSync().CsvError)) throw error;
         if (recordsRead(error) > 0) starts.push(...recordEnds(this.bytes, recordsRead(error)));
       }
       this.#starts = starts;
@@ -167,7 +168,7 @@ class CsvLayout {
  * byte's line, counted here: `info.lines` counts a CRLF inside a quoted value as two lines.
  */
 function recordEnds(bytes: Buffer, to?: number): { byte: number; line: number }[] {
-  const parsed = parse(bytes, { relax_column_count: true, info: true, ...(to === undefined ? {} : { to }) }) as unknown as { info: { bytes: number } }[];
+  const parsed = csvParseSync().parse(bytes, { relax_column_count: true, info: true, ...(to === undefined ? {} : { to }) }) as unknown as { info: { bytes: number } }[];
   const ends: { byte: number; line: number }[] = [];
   let line = 1;
   let counted = 0;

@@ -5,7 +5,8 @@
  * default) is looked up first in the part of the file before a top-level `shots:`, parsed on
  * its own, so a 100,000-shot manifest is not parsed again for a warning about its providers.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import { yamlLibrary } from '../util/lazy-libraries.js';
 import { YAML_PARSE_OPTIONS } from './yaml-source-options.js';
 
 export type PathSegment = string | number;
@@ -50,6 +51,7 @@ export class SourceLocator {
   }
 
   private find(parsed: Parsed, path: readonly PathSegment[], target: PositionTarget): { position: Position; exact: boolean } {
+    const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
     const { document, lineCounter } = parsed;
     const at = (node: { range?: readonly number[] | null } | null | undefined, exact = false) => {
       const offset = node?.range?.[0];
@@ -99,6 +101,7 @@ export class SourceLocator {
 
   private parsed(): Parsed {
     if (!this.document || !this.lineCounter) {
+      const { LineCounter, parseDocument } = yamlLibrary();
       this.lineCounter = new LineCounter();
       this.document = parseDocument(this.text, { ...YAML_PARSE_OPTIONS, lineCounter: this.lineCounter });
     }
@@ -111,6 +114,7 @@ export class SourceLocator {
     this.headParsed = false;
     const shotsAt = this.document ? -1 : this.text.search(/^shots:/m);
     if (shotsAt <= 0 || this.text.length - shotsAt < HEAD_WORTH_IT_BYTES) return undefined;
+    const { LineCounter, parseDocument } = yamlLibrary();
     const lineCounter = new LineCounter();
     const document = parseDocument(this.text.slice(0, shotsAt), { ...YAML_PARSE_OPTIONS, lineCounter });
     if (document.errors.length === 0) this.headParsed = { document, lineCounter };
@@ -127,7 +131,7 @@ interface Parsed {
 const HEAD_WORTH_IT_BYTES = 64 * 1024;
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yamlLibrary().isScalar(key)) return String(key.value);
   return undefined;
 }
 

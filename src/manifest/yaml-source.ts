@@ -3,7 +3,8 @@
  * js-yaml refuses goes to the `yaml` package, which reports every syntax error with its
  * position, or reads what js-yaml was stricter about than needed (a few anchors, say).
  */
-import { isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import type { Document, LineCounter, YAMLError } from 'yaml';
+import { yamlLibrary } from '../util/lazy-libraries.js';
 import { loadYamlFast } from '../util/yaml-load.js';
 import { positionOfOffset, SourceLocator, type Position } from './positions.js';
 import { ManifestCode, type Problem } from './problems.js';
@@ -26,6 +27,7 @@ export function parseYamlText(text: string): YamlParseResult {
 }
 
 function parseWithYaml(text: string): YamlParseResult {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter });
   const problems = document.errors.map((error) => problemFromYamlError(error, text, document, lineCounter));
@@ -58,6 +60,7 @@ function parseWithYaml(text: string): YamlParseResult {
 
 /** Keys repeated within one mapping, found with one Set per mapping (linear, unlike yaml's check). */
 function duplicateKeyProblems(document: Document, lineCounter: LineCounter): Problem[] {
+  const { isScalar, visit } = yamlLibrary();
   const problems: Problem[] = [];
   visit(document, {
     Map(_key, map) {
@@ -83,6 +86,7 @@ const ALIAS_HINT = 'use `defaults:` for values shared by many shots instead of Y
 
 /** Where the alias after the first `skip` ones is, or undefined when there are no more. */
 function aliasPosition(document: Document, lineCounter: LineCounter, skip: number): Position | undefined {
+  const { visit } = yamlLibrary();
   let seen = 0;
   let offset: number | undefined;
   visit(document, {
@@ -122,6 +126,7 @@ function problemFromYamlError(error: YAMLError, text: string, document: Document
 }
 
 function unclosedQuoteStart(document: Document, errorOffset: number): number | undefined {
+  const { visit } = yamlLibrary();
   let start: number | undefined;
   visit(document, {
     Scalar(_key, node) {
