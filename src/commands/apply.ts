@@ -11,7 +11,7 @@ import { ensureJournalIgnored } from '../lock/journal-ignore.js';
 import { LockWriter } from '../lock/lock-writer.js';
 import { readLockAndCache } from '../lock/read.js';
 import { writeLock } from '../lock/write.js';
-import { loadManifest } from '../manifest/load.js';
+import { loadManifestAndCache } from '../manifest/load.js';
 import { renderPlan } from '../plan/render.js';
 import { chooseReporter, colorEnabled } from '../report/choose-reporter.js';
 import { createNdjsonReporter } from '../report/ndjson-reporter.js';
@@ -46,7 +46,7 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
   const selectors = saved ? saved.selectors : selectorsFromFlags(flags);
   const manifestPath = saved ? saved.manifestPath : target;
   loadDotEnv(manifestPath, io.env);
-  const manifest = await loadManifest(manifestPath);
+  const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
   printWarnings(manifest, io);
   const color = colorEnabled(io.stdout, io.env);
 
@@ -56,7 +56,7 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
     if (mutex.tookOverFrom !== undefined) {
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
-    const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
+    const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
     sources = await openOutputSources(manifest, io.env);
     const outputs = sources;
     const freshPlan = async () => {
@@ -80,7 +80,8 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
     if (plan.summary.changes === 0) {
       // A journal left by a crashed apply is folded into the lock even when there is nothing to do.
       if (existsSync(journalFileFor(manifest.lockFile))) await writeLock(manifest.lockFile, lock);
-      else await saveCache();
+      else await saveLockCache();
+      await saveManifestCache();
       if (flags.json) {
         // The same stream shape as a run that did work: the plan, then a summary.
         const reporter = createNdjsonReporter(io.stdout);
@@ -104,7 +105,10 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
     // A large run keeps its heap nearer to what it holds (util/heap-growth.ts).
     boundHeapGrowth(plan.summary.changes);
     try {
-      return await execute(limited, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
+      const code = await execute(limited, plan, new LockWriter(manifest.lockFile, lock), connection, sources, flags, io, color);
+      // The lock's cache is written with the lock; the manifest's once the run is over.
+      await saveManifestCache();
+      return code;
     } finally {
       await connection.close();
     }

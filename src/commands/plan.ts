@@ -67,7 +67,7 @@ export async function runPlan(
     sources.close();
   }
   refuseUnmatchedSelectors(plan);
-  await project.saveLockCache();
+  await project.saveCaches();
   if (options.out !== undefined) {
     const { writePlanFile } = await import('../plan/plan-file.js');
     await writePlanFile(options.out, { manifest: project.manifest, plan, selectors, videogen: videogenVersion() });

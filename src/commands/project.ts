@@ -5,7 +5,7 @@ import { parseEnv } from 'node:util';
 import { formatDiagnostic, UsageError } from '../errors.js';
 import type { CommandIO } from './options.js';
 import { dirname, join, resolve } from 'node:path';
-import { loadManifest } from '../manifest/load.js';
+import { loadManifestAndCache } from '../manifest/load.js';
 import { readLockAndCache } from '../lock/read.js';
 import { observeOutputs } from '../plan/observe.js';
 import { OutputHashCache } from '../plan/hash-cache.js';
@@ -20,8 +20,8 @@ import type { OutputSources } from '../storage/sources.js';
 export interface Project {
   manifest: Manifest;
   lock: Lock;
-  /** Caches the lock as parsed (src/lock/parsed-cache.ts); called once the command has succeeded. */
-  saveLockCache(): Promise<void>;
+  /** Caches the manifest's YAML and the lock as parsed (src/util/parsed-cache.ts); called once the command has succeeded. */
+  saveCaches(): Promise<void>;
 }
 
 /**
@@ -50,9 +50,9 @@ export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>)
 }
 
 export async function loadProject(manifestPath: string): Promise<Project> {
-  const manifest = await loadManifest(manifestPath);
-  const { lock, saveCache } = await readLockAndCache(manifest.lockFile);
-  return { manifest, lock, saveLockCache: saveCache };
+  const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
+  const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
+  return { manifest, lock, saveCaches: async () => void (await Promise.all([saveManifestCache(), saveLockCache()])) };
 }
 
 export async function loadProjectWithOutputs(

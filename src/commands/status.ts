@@ -38,11 +38,11 @@ export interface ShotStatus {
 }
 
 export async function runStatus(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
-  const { manifest, lock, observed, saveLockCache } = await loadProjectWithOutputs(manifestPath);
+  const { manifest, lock, observed, saveCaches } = await loadProjectWithOutputs(manifestPath);
   const rows = await shotStatuses(manifest, lock, observed);
   markVerdicts(rows, lock, await readVerdicts(manifest.lockFile));
   if (manifest.storage) await checkStore(manifest, lock, rows, io);
-  await saveLockCache();
+  await saveCaches();
   const cost = campaignCost(Object.values(lock.shots));
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ shots: rows, cost })}\n`);

@@ -6,10 +6,10 @@ import { readVerdicts } from '../review/review-file.js';
 
 export async function runValidate(manifestPath: string, options: { json?: boolean }, io: CommandIO): Promise<number> {
   // Errors (InvalidInputError) propagate to the CLI's one catch, which prints every diagnostic and exits 3.
-  const { manifest, lock, saveLockCache } = await loadProject(manifestPath);
+  const { manifest, lock, saveCaches } = await loadProject(manifestPath);
   // plan and apply read the review file too: a broken one is found here first.
   await readVerdicts(manifest.lockFile);
-  await saveLockCache();
+  await saveCaches();
   const shots = manifest.shots.length;
   const locked = Object.keys(lock.shots).length;
   const expanded = manifest.expanded ?? [];

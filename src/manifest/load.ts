@@ -22,7 +22,8 @@ import { checkIdsAndOutputs, checkOptionValues, checkShot, MAX_OPTION_VALUES, sh
 import { knownKeys, manifestSchema, type DefaultsInput, type ShotInput } from './schema.js';
 import { specHash } from './spec-hash.js';
 import type { ImageSource, Manifest, Shot } from './types.js';
-import { parseYamlText } from './yaml-source.js';
+import { parseYamlText, type YamlParseResult } from './yaml-source.js';
+import { parseManifestYaml } from './parsed-cache.js';
 import { resolveStorage } from '../storage/config.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Pricing } from '../cost/price.js';
@@ -33,17 +34,28 @@ const DEFAULT_OUTPUT_DIR = 'out';
 export { MAX_MANIFEST_BYTES } from './manifest-file.js';
 
 export async function loadManifest(file: string): Promise<Manifest> {
+  return (await loadManifestAndCache(file)).manifest;
+}
+
+/** loadManifest, for a command that caches the parsed YAML (parsed-cache.ts) once it has done its work. */
+export async function loadManifestAndCache(file: string): Promise<{ manifest: Manifest; saveCache(): Promise<void> }> {
   const absolute = path.resolve(file);
-  const text = await readManifestText(file, absolute);
-  return parseManifestText(text, file, path.dirname(absolute));
+  const text = withoutByteOrderMark(await readManifestText(file, absolute));
+  const yaml = await parseManifestYaml(absolute, text);
+  return { manifest: await parseManifestText(text, file, path.dirname(absolute), yaml.parsed), saveCache: yaml.saveCache };
 }
 
 /**
  * @param file the manifest path as the caller wrote it (used in diagnostics)
  * @param dir the absolute directory the manifest's relative paths start from
+ * @param parsed the text's YAML, when the caller has it already
  */
-export async function parseManifestText(text: string, file: string, dir: string): Promise<Manifest> {
-  const parsed = parseYamlText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+export async function parseManifestText(
+  text: string,
+  file: string,
+  dir: string,
+  parsed: YamlParseResult = parseYamlText(withoutByteOrderMark(text)),
+): Promise<Manifest> {
   if (!parsed.ok) throw invalid(parsed.problems, file, undefined);
   const { locator } = parsed;
   const expansion = await expandShots(parsed.data, new DataFiles(dir, file, MAX_SHOTS));
@@ -118,6 +130,10 @@ function checkPricing(pricing: Pricing | undefined, providers: ResolvedProviders
     problems.push(problem(ManifestCode.unknownProvider, ['pricing', name], `pricing for an unknown provider \`${name}\``, hint, 'key'));
   }
   return pricing;
+}
+
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** `shots.yaml` → `shots.lock.yaml`; `campaign.yml` → `campaign.lock.yaml`. */
