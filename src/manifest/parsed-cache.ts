@@ -3,7 +3,8 @@
  * In a cold process js-yaml takes 130 ms over the 1.2 MB of a 10,000-shot manifest, a
  * quarter of a `plan`; JSON.parse takes 8 ms. Only the YAML step is cached: it depends on the
  * text alone, while what follows it (data files, reference images, the checks) is done again
- * every time. A value JSON cannot carry exactly (`.inf`, `.nan`, `-0`) is never cached.
+ * every time. A value JSON cannot carry exactly (`.inf`, `.nan`, `-0`) is never cached, nor
+ * a small manifest (below MIN_CACHED_CHARS).
  */
 import { contentDigest, ParsedCache } from '../util/parsed-cache.js';
 import { SourceLocator } from './positions.js';
@@ -17,8 +18,15 @@ export interface ManifestYaml {
 
 const NOTHING_TO_SAVE = (): Promise<void> => Promise.resolve();
 
+/**
+ * About 2,000 shots. Below it js-yaml takes a few milliseconds, no more than the cache's own
+ * read and write, and a small project's `plan` leaves its folder as it found it.
+ */
+export const MIN_CACHED_CHARS = 256 * 1024;
+
 /** @param file the manifest's absolute path; @param text its text, a byte order mark removed */
 export async function parseManifestYaml(file: string, text: string): Promise<ManifestYaml> {
+  if (text.length < MIN_CACHED_CHARS) return { parsed: parseYamlText(text), saveCache: NOTHING_TO_SAVE };
   const cache = new ParsedCache(file, 'parsed-manifest/1');
   const digest = contentDigest(text);
   const cached = await cache.read(digest);
