@@ -38,6 +38,25 @@ describe('JobStore', () => {
     expect(store.counts(400)).toEqual({ created: 4, completed: 4, failed: 0, inFlight: 0, maxInFlight: 3 });
   });
 
+  it('keeps, per API and key, the jobs not yet ended, oldest first, without the deleted ones', () => {
+    const store = new JobStore();
+    const first = store.create(job('a', 100), 0);
+    const second = store.create(job('a', 300), 50);
+    const third = store.create(job('a', 100), 60);
+    store.create(job('b', 500), 60);
+    store.create({ ...job('a', 500), kind: { api: 'fal', prefix: '' } }, 60);
+    expect(store.unfinished('openai', 'a', 99).map((record) => record.id)).toEqual([first.id, second.id, third.id]);
+    // Terminal at exactly its end time, as everywhere else.
+    expect(store.unfinished('openai', 'a', 100).map((record) => record.id)).toEqual([second.id, third.id]);
+    store.delete(second.id);
+    expect(store.unfinished('openai', 'a', 100).map((record) => record.id)).toEqual([third.id]);
+    expect(store.unfinished('openai', 'a', 160)).toEqual([]);
+    expect(store.unfinished('openai', 'b', 160)).toHaveLength(1);
+    expect(store.unfinished('fal', 'a', 160)).toHaveLength(1);
+    // The whole history is still listed.
+    expect(store.list('openai', 'a').map((record) => record.id)).toEqual([first.id, third.id]);
+  });
+
   it('finds its own jobs, decodes others, forgets deleted ones, lists per key', () => {
     const store = new JobStore();
     const mine = store.create({ ...job('a', 100), prompt: 'hello' }, 0);

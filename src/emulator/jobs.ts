@@ -82,6 +82,11 @@ export class JobStore {
   /** End times of this process's jobs still in flight; pruned lazily. */
   private inFlightEnds: number[] = [];
   private readonly inFlightEndsByKey = new Map<string, number[]>();
+  /**
+   * Per API and key, the jobs not ended when last looked at, oldest first: what a queue or a
+   * slot wait needs, without walking every job made so far (100,000 of them in a big run).
+   */
+  private readonly unfinishedByOwner = new Map<string, JobRecord[]>();
   private maxInFlight = 0;
   private readonly createdByKey = new Map<string, number>();
   /** Per API: jobs created, and of those, jobs that fail (for deterministic variety in answers). */
@@ -113,6 +118,9 @@ export class JobStore {
     if (job.remixedFrom !== undefined) record.remixedFrom = job.remixedFrom;
     if (job.input !== undefined) record.input = job.input;
     this.records.set(record.id, record);
+    const owned = this.unfinishedByOwner.get(ownerOf(facts.api, job.ownerKey));
+    if (owned) owned.push(record);
+    else this.unfinishedByOwner.set(ownerOf(facts.api, job.ownerKey), [record]);
 
     const endsAt = now + facts.latencyMs;
     this.inFlightEnds = stillRunning(this.inFlightEnds, now);
@@ -149,6 +157,16 @@ export class JobStore {
     return [...this.records.values()].filter(
       (record) => record.facts.api === api && record.ownerKey === ownerKey && !this.deleted.has(record.id),
     );
+  }
+
+  /** This process's live jobs of one API created with `ownerKey` that have not ended by `now`, oldest first. */
+  unfinished(api: string, ownerKey: string, now: number): JobRecord[] {
+    const owner = ownerOf(api, ownerKey);
+    const jobs = (this.unfinishedByOwner.get(owner) ?? []).filter(
+      (record) => record.facts.createdAt + record.facts.latencyMs > now && !this.deleted.has(record.id),
+    );
+    this.unfinishedByOwner.set(owner, jobs);
+    return jobs;
   }
 
   /** Jobs `ownerKey` created in this process, ever (its spending, for creditLimit). */
@@ -189,10 +207,15 @@ export class JobStore {
     this.deleted.clear();
     this.inFlightEnds = [];
     this.inFlightEndsByKey.clear();
+    this.unfinishedByOwner.clear();
     this.maxInFlight = 0;
     this.createdByApi.clear();
     this.createdByKey.clear();
   }
+}
+
+function ownerOf(api: string, ownerKey: string): string {
+  return `${api}\n${ownerKey}`;
 }
 
 /** A job is in flight from its creation until its end time (terminal at exactly endsAt). */

@@ -71,10 +71,7 @@ async function submit(ctx: RouteContext): Promise<EmulatorResponse> {
   const account = accountOf(ctx, FAL_JOBS.api);
   // Requests not yet ended hold the account's slots (a cancelled one is gone from the list): this
   // one starts when enough of them end.
-  const ends = ctx.env.jobs
-    .list(FAL_JOBS.api, account)
-    .map((job) => job.facts.createdAt + job.facts.latencyMs)
-    .filter((end) => end > ctx.now);
+  const ends = ctx.env.jobs.unfinished(FAL_JOBS.api, account, ctx.now).map((job) => job.facts.createdAt + job.facts.latencyMs);
   const queueMs = slotWaitMs(ends, ctx.env.options.maxConcurrent, ctx.now);
   if (queueMs > 0) ctx.env.stats.countFault('concurrencyLimited');
 
@@ -161,8 +158,8 @@ function requestUrls(ctx: RouteContext, id: string): { status_url: string; respo
 function queuePosition(ctx: RouteContext, job: JobRecord): number {
   if (!job.ownerKey) return 0;
   // Ahead in line: made before it (the list keeps creation order; two requests of the same
-  // millisecond are still one behind the other) and not started yet.
-  const requests = ctx.env.jobs.list(FAL_JOBS.api, job.ownerKey);
+  // millisecond are still one behind the other) and not started yet, so not ended either.
+  const requests = ctx.env.jobs.unfinished(FAL_JOBS.api, job.ownerKey, ctx.now);
   const index = requests.findIndex((other) => other.id === job.id);
   // A request of an earlier emulator process (its id carries its facts) is not in the list.
   const ahead = index >= 0 ? requests.slice(0, index) : requests.filter((other) => other.facts.createdAt < job.facts.createdAt);

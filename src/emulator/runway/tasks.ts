@@ -95,7 +95,7 @@ async function createTask(ctx: RouteContext, endpoint: Endpoint): Promise<Emulat
  */
 function throttledFor(ctx: RouteContext, account: string): number {
   const ends = ctx.env.jobs
-    .list(RUNWAY_JOBS.api, account)
+    .unfinished(RUNWAY_JOBS.api, account, ctx.now)
     .map((job) => taskEndsAt(ctx, job))
     .filter((end) => end > ctx.now);
   return slotWaitMs(ends, ctx.env.options.maxConcurrent, ctx.now);
