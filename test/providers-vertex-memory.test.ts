@@ -5,7 +5,7 @@
  * text, or the decoded video, would add 48 MB or more. What the child has not yet collected
  * is not held, so it is kept out of the figure two ways: a 2 MB young generation (Node 24's
  * V8 sizes it from the machine's memory, tens of MB here, and a 64 MB stream's short-lived
- * chunks fill it: +30 MB in CI without the flag), and a full collection every 5 ms
+ * chunks fill it: +30 MB in CI without the flag), and a full collection every 20 ms
  * (test/helpers/collect-garbage-often.mjs: chunks promoted to the old generation wait there
  * for V8's next full collection, +24 MB in CI without it).
  */
