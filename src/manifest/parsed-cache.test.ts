@@ -18,11 +18,11 @@ const exists = (file: string) => stat(file).then(
 describe('parsed manifest cache', () => {
   const scratch = useScratch('videogen-manifest-cache-');
 
-  for (const source of ['examples', 'test/fixtures/manifests/good', 'test/fixtures/pinned']) {
+  for (const source of ['examples', 'examples/data-driven', 'test/fixtures/manifests/good', 'test/fixtures/pinned']) {
     it(`gives every manifest in ${source} exactly as parsing its YAML does, spec hashes included`, async () => {
       await cp(join(REPO_ROOT, source), scratch.dir, { recursive: true, filter: (from) => !/\/(out|\.videogen)(\/|$)/.test(from) });
       const manifests = (await readdir(scratch.dir)).filter((name) => /\.ya?ml$/.test(name) && !/\.(lock|review)\./.test(name));
-      expect(manifests.length).toBeGreaterThanOrEqual(3);
+      expect(manifests.length).toBeGreaterThanOrEqual(1);
       for (const name of manifests) {
         const file = join(scratch.dir, name);
         await writeFile(file, (await readFile(file, 'utf8')) + PADDING);

@@ -34,7 +34,9 @@ export async function parseManifestYaml(file: string, text: string): Promise<Man
   if (cached !== undefined) return { parsed: { ok: true, data: cached, locator: new SourceLocator(text) }, saveCache: NOTHING_TO_SAVE };
   const parsed = parseYamlText(text);
   if (!parsed.ok || !exactInJson(parsed.data)) return { parsed, saveCache: NOTHING_TO_SAVE };
-  return { parsed, saveCache: () => cache.save(digest, [JSON.stringify(parsed.data)]) };
+  // Taken now: what reads the value next must not be able to change what is cached.
+  const json = JSON.stringify(parsed.data);
+  return { parsed, saveCache: () => cache.save(digest, [json]) };
 }
 
 /** JSON.parse(JSON.stringify(value)) gives back the same value: no non-finite numbers or -0, only plain data. */
