@@ -147,23 +147,25 @@ describe.each(TYPES)('%s: the key stays out of errors', (type) => {
       const image = await writeImage(tmp.dir, `${type}-faults.png`);
       const errors: unknown[] = [];
       const failures: PollResult[] = [];
-      for (let i = 0; i < 12; i += 1) {
+      // The twelve shots at once, as apply runs them: the waiting is the emulator's latency.
+      const runShot = async (i: number): Promise<void> => {
         const s = shot(`f${i}`, { provider: type, model: MODEL[type]!, ...SPEC[type] }, i % 3 === 0 ? { referenceImage: image } : {});
         // Keyed where the API takes a key (the others ignore it), so keyed retries and replays are covered too.
         const submitted = (await caught(provider.submit(s, { signal, idempotencyKey: `vg-f${i}-1` }), errors)) as SubmitResult | undefined;
-        if (!submitted) continue;
+        if (!submitted) return;
         for (let tries = 0; tries < 60; tries += 1) {
           const poll = provider.poll(submitted.jobId, { signal, ...(submitted.remote ? { remote: submitted.remote } : {}) });
           const result = (await caught(poll, errors)) as PollResult | undefined;
           if (result?.state === 'failed') failures.push(result);
           if (result?.state === 'completed' && result.job) {
             await caught(provider.download(result.job, path.join(tmp.dir, `${type}-${i}.mp4`), dl), errors);
-            break;
+            return;
           }
-          if (result?.state === 'failed' || result?.state === 'not_found') break;
+          if (result?.state === 'failed' || result?.state === 'not_found') return;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-      }
+      };
+      await Promise.all(Array.from({ length: 12 }, (_, i) => runShot(i)));
       // Faults of several kinds really surfaced (not just one repeated error).
       expect(new Set(errors.map((e) => (e as { code?: string }).code)).size).toBeGreaterThan(1);
       expectNoKey(errors);
