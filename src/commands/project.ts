@@ -52,7 +52,10 @@ export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>)
 export async function loadProject(manifestPath: string): Promise<Project> {
   const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
   const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
-  return { manifest, lock, saveCaches: async () => void (await Promise.all([saveManifestCache(), saveLockCache()])) };
+  const saveCaches = async (): Promise<void> => {
+    await Promise.all([saveManifestCache(), saveLockCache()]);
+  };
+  return { manifest, lock, saveCaches };
 }
 
 export async function loadProjectWithOutputs(

@@ -118,9 +118,10 @@ export class JobStore {
     if (job.remixedFrom !== undefined) record.remixedFrom = job.remixedFrom;
     if (job.input !== undefined) record.input = job.input;
     this.records.set(record.id, record);
-    const owned = this.unfinishedByOwner.get(ownerOf(facts.api, job.ownerKey));
+    const owner = ownerOf(facts.api, job.ownerKey);
+    const owned = this.unfinishedByOwner.get(owner);
     if (owned) owned.push(record);
-    else this.unfinishedByOwner.set(ownerOf(facts.api, job.ownerKey), [record]);
+    else this.unfinishedByOwner.set(owner, [record]);
 
     const endsAt = now + facts.latencyMs;
     this.inFlightEnds = stillRunning(this.inFlightEnds, now);

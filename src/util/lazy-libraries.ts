@@ -10,10 +10,15 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
+// Kept once loaded: require() resolves its argument again on every call, and positions.ts asks
+// for `yaml` once per key of a mapping it indexes.
+let yaml: typeof import('yaml') | undefined;
+let csvParse: typeof import('csv-parse/sync') | undefined;
+
 export function yamlLibrary(): typeof import('yaml') {
-  return require('yaml') as typeof import('yaml');
+  return (yaml ??= require('yaml') as typeof import('yaml'));
 }
 
 export function csvParseSync(): typeof import('csv-parse/sync') {
-  return require('csv-parse/sync') as typeof import('csv-parse/sync');
+  return (csvParse ??= require('csv-parse/sync') as typeof import('csv-parse/sync'));
 }
