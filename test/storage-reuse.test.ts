@@ -3,7 +3,7 @@
  * shot, a reverted prompt and a deleted output free. The real CLI against the emulator;
  * jobs are counted by the emulator, which is what a provider would bill.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseLockText } from '../src/lock/read.js';
@@ -25,7 +25,7 @@ describe('reuse from the local cache', () => {
     expect(submissions(emulator.stats())).toBe(4);
     const first = await readLockOf(ws);
     // Every output is in the cache, by its sha256, with a spec index entry.
-    expect(readdirSync(ws.path('.videogen', 'cache', 'specs'))).toHaveLength(4);
+    expect((await ws.read('.videogen/cache/specs.jsonl')).trimEnd().split('\n')).toHaveLength(4);
     for (const entry of Object.values(first.shots)) {
       expect(existsSync(ws.path('.videogen', 'cache', 'sha256', entry.output!.sha256.slice(0, 2), `${entry.output!.sha256}.mp4`))).toBe(true);
     }

@@ -25,6 +25,12 @@ export function specKey(specHash: string): string {
 
 export const SPEC_DIR = 'specs';
 
+/**
+ * The local cache's spec index since the log (spec-log.ts): one line per entry in one file.
+ * The store, and caches written before, keep a file per spec under SPEC_DIR.
+ */
+export const SPEC_LOG = 'specs.jsonl';
+
 /** The spec hash a spec index file name stands for, or undefined for any other file. */
 export function specHashOfFileName(name: string): string | undefined {
   const match = /^([0-9a-f]{64})\.json$/.exec(name);

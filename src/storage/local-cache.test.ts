@@ -72,7 +72,7 @@ describe('LocalCache', () => {
     expect(readdirSync(path.dirname(cache.objectPath(claimed.sha256)))).toEqual([]);
   });
 
-  it('keeps spec index entries and lists them in one read', async () => {
+  it('keeps spec index entries as lines of one log and lists them in one read', async () => {
     const cache = LocalCache.forManifest(scratch.dir);
     expect(await cache.specHashes()).toEqual(new Set());
     const shot = makeShot('hero');
@@ -81,8 +81,57 @@ describe('LocalCache', () => {
     expect(await cache.specHashes()).toEqual(new Set([shot.specHash]));
     expect(await cache.readSpec(shot.specHash)).toEqual(entry);
     expect(entry).toMatchObject({ shot: 'hero', job_id: 'job-hero', provider: 'heygen' });
+    // One line, no file per spec: an inode and a rename a shot is what the log saves.
+    expect(readFileSync(specLogOf(cache), 'utf8')).toBe(`${JSON.stringify(entry)}\n`);
+    expect(existsSync(path.join(cache.root, 'specs'))).toBe(false);
+
+    // The last line for a spec wins, in this process and in the next.
+    const again = { ...entry, shot: 'hero-again' };
+    await cache.writeSpec(again);
+    expect(await cache.readSpec(shot.specHash)).toEqual(again);
+    expect(await LocalCache.forManifest(scratch.dir).readSpec(shot.specHash)).toEqual(again);
+  });
+
+  it('still reads the file per spec that caches written before the log hold', async () => {
+    const shot = makeShot('old');
+    const entry = specIndexEntry('old', { ...completedEntryFor(shot), output: completedEntryFor(shot).output! });
+    const cache = LocalCache.forManifest(scratch.dir);
+    // As an earlier videogen wrote it: specs/<hex>.json, pretty-printed.
+    await mkdir(path.join(cache.root, 'specs'), { recursive: true });
+    await writeFile(path.join(cache.root, 'specs', `${shot.specHash.slice('sha256:'.length)}.json`), serializeSpecIndexEntry(entry));
+    const newer = makeShot('new', { prompt: 'a newer shot' });
+    const newerEntry = specIndexEntry('new', { ...completedEntryFor(newer), output: completedEntryFor(newer).output! });
+    await cache.writeSpec(newerEntry);
+
+    const fresh = LocalCache.forManifest(scratch.dir);
+    expect(await fresh.specHashes()).toEqual(new Set([shot.specHash, newer.specHash]));
+    expect(await fresh.readSpec(shot.specHash)).toEqual(entry);
+    expect(await fresh.readSpec(newer.specHash)).toEqual(newerEntry);
+  });
+
+  it('skips a line a crash cut short, and a line whose spec does not hash to its name', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((id) => makeShot(id, { prompt: `shot ${id}` }));
+    const entryOf = (shot: ReturnType<typeof makeShot>) =>
+      specIndexEntry(shot.id, { ...completedEntryFor(shot), output: completedEntryFor(shot).output! });
+    const cache = LocalCache.forManifest(scratch.dir);
+    await cache.writeSpec(entryOf(a!));
+    // A crash in the middle of the next append, and a forged line naming b with a's spec.
+    const forged = JSON.stringify({ ...entryOf(b!), spec: a!.spec });
+    await writeFile(specLogOf(cache), `${readFileSync(specLogOf(cache), 'utf8')}${forged}\n${JSON.stringify(entryOf(c!)).slice(0, 80)}`);
+    // The next process's first append starts on a line of its own.
+    await LocalCache.forManifest(scratch.dir).writeSpec(entryOf(c!));
+
+    const fresh = LocalCache.forManifest(scratch.dir);
+    expect(await fresh.readSpec(a!.specHash)).toEqual(entryOf(a!));
+    expect(await fresh.readSpec(b!.specHash)).toBeUndefined();
+    expect(await fresh.readSpec(c!.specHash)).toEqual(entryOf(c!));
   });
 });
+
+/** The local cache's spec index log (layout.ts SPEC_LOG). */
+function specLogOf(cache: LocalCache): string {
+  return path.join(cache.root, 'specs.jsonl');
+}
 
 describe('spec index entries', () => {
   const shot = makeShot('hero');

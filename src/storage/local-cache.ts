@@ -12,12 +12,12 @@
  * What the cache needs to survive: nothing. It can be rebuilt (from the outputs the lock
  * names, or the store), every object is checked against its sha256 before use and every
  * spec index entry against its spec hash, and the lock alone says what is paid for. So what
- * apply adds for each new output (a link, a spec index file) is written without fsyncs: a
- * power cut may lose the last few of them, or leave an empty or torn spec file that its
- * check refuses, and either way a later apply at worst fails to reuse a video it could have.
+ * apply adds for each new output (a link, a line in the spec index log) is written without
+ * fsyncs: a power cut may lose the last few of them, or leave a torn line that is skipped,
+ * and either way a later apply at worst fails to reuse a video it could have.
  * What comes out of the cache into an output (checkout) and what comes in from the store
  * (receive) are durable, as every output is. These additions are also synchronous: a link
- * or a 600-byte write without fsync is tens of microseconds, less than the round trip
+ * or a 600-byte append without fsync is tens of microseconds, less than the round trip
  * through the thread pool each asynchronous step costs (at 1,000 shots a second, about a
  * tenth of the event loop went into these steps and their fsyncs, see BENCHMARKS.md).
  */
@@ -25,12 +25,13 @@ import { constants, createReadStream, linkSync, mkdirSync, statSync } from 'node
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { hashFile } from '../plan/observe.js';
-import { tempPathFor, writeFileAtomicSync } from '../util/atomic-write.js';
+import { tempPathFor } from '../util/atomic-write.js';
 import { syncDirectoryShared } from '../util/directory-sync.js';
 import { ensureVideogenDir, videogenDir } from '../util/videogen-dir.js';
 import { corruptObject } from './errors.js';
-import { objectKey, SPEC_DIR, specHashOfFileName, specKey } from './layout.js';
-import { parseSpecIndexEntry, serializeSpecIndexEntry, type SpecIndexEntry } from './spec-index.js';
+import { objectKey, SPEC_DIR, SPEC_LOG, specHashOfFileName, specKey } from './layout.js';
+import { parseSpecIndexEntry, type SpecIndexEntry } from './spec-index.js';
+import { SpecLog } from './spec-log.js';
 import { syncFile, writeVerified, type ExpectedBytes, type VerifiedWriteOptions } from './verified-write.js';
 import type { Readable } from 'node:stream';
 
@@ -38,12 +39,15 @@ export type PlaceMethod = 'linked' | 'copied';
 
 export class LocalCache {
   private ready: Promise<void> | undefined;
+  private readonly specLog: SpecLog;
 
   private constructor(
     private readonly manifestDir: string,
     /** `<manifest dir>/.videogen/cache`. */
     readonly root: string,
-  ) {}
+  ) {
+    this.specLog = new SpecLog(join(root, SPEC_LOG));
+  }
 
   static forManifest(manifestDir: string): LocalCache {
     return new LocalCache(manifestDir, join(videogenDir(manifestDir), 'cache'));
@@ -110,10 +114,10 @@ export class LocalCache {
     return createReadStream(this.objectPath(sha256), { highWaterMark: 1024 * 1024 });
   }
 
-  /** Every spec hash with an index entry here: one directory read, however many are asked about. */
+  /** Every spec hash with an index entry here: one read of the log and one of the older files' directory. */
   async specHashes(): Promise<Set<string>> {
     const names = await readdir(join(this.root, SPEC_DIR)).catch(() => [] as string[]);
-    const hashes = new Set<string>();
+    const hashes = new Set((await this.specLog.lines()).keys());
     for (const name of names) {
       const hash = specHashOfFileName(name);
       if (hash) hashes.add(hash);
@@ -123,17 +127,20 @@ export class LocalCache {
 
   /** The entry for `specHash`, or undefined when there is none or it cannot be trusted. */
   async readSpec(specHash: string): Promise<SpecIndexEntry | undefined> {
+    const line = (await this.specLog.lines()).get(specHash);
+    const logged = line === undefined ? undefined : parseSpecIndexEntry(line, specHash);
+    if (logged && !('problem' in logged)) return logged;
+    // A cache written before the log keeps a file per spec.
     const text = await readFile(join(this.root, specKey(specHash)), 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
     const entry = parseSpecIndexEntry(text, specHash);
     return 'problem' in entry ? undefined : entry;
   }
 
-  /** Written whole under a temp name and renamed, so a reader never sees half of it; not durable (see above). */
+  /** Appended to the spec index log (spec-log.ts); not durable (see above). */
   async writeSpec(entry: SpecIndexEntry): Promise<void> {
     await this.ensureVideogenDir();
-    const file = join(this.root, specKey(entry.spec_hash));
-    withDirectory(file, () => writeFileAtomicSync(file, serializeSpecIndexEntry(entry), { durable: false }));
+    withDirectory(this.specLog.file, () => this.specLog.append(entry));
   }
 
   /** `.videogen/` with its .gitignore first, so the cache never reaches git. */
