@@ -8,7 +8,7 @@ import { Agent, request as undiciRequest } from 'undici';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
-import { redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
+import { redact, scrubParsedSecrets, scrubSecrets, SecretSet, secretsInAuth, secretsInHeaders } from './redact.js';
 import {
   DEFAULT_RETRY_POLICY,
   retryDelayAfter,
@@ -56,7 +56,7 @@ export class HttpClient {
   private readonly agent: Agent;
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
-  private readonly secrets = new Set<string>();
+  private readonly secrets = new SecretSet();
   private readonly maxResponseBytes: number;
   private readonly responseBodyDeadlineMs: number;
   private readonly userAgent: string;
@@ -84,7 +84,7 @@ export class HttpClient {
 
   /** Registers a value that must never appear in an error message. */
   addSecret(secret: string): void {
-    if (secret) this.secrets.add(secret);
+    this.secrets.add(secret);
   }
 
   /** Redacts every registered secret (and anything token-shaped) from text. */
@@ -211,7 +211,7 @@ export class HttpClient {
         );
       }
     }
-    const answer = scrubSecrets(parsed, this.secrets) as T;
+    const answer = scrubParsedSecrets(text, parsed, this.secrets) as T;
     return { response: { status: res.statusCode, headers: responseHeaders, body: answer, requestId: requestId && clean(requestId) } };
   }
 

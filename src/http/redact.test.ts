@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, scrubSecrets, secretsInAuth, secretsInHeaders } from './redact.js';
+import { REDACTED, redact, scrubParsedSecrets, scrubSecrets, SecretSet, secretsInAuth, secretsInHeaders } from './redact.js';
 
 describe('redact', () => {
   it('replaces every occurrence of each registered secret', () => {
@@ -78,5 +78,35 @@ describe('scrubSecrets', () => {
     const answer = { a: 'b' };
     expect(scrubSecrets(answer, [])).toBe(answer);
     expect(scrubSecrets('plain', ['abc'])).toBe('plain');
+  });
+});
+
+describe('scrubParsedSecrets', () => {
+  const key = 'hg-live-0123456789abcdef';
+  const secrets = new SecretSet();
+  secrets.add(key);
+
+  it('hands back the parsed answer itself when its text holds no secret', () => {
+    const text = '{"id":"video_1","status":"completed"}';
+    const parsed: unknown = JSON.parse(text);
+    expect(scrubParsedSecrets(text, parsed, secrets)).toBe(parsed);
+  });
+
+  it('scrubs an answer that echoes the key, even spelled with JSON escapes', () => {
+    const plain = `{"error":"bad key ${key}"}`;
+    expect(scrubParsedSecrets(plain, JSON.parse(plain), secrets)).toEqual({ error: `bad key ${REDACTED}` });
+    // \u0068 is "h": the text does not contain the key, the parsed string does.
+    const escaped = `{"error":"bad key \\u0068${key.slice(1)}"}`;
+    expect(escaped).not.toContain(key);
+    expect(scrubParsedSecrets(escaped, JSON.parse(escaped), secrets)).toEqual({ error: `bad key ${REDACTED}` });
+  });
+});
+
+describe('SecretSet', () => {
+  it('keeps secrets longest first and ignores short ones, so a secret inside another is never half replaced', () => {
+    const secrets = new SecretSet();
+    for (const secret of ['abcd', 'xyz', 'abcdefgh', 'abcd']) secrets.add(secret);
+    expect(secrets.ordered).toEqual(['abcdefgh', 'abcd']);
+    expect(redact('k=abcdefgh and abcd', secrets)).toBe(`k=${REDACTED} and ${REDACTED}`);
   });
 });
