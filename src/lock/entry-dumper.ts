@@ -23,11 +23,13 @@ export class EntryDumper {
   #failed: Error | undefined;
 
   /**
-   * The blocks of `entries` (each given as its JSON), in order. `inThread` dumps them here:
-   * for a few hundred entries a thread of its own costs more (its start, its memory) than it saves.
+   * The blocks of `entries` (each given as its JSON), in order. `inThread` dumps them here
+   * unless the thread is already running: for a few hundred entries starting one costs more
+   * (its start, its memory) than it saves, but once it runs, sending them is cheaper than the
+   * dump and its garbage on the event loop.
    */
   dump(entries: [id: string, entryJson: string][], inThread = false): Promise<string[]> {
-    const worker = inThread ? undefined : this.#workerOrNone();
+    const worker = inThread && !this.#worker ? undefined : this.#workerOrNone();
     if (!worker) return Promise.resolve(entries.map(([id, json]) => serializeEntry(id, JSON.parse(json) as LockEntry)));
     const seq = ++this.#seq;
     return new Promise((resolve, reject) => {
