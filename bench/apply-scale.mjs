@@ -4,10 +4,10 @@
 // apply process, and the bytes it wrote apart from the videos (see bytesWritten below), plus
 // the emulator's own count of jobs created (one per shot: nothing billed twice).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, openaiBenchManifest, timeCli } from './lib.mjs';
+import { BIN, discardAtExit, openaiBenchManifest, timeCli } from './lib.mjs';
 
 const LATENCY = '1s';
 const LATENCY_MS = 1000;
@@ -56,8 +56,7 @@ export async function benchApplyScale({ shots, concurrency }) {
     };
   } finally {
     emulator.stop();
-    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    discardAtExit(dir);
   }
 }
 

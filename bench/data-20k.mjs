@@ -2,10 +2,10 @@
 // `validate` and a first `plan` (no lock: 20,000 creates) are the goal; both again once every
 // shot is completed (a lock of 20,000 entries, all outputs on disk, the hash cache warm) are
 // measured beside them, since that is the nightly run of such a campaign.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeEveryShot, median, ROOT, timeCli, timeNode } from './lib.mjs';
+import { completeEveryShot, discardAtExit, median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 const ROWS = 20_000;
 
@@ -55,8 +55,7 @@ export async function benchData20k({ runs = 5 } = {}) {
       completedPhasesMs: phases.code === 0 ? JSON.parse(phases.stdout) : undefined,
     };
   } finally {
-    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    discardAtExit(dir);
   }
 }
 

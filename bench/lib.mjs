@@ -12,6 +12,24 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // BENCH_BIN benchmarks another build of the CLI (say, an older commit's) against this checkout's emulator.
 export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin', 'videogen.js');
+
+const discarded = [];
+
+/**
+ * Deletes a benchmark's working directory when the process exits, not now (BENCH_KEEP keeps
+ * it). ext4 does not reuse an inode freed in the last one to five minutes, and checks each
+ * candidate against its inode table block: a benchmark that creates 100,000 files right after
+ * another deleted 100,000 spends most of its kernel time walking past them (BENCHMARKS.md,
+ * "Scale"), which would measure the previous benchmark's cleanup rather than videogen.
+ */
+export function discardAtExit(dir) {
+  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+  else discarded.push(dir);
+}
+
+process.on('exit', () => {
+  for (const dir of discarded.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 
 /**
@@ -29,7 +47,9 @@ export function timeCli(args, options = {}) {
 export async function timeNode(argv, { cwd = ROOT, env = {}, keepStdout = true } = {}) {
   const rssFile = join(tmpdir(), `videogen-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--import', RSS_PROBE, ...argv], {
+  // BENCH_NODE_FLAGS reaches only the process measured (say, --cpu-prof), not the emulator.
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, '--import', RSS_PROBE, ...argv], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...passedThrough(), BENCH_RSS_FILE: rssFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,10 +3,10 @@
 // The ideal is ceil(shots / concurrency) × latency; `ideal / actual` of 1.0 is perfect.
 // Also: HTTP requests per shot (from the emulator's own counters) and the CPU time the
 // videogen process spent per shot (user + system, from the probe in rss-probe.mjs).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timeCli } from './lib.mjs';
+import { discardAtExit, timeCli } from './lib.mjs';
 
 export const ORCHESTRATION_DEFAULTS = { shots: 400, concurrency: 50, latencyMs: 2000 };
 
@@ -85,7 +85,7 @@ export async function benchOrchestration({ type = 'openai-videos', ...options } 
     };
   } finally {
     await emulator.close();
-    rmSync(dir, { recursive: true, force: true });
+    discardAtExit(dir);
   }
 }
 

@@ -3,10 +3,10 @@
 // The median is taken with warm caches (.videogen/: output hashes, the parsed lock), as every
 // plan but the first after a clone or a lock change runs; the first run, before .videogen/
 // exists, gives the cold-cache figure (every output hashed, the lock's YAML parsed and checked).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeEveryShot, median, ROOT, timeCli, timeNode } from './lib.mjs';
+import { completeEveryShot, discardAtExit, median, ROOT, timeCli, timeNode } from './lib.mjs';
 
 export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
   const { loadManifest } = await import('../dist/manifest/load.js');
@@ -40,7 +40,6 @@ export async function benchPlan({ shots = 10_000, runs = 5 } = {}) {
       peakRssBytes: Math.max(...samples.map((s) => s.rssBytes ?? 0)),
     };
   } finally {
-    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    discardAtExit(dir);
   }
 }
