@@ -1,5 +1,5 @@
+import { randomHex } from './random-pool.js';
 import type { ImageMime } from '../util/image-type.js';
-import { randomBytes } from 'node:crypto';
 
 export interface StoredAsset {
   id: string;
@@ -14,7 +14,7 @@ export class AssetStore {
   private readonly assets = new Map<string, StoredAsset>();
 
   /** `id`: one handed out before the bytes arrived (fal's upload URLs); a fresh one otherwise. */
-  add(mimeType: ImageMimeType, bytes: Buffer, id = randomBytes(16).toString('hex')): StoredAsset {
+  add(mimeType: ImageMimeType, bytes: Buffer, id = randomHex(16)): StoredAsset {
     const asset: StoredAsset = { id, mimeType, bytes };
     this.assets.set(asset.id, asset);
     return asset;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUint32 } from './random-pool.js';
 import { decodeJobId, encodeJobId, type JobExtra, type JobFacts, type JobKind } from './job-id.js';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed';
@@ -102,7 +102,7 @@ export class JobStore {
       ...(job.moderated ? { moderated: true } : {}),
       silentFailure: job.silentFailure ?? false,
       aspectRatio: job.aspectRatio,
-      nonce: randomBytes(4).readUInt32BE(0),
+      nonce: randomUint32(),
     };
     if (job.size !== undefined) facts.size = job.size;
     if (job.seconds !== undefined) facts.seconds = job.seconds;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../random-pool.js';
 import { RETRY_AFTER_MS, RETRY_AFTER_SECONDS } from '../faults.js';
 import { jsonResponse, type EmulatorResponse } from '../http-io.js';
 import type { ErrorDialect } from '../router.js';
@@ -58,4 +58,4 @@ export const openaiErrors: ErrorDialect = {
     }),
 };
 
-export const openaiRequestId = (): Record<string, string> => ({ 'x-request-id': `req_${randomBytes(16).toString('hex')}` });
+export const openaiRequestId = (): Record<string, string> => ({ 'x-request-id': `req_${randomHex(16)}` });
