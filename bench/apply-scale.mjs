@@ -68,7 +68,9 @@ function outputBytes(lockFile) {
 
 /** `videogen emulate --port 0` in its own process; resolves with its URL once it listens. */
 function startEmulatorProcess(flags) {
-  const child = spawn(process.execPath, [BIN, 'emulate', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_EMULATOR_FLAGS: Node flags for the emulator's process alone (say, --cpu-prof).
+  const nodeFlags = process.env.BENCH_EMULATOR_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeFlags, BIN, 'emulate', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.on('error', reject);
