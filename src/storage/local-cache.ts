@@ -117,7 +117,7 @@ export class LocalCache {
   /** Every spec hash with an index entry here: one read of the log and one of the older files' directory. */
   async specHashes(): Promise<Set<string>> {
     const names = await readdir(join(this.root, SPEC_DIR)).catch(() => [] as string[]);
-    const hashes = new Set((await this.specLog.lines()).keys());
+    const hashes = await this.specLog.hashes();
     for (const name of names) {
       const hash = specHashOfFileName(name);
       if (hash) hashes.add(hash);
@@ -127,7 +127,7 @@ export class LocalCache {
 
   /** The entry for `specHash`, or undefined when there is none or it cannot be trusted. */
   async readSpec(specHash: string): Promise<SpecIndexEntry | undefined> {
-    const line = (await this.specLog.lines()).get(specHash);
+    const line = await this.specLog.line(specHash);
     const logged = line === undefined ? undefined : parseSpecIndexEntry(line, specHash);
     if (logged && !('problem' in logged)) return logged;
     // A cache written before the log keeps a file per spec.

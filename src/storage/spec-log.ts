@@ -13,28 +13,53 @@
  * reuse.
  */
 import { appendFileSync, closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { SpecIndexEntry } from './spec-index.js';
 
-/** The spec hash at the start of a line this module wrote (`{"version":1,"spec_hash":"sha256:…"`). */
-const LINE_START = /^\{"version":1,"spec_hash":"(sha256:[0-9a-f]{64})"/;
+/** How a line this module wrote starts: the spec hash's 64 hex digits and a quote follow. */
+const LINE_START = Buffer.from('{"version":1,"spec_hash":"sha256:', 'latin1');
+const HEX_64 = /^[0-9a-f]{64}$/;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const CLOSING_BRACE = 0x7d;
+
+/** Where a line is in the file, in bytes (without its newline). */
+interface Place {
+  offset: number;
+  length: number;
+}
 
 export class SpecLog {
-  /** Spec hash → its last line, once read. */
-  #lines: Map<string, string> | undefined;
-  #reading: Promise<Map<string, string>> | undefined;
+  /**
+   * Spec hash → where its last line is, or the line itself when this process appended it. Only
+   * places are kept for what was read, not lines: a log of a million outputs is 400 MB of text.
+   */
+  #index: Promise<Map<string, Place | string>> | undefined;
   /** Whether this process has appended yet (before the first append, a torn last line is closed). */
   #appended = false;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly chunkBytes = 1024 * 1024,
+  ) {}
 
-  /** Spec hash → the JSON of its latest entry: one read of the file, kept for this process. */
-  lines(): Promise<ReadonlyMap<string, string>> {
-    this.#reading ??= readFile(this.file, 'utf8').then(
-      (text) => (this.#lines = linesByHash(text)),
-      () => (this.#lines = new Map()),
-    );
-    return this.#reading;
+  /** Every spec hash the log has a line for: one pass over the file, kept for this process. */
+  async hashes(): Promise<Set<string>> {
+    return new Set((await this.#indexed()).keys());
+  }
+
+  /** The latest line for `specHash`, or undefined. */
+  async line(specHash: string): Promise<string | undefined> {
+    const place = (await this.#indexed()).get(specHash);
+    if (place === undefined || typeof place === 'string') return place;
+    const handle = await open(this.file, 'r');
+    try {
+      const bytes = Buffer.alloc(place.length);
+      const { bytesRead } = await handle.read(bytes, 0, place.length, place.offset);
+      return bytes.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
@@ -47,19 +72,57 @@ export class SpecLog {
     const lead = this.#appended || endsWithNewline(this.file) ? '' : '\n';
     appendFileSync(this.file, `${lead}${line}\n`);
     this.#appended = true;
-    this.#lines?.set(entry.spec_hash, line);
+    void this.#index?.then((index) => index.set(entry.spec_hash, line));
+  }
+
+  #indexed(): Promise<Map<string, Place | string>> {
+    this.#index ??= indexLines(this.file, this.chunkBytes).catch(() => new Map());
+    return this.#index;
   }
 }
 
-function linesByHash(text: string): Map<string, string> {
-  const lines = new Map<string, string>();
-  for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line === '') continue;
-    const hash = LINE_START.exec(line)?.[1] ?? hashOfOtherLine(line);
-    if (hash) lines.set(hash, line);
+/** Reads the log a chunk at a time and notes where each hash's last line is. */
+async function indexLines(file: string, chunkBytes: number): Promise<Map<string, Place | string>> {
+  const index = new Map<string, Place | string>();
+  const handle = await open(file, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let carryOffset = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, carryOffset + carry.length);
+      if (bytesRead === 0) break;
+      const text = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      let start = 0;
+      for (let end = text.indexOf(NEWLINE); end !== -1; end = text.indexOf(NEWLINE, start)) {
+        noteLine(index, text.subarray(start, end), carryOffset + start);
+        start = end + 1;
+      }
+      carry = Buffer.from(text.subarray(start));
+      carryOffset += start;
+    }
+    // A last line without its newline was cut short by a crash (an append writes both at once).
+  } finally {
+    await handle.close();
   }
-  return lines;
+  return index;
+}
+
+function noteLine(index: Map<string, Place | string>, bytes: Buffer, offset: number): void {
+  const length = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
+  // An entry is one JSON object: a line that does not end as one was cut short (and the next
+  // append put a newline after it), and must not hide an earlier whole line for its spec.
+  if (length === 0 || bytes[length - 1] !== CLOSING_BRACE) return;
+  const hash = hashAtStart(bytes) ?? hashOfOtherLine(bytes.toString('utf8', 0, length));
+  if (hash) index.set(hash, { offset, length });
+}
+
+/** The spec hash of a line in this module's key order, read from its bytes without decoding the line. */
+function hashAtStart(bytes: Buffer): string | undefined {
+  const end = LINE_START.length + 64;
+  if (bytes.length <= end || bytes[end] !== QUOTE || bytes.compare(LINE_START, 0, LINE_START.length, 0, LINE_START.length) !== 0) return undefined;
+  const hex = bytes.toString('latin1', LINE_START.length, end);
+  return HEX_64.test(hex) ? `sha256:${hex}` : undefined;
 }
 
 /** A line in another key order (hand-written, or a later version's): parsed to find its hash. */
