@@ -97,6 +97,9 @@ describe('storage: a campaign shared through an S3 store', () => {
       reused_from: { source: 'store', job_id: lock.shots['shot-004']!.job_id, shot: 'shot-004', provider: 'hg' },
     });
     expect(await ws.sha256('out/closing-shot.mp4')).toBe(lock.shots['shot-004']!.output!.sha256);
+    // This machine learns the spec from the store: the next reuse of it needs no store.
+    const logged = (await ws.read('.videogen/cache/specs.jsonl')).trimEnd().split('\n').map((line) => JSON.parse(line) as { spec_hash: string });
+    expect(logged.map((entry) => entry.spec_hash)).toContain(lock.shots['shot-004']!.spec_hash);
   });
 
   it('never prints the credentials, and validate never loads the AWS SDK', async () => {

@@ -53,6 +53,8 @@ describe('reuse from the local cache', () => {
     });
     expect(afterRename.shots.renamed?.job_id).toBeUndefined();
     expect(await ws.sha256('out/renamed.mp4')).toBe(first.shots['shot-001']!.output!.sha256);
+    // The spec came from the cache's own log: no second line for it.
+    expect((await ws.read('.videogen/cache/specs.jsonl')).trimEnd().split('\n')).toHaveLength(4);
 
     // Change a prompt (one job), then revert it: & reuse, no second job for the first text.
     const original = await ws.read('shots.yaml');

@@ -57,8 +57,9 @@ export async function restoreShot(ctx: RunContext, action: PlanAction, shot: Sho
     if (action.action === 'reuse') {
       const entry = reusedEntry(shot, output, at, originOf(source, from));
       await recordChange(ctx, shot.id, () => entry);
-      // This machine learns the spec too (it may have come from the store); a cache is best effort.
-      await outputs.cache.writeSpec(specIndexEntry(shot.id, entry)).catch(() => {});
+      // A spec found in the store, this machine learns too (one found in the cache is there
+      // already: another line would only grow its log). A cache is best effort.
+      if (source.from !== 'cache') await outputs.cache.writeSpec(specIndexEntry(shot.id, entry)).catch(() => {});
     } else {
       // The lock entry stays what it was; only where the output lives may have changed.
       await recordChange(ctx, shot.id, (previous) => (previous ? { ...previous, output } : previous));
