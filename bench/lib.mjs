@@ -27,9 +27,28 @@ export function discardAtExit(dir) {
   else discarded.push(dir);
 }
 
+/** When a bench process last deleted files at its exit (so the next one can say it is early). */
+const CLEANUP_MARK = join(tmpdir(), 'videogen-bench-cleanup-at');
+const RECENT_CLEANUP_MS = 5 * 60_000;
+
 process.on('exit', () => {
+  if (discarded.length === 0) return;
   for (const dir of discarded.splice(0)) rmSync(dir, { recursive: true, force: true });
+  writeFileSync(CLEANUP_MARK, String(Date.now()));
 });
+
+/** A warning when an earlier bench deleted its files less than five minutes ago (see discardAtExit). */
+export function recentCleanupWarning() {
+  let at;
+  try {
+    at = Number(readFileSync(CLEANUP_MARK, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const ago = Date.now() - at;
+  if (!(ago >= 0 && ago < RECENT_CLEANUP_MS)) return undefined;
+  return `bench: an earlier bench deleted its files ${Math.round(ago / 1000)} s ago; on ext4, creating files is slower for up to 5 minutes after that, so the apply and plan figures may come out low`;
+}
 const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 
 /**

@@ -18,9 +18,11 @@ import { benchStartup } from './startup.mjs';
 import { benchStorage } from './storage.mjs';
 // Goal (issue 11): validate and plan of a 20,000-row CSV × 1 take, each in a cold process < 1 s.
 import { benchData20k } from './data-20k.mjs';
-import { mb, ms, printTable } from './lib.mjs';
+import { mb, ms, printTable, recentCleanupWarning } from './lib.mjs';
 
 const only = process.argv.slice(2);
+const earlyWarning = recentCleanupWarning();
+if (earlyWarning) process.stderr.write(`${earlyWarning}\n`);
 const want = (name) => only.length === 0 || only.includes(name);
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version, platform: process.platform },
