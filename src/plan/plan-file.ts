@@ -47,8 +47,11 @@ export function manifestDigest(manifest: Manifest): string {
   return sha256(canonicalJson({ shots, pricing: manifest.pricing ?? null, storage }));
 }
 
-/** The lock and its journal as bytes: any transition recorded since the plan was made changes it. */
-export async function lockDigest(lockFile: string): Promise<string> {
+/**
+ * sha256 of the lock and its journal together (not lockDigest, the lock alone, which keys the
+ * parsed-lock cache): any transition recorded since the plan was made changes it.
+ */
+export async function lockStateDigest(lockFile: string): Promise<string> {
   const hash = createHash('sha256');
   for (const file of [lockFile, journalFileFor(lockFile)]) {
     const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -72,7 +75,7 @@ export async function writePlanFile(
     videogen: content.videogen,
     created_at: (content.now ?? new Date()).toISOString(),
     manifest: { path: relative(dirname(resolve(file)), content.manifest.file).split(sep).join('/'), sha256: manifestDigest(content.manifest) },
-    lock: { sha256: await lockDigest(content.manifest.lockFile) },
+    lock: { sha256: await lockStateDigest(content.manifest.lockFile) },
     selectors: content.selectors,
     plan: content.plan,
   };
@@ -120,7 +123,7 @@ export async function checkPlanFileCurrent(file: string, planFile: PlanFile, man
       hint: 'review a new plan: `videogen plan --out` again',
     });
   }
-  if ((await lockDigest(manifest.lockFile)) !== planFile.lock.sha256) {
+  if ((await lockStateDigest(manifest.lockFile)) !== planFile.lock.sha256) {
     throw new VideogenError(
       'VIDEOGEN_PLAN_STALE',
       `${manifest.lockFile} changed since ${file} was made (another apply or a merge recorded work since); nothing was applied`,
