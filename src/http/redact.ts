@@ -96,9 +96,8 @@ export function scrubSecrets(value: unknown, secrets: Iterable<string>): unknown
  * escaped secret would not be seen in the text.
  */
 export function scrubParsedSecrets(text: string, value: unknown, secrets: Iterable<string>): unknown {
-  const walked = ordered(secrets);
-  if (!text.includes('\\') && !walked.some((secret) => text.includes(secret))) return value;
-  return scrubSecrets(value, walked);
+  if (!text.includes('\\') && !ordered(secrets).some((secret) => text.includes(secret))) return value;
+  return scrubSecrets(value, secrets);
 }
 
 /**
