@@ -4,17 +4,16 @@
 // apply process, and the bytes it wrote apart from the videos (see bytesWritten below), plus
 // the emulator's own count of jobs created (one per shot: nothing billed twice).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, discardAtExit, openaiBenchManifest, timeCli } from './lib.mjs';
+import { BIN, benchDir, nodeFlagsFrom, openaiBenchManifest, timeCli } from './lib.mjs';
 
 const LATENCY = '1s';
 const LATENCY_MS = 1000;
 
 export async function benchApplyScale({ shots, concurrency }) {
   const emulator = await startEmulatorProcess(['--latency', LATENCY, '--max-concurrent', String(concurrency * 2), '--seed', '1']);
-  const dir = mkdtempSync(join(tmpdir(), `videogen-bench-apply-${shots}-`));
+  const dir = benchDir(`apply-${shots}`);
   try {
     // Poll settings of a user who knows the jobs take about 1 s; the emulator's hint decides after the first poll.
     writeFileSync(join(dir, 'shots.yaml'), openaiBenchManifest({ url: emulator.url, shots, concurrency, poll: '{ initial: 1s, max: 5s }' }));
@@ -56,7 +55,6 @@ export async function benchApplyScale({ shots, concurrency }) {
     };
   } finally {
     emulator.stop();
-    discardAtExit(dir);
   }
 }
 
@@ -68,9 +66,8 @@ function outputBytes(lockFile) {
 
 /** `videogen emulate --port 0` in its own process; resolves with its URL once it listens. */
 function startEmulatorProcess(flags) {
-  // BENCH_EMULATOR_FLAGS: Node flags for the emulator's process alone (say, --cpu-prof).
-  const nodeFlags = process.env.BENCH_EMULATOR_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeFlags, BIN, 'emulate', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_EMULATOR_FLAGS: Node flags for the emulator's process alone.
+  const child = spawn(process.execPath, [...nodeFlagsFrom('BENCH_EMULATOR_FLAGS'), BIN, 'emulate', '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.on('error', reject);

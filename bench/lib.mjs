@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: timing cold CLI processes and printing a table.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,15 +16,18 @@ export const BIN = process.env.BENCH_BIN ?? join(ROOT, 'bin', 'videogen.js');
 const discarded = [];
 
 /**
- * Deletes a benchmark's working directory when the process exits, not now (BENCH_KEEP keeps
- * it). ext4 does not reuse an inode freed in the last one to five minutes, and checks each
+ * A new working directory for a benchmark (`videogen-bench-<name>-…` in the OS temp folder),
+ * deleted when the process exits rather than when the benchmark ends (BENCH_KEEP keeps it).
+ * ext4 does not reuse an inode freed in the last one to five minutes, and checks each
  * candidate against its inode table block: a benchmark that creates 100,000 files right after
  * another deleted 100,000 spends most of its kernel time walking past them (BENCHMARKS.md,
  * "Scale"), which would measure the previous benchmark's cleanup rather than videogen.
  */
-export function discardAtExit(dir) {
-  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+export function benchDir(name) {
+  const dir = mkdtempSync(join(tmpdir(), `videogen-bench-${name}-`));
+  if (process.env.BENCH_KEEP) process.on('exit', () => console.error(`kept ${dir}`));
   else discarded.push(dir);
+  return dir;
 }
 
 /** When a bench process last deleted files at its exit (so the next one can say it is early). */
@@ -36,8 +39,16 @@ process.on('exit', () => {
   for (const dir of discarded.splice(0)) rmSync(dir, { recursive: true, force: true });
   writeFileSync(CLEANUP_MARK, String(Date.now()));
 });
+// A bench stopped with Ctrl-C still deletes what it made (a signal's default ends the process
+// without 'exit', and the directories kept until then run to gigabytes).
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
-/** A warning when an earlier bench deleted its files less than five minutes ago (see discardAtExit). */
+/** Node flags from a BENCH_*_FLAGS variable (say, `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
+export function nodeFlagsFrom(variable) {
+  return process.env[variable]?.split(' ').filter(Boolean) ?? [];
+}
+
+/** A warning when an earlier bench deleted its files less than five minutes ago (see benchDir). */
 export function recentCleanupWarning() {
   let at;
   try {
@@ -49,6 +60,7 @@ export function recentCleanupWarning() {
   if (!(ago >= 0 && ago < RECENT_CLEANUP_MS)) return undefined;
   return `bench: an earlier bench deleted its files ${Math.round(ago / 1000)} s ago; on ext4, creating files is slower for up to 5 minutes after that, so the apply and plan figures may come out low`;
 }
+
 const RSS_PROBE = join(ROOT, 'bench', 'rss-probe.mjs');
 
 /**
@@ -66,9 +78,8 @@ export function timeCli(args, options = {}) {
 export async function timeNode(argv, { cwd = ROOT, env = {}, keepStdout = true } = {}) {
   const rssFile = join(tmpdir(), `videogen-bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
-  // BENCH_NODE_FLAGS reaches only the process measured (say, --cpu-prof), not the emulator.
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, '--import', RSS_PROBE, ...argv], {
+  // BENCH_NODE_FLAGS reaches only the process measured, not the emulator.
+  const child = spawn(process.execPath, [...nodeFlagsFrom('BENCH_NODE_FLAGS'), '--import', RSS_PROBE, ...argv], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...passedThrough(), BENCH_RSS_FILE: rssFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,10 +3,9 @@
 // The ideal is ceil(shots / concurrency) × latency; `ideal / actual` of 1.0 is perfect.
 // Also: HTTP requests per shot (from the emulator's own counters) and the CPU time the
 // videogen process spent per shot (user + system, from the probe in rss-probe.mjs).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discardAtExit, timeCli } from './lib.mjs';
+import { benchDir, timeCli } from './lib.mjs';
 
 export const ORCHESTRATION_DEFAULTS = { shots: 400, concurrency: 50, latencyMs: 2000 };
 
@@ -26,7 +25,7 @@ export async function benchOrchestration({ type = 'openai-videos', ...options } 
   const provider = PROVIDERS[type];
   // maxConcurrent above the concurrency: the run must never be refused for being busy.
   const emulator = await startEmulator({ latencyMs, maxConcurrent: concurrency * 2, seed: 1 });
-  const dir = mkdtempSync(join(tmpdir(), 'videogen-bench-orch-'));
+  const dir = benchDir('orch');
   try {
     const lines = [
       'version: 1',
@@ -85,7 +84,6 @@ export async function benchOrchestration({ type = 'openai-videos', ...options } 
     };
   } finally {
     await emulator.close();
-    discardAtExit(dir);
   }
 }
 
