@@ -104,14 +104,16 @@ class ShotRunner {
         return { kind: 'skipped' };
       }
       if (!this.reserveBudget()) return { kind: 'skipped' };
-      const jobId = await this.submit();
-      // Never sent: its estimate was not spent.
-      if (typeof jobId !== 'string' && jobId.kind === 'skipped') {
-        this.ctx.budget.release(this.estimatedUsd, this.provider.config.emulate);
-        this.#reserved = false;
+      const submitted = await this.submit();
+      if ('kind' in submitted) {
+        // Never sent: its estimate was not spent.
+        if (submitted.kind === 'skipped') {
+          this.ctx.budget.release(this.estimatedUsd, this.provider.config.emulate);
+          this.#reserved = false;
+        }
+        return submitted;
       }
-      if (typeof jobId !== 'string') return jobId;
-      return this.watch(jobId);
+      return this.watch(submitted.jobId, submitted.answeredAt);
     });
     return watched.kind === 'done' ? this.collect(watched.job, { reportedCost: watched.reportedCost }) : watched;
   }
@@ -214,8 +216,11 @@ class ShotRunner {
     return false;
   }
 
-  /** Returns the job id once it is durably in the lock, or the outcome when there is no job. */
-  private async submit(): Promise<string | ShotOutcome> {
+  /**
+   * Returns the job id once it is durably in the lock, with when the provider answered (the
+   * job's clock runs from there, not from the end of the record), or the outcome when there is no job.
+   */
+  private async submit(): Promise<{ jobId: string; answeredAt: number } | ShotOutcome> {
     this.report('submitting');
     if (!(await this.submissionTurn())) return { kind: 'skipped' };
     const timeoutMs = this.provider.config.timeoutMs;
@@ -275,10 +280,11 @@ class ShotRunner {
         return this.fail(info);
       }
       // The job exists and is billed from here on: record it before anything else.
+      const answeredAt = this.ctx.now();
       const at = isoNow(this.ctx);
       await this.record(() => submittedEntry(this.shot, result.jobId, { ...submission, at }, result.remote), result.jobId);
       this.report('submitted', { jobId: result.jobId });
-      return result.jobId;
+      return { jobId: result.jobId, answeredAt };
     }
   }
 
@@ -298,7 +304,8 @@ class ShotRunner {
     return turn;
   }
 
-  private async watch(jobId: string): Promise<WatchOutcome> {
+  /** Polls until the job ends. `since`: when its clock started, if before now (the submission's answer, whose record took a moment). */
+  private async watch(jobId: string, since = this.ctx.now()): Promise<WatchOutcome> {
     const { poll, timeoutMs } = this.provider.config;
     const deadline = this.ctx.now() + timeoutMs;
     const timedOut = () =>
@@ -308,7 +315,9 @@ class ShotRunner {
       });
     let hintMs: number | undefined;
     for (let attempt = 0; ; attempt++) {
-      const delay = Math.min(pollDelayMs(attempt, poll, this.ctx.random, hintMs), Math.max(0, deadline - this.ctx.now()));
+      // The first wait counts from `since`; each later one from the poll before it.
+      const spent = attempt === 0 ? this.ctx.now() - since : 0;
+      const delay = Math.min(Math.max(0, pollDelayMs(attempt, poll, this.ctx.random, hintMs) - spent), Math.max(0, deadline - this.ctx.now()));
       if (await sleepUnlessStopped(delay, this.ctx.stop)) {
         return this.pending(jobId);
       }
