@@ -30,7 +30,7 @@ import { journalFileFor, journalRecord } from './journal.js';
 import { JournalFile } from './journal-file.js';
 import { EntryDumper } from './entry-dumper.js';
 import { lockDigest, saveCachedLock } from './parsed-cache.js';
-import { assembleLock, lockChunks, serializeEntry } from './serialize.js';
+import { assembleLock, lockByteLength, lockChunks, serializeEntry } from './serialize.js';
 import type { Lock, LockEntry } from './types.js';
 import { entryProblem } from './validate.js';
 
@@ -279,7 +279,7 @@ export class LockWriter {
       // From here to the end of the step, synchronous: the text and the journal mark agree.
       const blocks = this.#blocksInOrder();
       const mark = journal?.bytes ?? 0;
-      const bytes = byteLengthOf(lockChunks(blocks));
+      const bytes = lockByteLength(blocks);
       if (!(await this.#lockHolds(blocks, bytes))) {
         await writeFileAtomic(this.file, lockChunks(blocks), {
           beforeRename: () => {
@@ -363,12 +363,6 @@ export class LockWriter {
       return block;
     });
   }
-}
-
-function byteLengthOf(pieces: Iterable<string>): number {
-  let bytes = 0;
-  for (const piece of pieces) bytes += Buffer.byteLength(piece);
-  return bytes;
 }
 
 function countNewlines(pieces: Iterable<string>): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { LOCK_HEADER, serializeLock } from './serialize.js';
+import { assembleLock, LOCK_HEADER, lockByteLength, serializeEntry, serializeLock } from './serialize.js';
 import { parseLockText } from './read.js';
 import { emptyLock, type Lock } from './types.js';
 import { completedEntryFor, failedEntryFor, makeShot, submittedEntryFor } from '../../test/lock-helpers.js';
@@ -91,6 +91,15 @@ describe('serializeLock', () => {
     expect(back).toEqual(lock);
     expect(serializeLock(back)).toBe(text);
     expect(serializeLock(lock)).toBe(text);
+  });
+
+  it('knows the byte length of a lock without building its text (non-ASCII prompts, no entries)', () => {
+    const lock = trickyLock();
+    const blocks = Object.keys(lock.shots)
+      .sort()
+      .map((id) => serializeEntry(id, lock.shots[id]!));
+    expect(lockByteLength(blocks)).toBe(Buffer.byteLength(assembleLock(blocks)));
+    expect(lockByteLength([])).toBe(Buffer.byteLength(assembleLock([])));
   });
 
   it('writes YAML the yaml library reads back as the same data', () => {

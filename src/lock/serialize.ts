@@ -100,6 +100,16 @@ export function assembleLock(sortedEntryBlocks: readonly string[]): string {
   return [...lockChunks(sortedEntryBlocks)].join('');
 }
 
+/** The length in bytes of the text lockChunks gives for these blocks, without building it. */
+export function lockByteLength(sortedEntryBlocks: readonly string[]): number {
+  const head = `${LOCK_HEADER}\nversion: 1\n`;
+  if (sortedEntryBlocks.length === 0) return Buffer.byteLength(`${head}shots: {}\n`);
+  // Each block is followed by a newline.
+  let bytes = Buffer.byteLength(`${head}shots:\n`) + sortedEntryBlocks.length;
+  for (const block of sortedEntryBlocks) bytes += Buffer.byteLength(block);
+  return bytes;
+}
+
 /**
  * The same text in pieces of a few hundred entries, for writing a lock of 100,000 entries
  * without first building one string of 60 MB.
