@@ -23,6 +23,7 @@ import { isPlanFileName, refuseUnmatchedSelectors, selectorsFromFlags, type Sele
 import { checkPlanFileCurrent, readPlanFile, type PlanFile } from '../plan/plan-file.js';
 import { withShardLimits, type ShardLimits } from '../run/shard-limits.js';
 import { loadDotEnv, observeProjectOutputs, planWithReuse, printWarnings } from './project.js';
+import { OutputPrefetch } from '../plan/output-prefetch.js';
 import { openOutputSources, type OpenOutputSources, type OutputSources } from '../storage/sources.js';
 import { connectProviders, readApiKeys, type ProviderConnection } from './connect-providers.js';
 import type { Manifest } from '../manifest/types.js';
@@ -46,6 +47,8 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
   const selectors = saved ? saved.selectors : selectorsFromFlags(flags);
   const manifestPath = saved ? saved.manifestPath : target;
   loadDotEnv(manifestPath, io.env);
+  // Reads the outputs' hash cache meanwhile, and stats the outputs once the mutex is held.
+  const prefetch = OutputPrefetch.start(manifestPath);
   const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
   printWarnings(manifest, io);
   const color = colorEnabled(io.stdout, io.env);
@@ -56,11 +59,12 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
     if (mutex.tookOverFrom !== undefined) {
       io.stderr.write(`note: took over ${manifest.lockFile}.pid from process ${mutex.tookOverFrom}, which is no longer running\n`);
     }
+    prefetch?.look(manifest);
     const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
     sources = await openOutputSources(manifest, io.env);
     const outputs = sources;
     const freshPlan = async () => {
-      const observed = await observeProjectOutputs(manifest, lock);
+      const observed = await observeProjectOutputs(manifest, lock, prefetch);
       // Rejected takes are regenerated and approved ones pinned against --force, as `plan` showed.
       const verdicts = await readVerdicts(manifest.lockFile);
       return planWithReuse({ manifest, lock, observed }, selectors, verdicts, outputs, (text) => io.stderr.write(`warning: ${text}\n`));
@@ -113,6 +117,7 @@ export async function runApply(target: string, flags: ApplyFlags, io: CommandIO)
       await connection.close();
     }
   } finally {
+    prefetch?.stop();
     sources?.close();
     await mutex.release();
   }

@@ -9,6 +9,7 @@ import { loadManifestAndCache } from '../manifest/load.js';
 import { readLockAndCache } from '../lock/read.js';
 import { observeOutputs } from '../plan/observe.js';
 import { OutputHashCache } from '../plan/hash-cache.js';
+import { OutputPrefetch } from '../plan/output-prefetch.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
 import type { ObservedOutput, OutputVerdicts, Plan, Selectors } from '../plan/types.js';
@@ -49,8 +50,26 @@ export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>)
   for (const warning of manifest.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
 }
 
-export async function loadProject(manifestPath: string): Promise<Project> {
+export function loadProject(manifestPath: string): Promise<Project> {
+  return loadProjectSteps(manifestPath);
+}
+
+export async function loadProjectWithOutputs(
+  manifestPath: string,
+): Promise<Project & { observed: Map<string, ObservedOutput> }> {
+  const prefetch = OutputPrefetch.start(manifestPath);
+  try {
+    const project = await loadProjectSteps(manifestPath, prefetch);
+    return { ...project, observed: await observeProjectOutputs(project.manifest, project.lock, prefetch) };
+  } finally {
+    prefetch?.stop();
+  }
+}
+
+/** The manifest, then the lock; `prefetch` is told the outputs in between. */
+async function loadProjectSteps(manifestPath: string, prefetch?: OutputPrefetch): Promise<Project> {
   const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
+  prefetch?.look(manifest);
   const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
   const saveCaches = async (): Promise<void> => {
     await Promise.all([saveManifestCache(), saveLockCache()]);
@@ -58,17 +77,18 @@ export async function loadProject(manifestPath: string): Promise<Project> {
   return { manifest, lock, saveCaches };
 }
 
-export async function loadProjectWithOutputs(
-  manifestPath: string,
-): Promise<Project & { observed: Map<string, ObservedOutput> }> {
-  const project = await loadProject(manifestPath);
-  return { ...project, observed: await observeProjectOutputs(project.manifest, project.lock) };
-}
-
-/** The outputs on disk, through the manifest's hash cache so unchanged files are not re-read. */
-export async function observeProjectOutputs(manifest: Manifest, lock: Lock): Promise<Map<string, ObservedOutput>> {
-  const cache = await OutputHashCache.open(manifest.dir, manifest.file);
-  return observeOutputs(manifest.dir, manifest.shots, lock, cache);
+/**
+ * The outputs on disk, through the manifest's hash cache so unchanged files are not re-read.
+ * `prefetch`: what prefetchOutputs saw meanwhile; the hash cache is then read only if a file must be hashed.
+ */
+export async function observeProjectOutputs(
+  manifest: Manifest,
+  lock: Lock,
+  prefetch?: OutputPrefetch,
+): Promise<Map<string, ObservedOutput>> {
+  const prefetched = await prefetch?.result;
+  const cache = prefetched ? OutputHashCache.deferred(manifest.dir, manifest.file) : await OutputHashCache.open(manifest.dir, manifest.file);
+  return observeOutputs(manifest.dir, manifest.shots, lock, cache, prefetched);
 }
 
 /**

@@ -35,6 +35,28 @@ describe('OutputHashCache', () => {
     }
   });
 
+  it('reads a deferred cache before it remembers anything, so saving keeps what was there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
+    try {
+      const [a, b] = [join(dir, 'a.mp4'), join(dir, 'b.mp4')];
+      for (const file of [a, b]) {
+        await writeFile(file, file);
+        await utimes(file, LONG_AGO, LONG_AGO);
+      }
+      const first = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      first.remember(a, await stat(a, { bigint: true }), 'digest of a', LATER_NS());
+      await first.save();
+      const deferred = OutputHashCache.deferred(dir, join(dir, 'shots.yaml'));
+      deferred.remember(b, await stat(b, { bigint: true }), 'digest of b', LATER_NS());
+      await deferred.save();
+      const reopened = await OutputHashCache.open(dir, join(dir, 'shots.yaml'));
+      expect(reopened.lookup(a, await stat(a, { bigint: true }))).toBe('digest of a');
+      expect(reopened.lookup(b, await stat(b, { bigint: true }))).toBe('digest of b');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does not remember files modified within the racy window', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'videogen-cache-'));
     try {

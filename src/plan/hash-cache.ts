@@ -8,7 +8,7 @@
  * `.pytest_cache/` does), so it never reaches git. It is only a cache: a missing, corrupt
  * or unwritable one just means hashing again.
  */
-import type { BigIntStats } from 'node:fs';
+import { readFileSync, type BigIntStats } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -32,29 +32,37 @@ interface CacheFile {
 
 export class OutputHashCache {
   private changed = false;
+  #files: CacheFile['files'] | undefined;
 
   private constructor(
     private readonly manifestDir: string,
     private readonly file: string | undefined,
-    private readonly files: CacheFile['files'],
-  ) {}
+    files?: CacheFile['files'],
+  ) {
+    this.#files = files;
+  }
 
   /** The cache for the manifest at `manifestFile`; `undefined` file means "do not persist". */
   static async open(manifestDir: string, manifestFile: string): Promise<OutputHashCache> {
-    const file = join(videogenDir(manifestDir), `${basename(manifestFile)}.output-hashes.json`);
-    try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<CacheFile>;
-      if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') {
-        return new OutputHashCache(manifestDir, file, parsed.files);
-      }
-    } catch {
-      /* missing or corrupt: start empty */
-    }
-    return new OutputHashCache(manifestDir, file, {});
+    const file = hashCacheFile(manifestDir, manifestFile);
+    return new OutputHashCache(manifestDir, file, parseCacheFile(await readFile(file, 'utf8').catch(() => undefined)));
+  }
+
+  /**
+   * The same cache, read only when first asked: a plan whose outputs were prefetched
+   * (output-prefetch.ts) asks only when it has a file to hash, which is rare.
+   */
+  static deferred(manifestDir: string, manifestFile: string): OutputHashCache {
+    return new OutputHashCache(manifestDir, hashCacheFile(manifestDir, manifestFile));
   }
 
   static empty(): OutputHashCache {
     return new OutputHashCache('', undefined, {});
+  }
+
+  private get files(): CacheFile['files'] {
+    this.#files ??= parseCacheFile(this.file === undefined ? undefined : readFileIfAny(this.file));
+    return this.#files;
   }
 
   lookup(path: string, stats: BigIntStats): string | undefined {
@@ -80,6 +88,30 @@ export class OutputHashCache {
     } catch {
       /* read-only checkout, full disk: hash again next time */
     }
+  }
+}
+
+/** Where the cache of the manifest at `manifestFile` lives. */
+export function hashCacheFile(manifestDir: string, manifestFile: string): string {
+  return join(videogenDir(manifestDir), `${basename(manifestFile)}.output-hashes.json`);
+}
+
+/** The remembered files in a cache file's text; none when it is missing, corrupt or of another version. */
+function parseCacheFile(text: string | undefined): CacheFile['files'] {
+  try {
+    const parsed = JSON.parse(text ?? '') as Partial<CacheFile>;
+    if (parsed.version === CACHE_VERSION && parsed.files && typeof parsed.files === 'object') return parsed.files;
+  } catch {
+    /* missing or corrupt: start empty */
+  }
+  return {};
+}
+
+function readFileIfAny(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -12,6 +12,7 @@ import type { Shot } from '../manifest/types.js';
 import type { Lock } from '../lock/types.js';
 import { OutputHashCache } from './hash-cache.js';
 import { mapLimit } from '../util/map-limit.js';
+import type { PrefetchedOutput, PrefetchedOutputs } from './output-prefetch.js';
 import type { ObservedOutput } from './types.js';
 
 /** Files hashed at once: enough to keep a disk busy, few enough to stay well under fd limits. */
@@ -19,13 +20,15 @@ const CONCURRENCY = 16;
 
 /**
  * `cache` defaults to none, so library callers get plain hashing; the CLI passes the
- * manifest's cache (see hash-cache.ts).
+ * manifest's cache (see hash-cache.ts), and for large manifests what a worker thread already
+ * saw of each output (output-prefetch.ts).
  */
 export async function observeOutputs(
   manifestDir: string,
   shots: Shot[],
   lock: Lock,
   cache: OutputHashCache = OutputHashCache.empty(),
+  prefetched?: PrefetchedOutputs,
 ): Promise<Map<string, ObservedOutput>> {
   const work = shots.filter((shot) => {
     const entry = Object.hasOwn(lock.shots, shot.id) ? lock.shots[shot.id] : undefined;
@@ -37,8 +40,14 @@ export async function observeOutputs(
   const results = new Array<ObservedOutput>(work.length);
   const toHash: Array<{ index: number; path: string; stats: BigIntStats }> = [];
   work.forEach((shot, index) => {
+    const expectedBytes = lock.shots[shot.id]?.output?.bytes;
+    const known = fromPrefetch(prefetched?.get(shot.output), expectedBytes);
+    if (known) {
+      results[index] = known.observed;
+      return;
+    }
     const path = resolve(manifestDir, shot.output);
-    const seen = statOutput(path, lock.shots[shot.id]?.output?.bytes, cache);
+    const seen = statOutput(path, expectedBytes, cache);
     if ('observed' in seen) results[index] = seen.observed;
     else toHash.push({ index, path, stats: seen.hash });
   });
@@ -58,6 +67,14 @@ export async function observeFile(
 ): Promise<ObservedOutput> {
   const seen = statOutput(path, expectedBytes, cache);
   return 'observed' in seen ? seen.observed : hashObserved(path, seen.hash, cache);
+}
+
+/** What the prefetch settled: missing, a changed size or a known sha256; undefined leaves the file to statOutput. */
+function fromPrefetch(seen: PrefetchedOutput | undefined, expectedBytes: number | undefined): { observed: ObservedOutput } | undefined {
+  if (seen === undefined) return undefined;
+  if (seen === 'missing') return { observed: { exists: false } };
+  if (expectedBytes === undefined || seen.bytes !== expectedBytes) return { observed: { exists: true, bytes: seen.bytes } };
+  return seen.sha256 === undefined ? undefined : { observed: { exists: true, bytes: seen.bytes, sha256: seen.sha256 } };
 }
 
 /**
