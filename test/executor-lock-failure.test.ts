@@ -9,11 +9,7 @@ import { HttpClient } from '../src/http/client.js';
 import { LockWriter } from '../src/lock/lock-writer.js';
 import { emptyLock } from '../src/lock/types.js';
 import { loadManifest } from '../src/manifest/load.js';
-import { planShots } from '../src/plan/plan.js';
-import { createProvider } from '../src/providers/registry.js';
-import type { ShotEvent } from '../src/report/types.js';
-import { executePlan } from '../src/run/executor.js';
-import { campaignManifest, submissions, TEST_KEYS } from './helpers/campaign.js';
+import { campaignManifest, executeAllNew, submissions, testProviders } from './helpers/campaign.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 
 describe('executor: a lockfile that cannot be written', () => {
@@ -30,21 +26,9 @@ describe('executor: a lockfile that cannot be written', () => {
     await ws.write('shots.yaml', campaignManifest({ emulatorUrl: emulator.url, shots: 4 }));
     const manifest = await loadManifest(ws.path('shots.yaml'));
     const http = new HttpClient();
-    const keys: Record<string, string> = { heygen: TEST_KEYS.TEST_HEYGEN_KEY, 'openai-videos': TEST_KEYS.TEST_OPENAI_KEY };
-    const providers = new Map(
-      await Promise.all([...manifest.providers.values()].map(async (config) => [config.name, await createProvider(config, { http, apiKey: keys[config.type]! })] as const)),
-    );
-    const events: ShotEvent[] = [];
     // A lock in a folder that does not exist: every write fails.
     const lock = new LockWriter(join(ws.dir, 'missing-folder', 'shots.lock.yaml'), emptyLock());
-    const { summary } = await executePlan({
-      manifest,
-      plan: planShots(manifest.shots, emptyLock(), new Map()),
-      lock,
-      providers,
-      reporter: { onShot: (event) => events.push(event) },
-      stop: new AbortController().signal,
-    });
+    const { summary, events } = await executeAllNew(manifest, await testProviders(manifest, http), lock);
     await http.close();
     expect(summary.failed).toBe(4);
     expect(submissions(emulator.stats())).toBe(0);

@@ -11,11 +11,8 @@ import { HttpClient } from '../src/http/client.js';
 import { LockWriter, type LockChange } from '../src/lock/lock-writer.js';
 import { emptyLock } from '../src/lock/types.js';
 import { loadManifest } from '../src/manifest/load.js';
-import { planShots } from '../src/plan/plan.js';
-import { createProvider } from '../src/providers/registry.js';
 import type { ShotEvent } from '../src/report/types.js';
-import { executePlan } from '../src/run/executor.js';
-import { TEST_KEYS, useCampaigns } from './helpers/campaign.js';
+import { executeAllNew, testProviders, useCampaigns } from './helpers/campaign.js';
 
 const RECORD_DELAY_MS = 800;
 
@@ -40,10 +37,7 @@ describe('executor: the poll clock', () => {
     const { emulator, ws } = await campaign({ latencyMs: 1000 }, { shots: 2, types: ['openai-videos'], poll: { initial: '1s', max: '5s' } });
     const manifest = await loadManifest(ws.path('shots.yaml'));
     const http = new HttpClient();
-    const config = [...manifest.providers.values()][0]!;
-    const providers = new Map([[config.name, await createProvider(config, { http, apiKey: TEST_KEYS.TEST_OPENAI_KEY })]]);
     const lock = new SlowJobIdRecords(ws.path('shots.lock.yaml'), emptyLock());
-    const events: ShotEvent[] = [];
     // When each poll left, seen where undici creates the request.
     const pollsAt = new Map<string, number>();
     const seeRequest = (message: unknown): void => {
@@ -52,14 +46,7 @@ describe('executor: the poll clock', () => {
       if (request.method === 'GET' && job) pollsAt.set(job, Date.now());
     };
     subscribe('undici:request:create', seeRequest);
-    const { summary } = await executePlan({
-      manifest,
-      plan: planShots(manifest.shots, emptyLock(), new Map()),
-      lock,
-      providers,
-      reporter: { onShot: (event) => events.push(event) },
-      stop: new AbortController().signal,
-    });
+    const { summary, events } = await executeAllNew(manifest, await testProviders(manifest, http), lock);
     unsubscribe('undici:request:create', seeRequest);
     await lock.close();
     await http.close();

@@ -8,6 +8,13 @@ import { loadManifest } from '../../src/manifest/load.js';
 import { EMULATOR_ACCESS_TOKEN } from '../../src/emulator/vertex/tokens.js';
 import { createProvider, providerModule } from '../../src/providers/registry.js';
 import { createWorkspace, type Workspace } from './workspace.js';
+import type { LockWriter } from '../../src/lock/lock-writer.js';
+import { emptyLock } from '../../src/lock/types.js';
+import type { Manifest } from '../../src/manifest/types.js';
+import { planShots } from '../../src/plan/plan.js';
+import type { Provider } from '../../src/providers/types.js';
+import type { ShotEvent } from '../../src/report/types.js';
+import { executePlan, type ExecuteResult } from '../../src/run/executor.js';
 
 export interface CampaignOptions {
   emulatorUrl: string;
@@ -152,4 +159,32 @@ export async function submitAndLoseTheAnswers(ws: Workspace): Promise<void> {
     await http.close();
   }
   await ws.write('shots.lock.yaml', serializeLock(intents));
+}
+
+/** The manifest's providers on `http`, each with its test key (TEST_KEYS, by the entry's key variable). */
+export async function testProviders(manifest: Manifest, http: HttpClient): Promise<Map<string, Provider>> {
+  const entries = await Promise.all(
+    [...manifest.providers.values()].map(
+      async (config) => [config.name, await createProvider(config, { http, apiKey: (TEST_KEYS as Record<string, string>)[config.apiKeyEnv] ?? '' })] as const,
+    ),
+  );
+  return new Map(entries);
+}
+
+/** Every shot of `manifest`, none in the lock yet, through the executor with `lock`; its summary and the events it reported. */
+export async function executeAllNew(
+  manifest: Manifest,
+  providers: Map<string, Provider>,
+  lock: LockWriter,
+): Promise<{ summary: ExecuteResult['summary']; events: ShotEvent[] }> {
+  const events: ShotEvent[] = [];
+  const { summary } = await executePlan({
+    manifest,
+    plan: planShots(manifest.shots, emptyLock(), new Map()),
+    lock,
+    providers,
+    reporter: { onShot: (event) => events.push(event) },
+    stop: new AbortController().signal,
+  });
+  return { summary, events };
 }
