@@ -50,24 +50,20 @@ export function printWarnings(manifest: Manifest, io: Pick<CommandIO, 'stderr'>)
   for (const warning of manifest.warnings) io.stderr.write(`${formatDiagnostic(warning)}\n`);
 }
 
-export function loadProject(manifestPath: string): Promise<Project> {
-  return loadProjectSteps(manifestPath);
-}
-
 export async function loadProjectWithOutputs(
   manifestPath: string,
 ): Promise<Project & { observed: Map<string, ObservedOutput> }> {
   const prefetch = OutputPrefetch.start(manifestPath);
   try {
-    const project = await loadProjectSteps(manifestPath, prefetch);
+    const project = await loadProject(manifestPath, prefetch);
     return { ...project, observed: await observeProjectOutputs(project.manifest, project.lock, prefetch) };
   } finally {
     prefetch?.stop();
   }
 }
 
-/** The manifest, then the lock; `prefetch` is told the outputs in between. */
-async function loadProjectSteps(manifestPath: string, prefetch?: OutputPrefetch): Promise<Project> {
+/** The manifest, then the lock; `prefetch` (output-prefetch.ts), if any, is told the outputs in between. */
+export async function loadProject(manifestPath: string, prefetch?: OutputPrefetch): Promise<Project> {
   const { manifest, saveCache: saveManifestCache } = await loadManifestAndCache(manifestPath);
   prefetch?.look(manifest);
   const { lock, saveCache: saveLockCache } = await readLockAndCache(manifest.lockFile);
@@ -79,7 +75,8 @@ async function loadProjectSteps(manifestPath: string, prefetch?: OutputPrefetch)
 
 /**
  * The outputs on disk, through the manifest's hash cache so unchanged files are not re-read.
- * `prefetch`: what prefetchOutputs saw meanwhile; the hash cache is then read only if a file must be hashed.
+ * With `prefetch` (output-prefetch.ts), its thread's answers are used, and the hash cache is read
+ * here only if a file must be hashed.
  */
 export async function observeProjectOutputs(
   manifest: Manifest,
