@@ -21,6 +21,7 @@ const LINE_START = Buffer.from('{"version":1,"spec_hash":"sha256:', 'latin1');
 const HEX_64 = /^[0-9a-f]{64}$/;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 const CLOSING_BRACE = 0x7d;
 
 /** Where a line is in the file, in bytes (without its newline). */
@@ -109,7 +110,7 @@ async function indexLines(file: string, chunkBytes: number): Promise<Map<string,
 }
 
 function noteLine(index: Map<string, Place | string>, bytes: Buffer, offset: number): void {
-  const length = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
+  const length = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
   // An entry is one JSON object: a line that does not end as one was cut short (and the next
   // append put a newline after it), and must not hide an earlier whole line for its spec.
   if (length === 0 || bytes[length - 1] !== CLOSING_BRACE) return;
@@ -148,7 +149,7 @@ function endsWithNewline(file: string): boolean {
     if (size === 0) return true;
     const last = Buffer.alloc(1);
     readSync(fd, last, 0, 1, size - 1);
-    return last[0] === 0x0a;
+    return last[0] === NEWLINE;
   } finally {
     closeSync(fd);
   }
