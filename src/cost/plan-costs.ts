@@ -9,6 +9,7 @@ import type { ActionCost, Plan, PlanAction } from '../plan/types.js';
 import { findModel } from '../providers/module.js';
 import { findProviderModule } from '../providers/registry.js';
 import { estimateCost, round, type CostEstimate } from './estimate.js';
+import { extend } from '../util/extend.js';
 
 /** What one new generation of the shot costs, by the manifest's price for it, else the module's. */
 export function shotCost(shot: Shot, pricing: Manifest['pricing']): CostEstimate {
@@ -28,7 +29,7 @@ export function priceActions(plan: Plan, shots: readonly Shot[], pricing: Manife
     if (cost === undefined) return action;
     if (cost.usd === undefined) unknown += 1;
     else usd += cost.usd;
-    return { ...action, cost };
+    return extend(action, { cost });
   });
   return { ...plan, actions, summary: { ...plan.summary, cost: { usd: round(usd), unknown, currency: 'USD' } } };
 }

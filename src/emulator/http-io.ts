@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { extend } from '../util/extend.js';
 
 /** A body too big to hold in memory: its length up front, its bytes on demand. */
 export interface BodyStream {
@@ -25,7 +26,7 @@ export function jsonResponse(status: number, value: unknown, headers: Record<str
 }
 
 export function withHeaders(response: EmulatorResponse, headers: Record<string, string>): EmulatorResponse {
-  return { ...response, headers: { ...response.headers, ...headers } };
+  return extend(response, { headers: extend(response.headers, headers) });
 }
 
 export type BodyReadResult = { ok: true; bytes: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
@@ -91,7 +92,7 @@ export async function sendResponse(
   fault?: ResponseFault,
 ): Promise<void> {
   const size = Buffer.isBuffer(response.body) ? response.body.length : response.body.size;
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(size) });
+  res.writeHead(response.status, extend(response.headers, { 'content-length': String(size) }));
   if (req.method === 'HEAD') {
     res.end();
     return;

@@ -29,6 +29,7 @@ import {
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, HttpRequest, HttpResponse, RetryNotice } from './types.js';
 import { linkedSignal } from '../util/linked-signal.js';
+import { extend } from '../util/extend.js';
 
 export interface HttpClientOptions {
   connectTimeoutMs?: number;
@@ -98,7 +99,7 @@ export class HttpClient {
     // all the others (util/abort-listeners.ts). Each request waits on its own signal instead.
     const own = req.signal ? linkedSignal(req.signal) : undefined;
     try {
-      return await this.#request<T>(own ? { ...req, signal: own.signal } : req);
+      return await this.#request<T>(own ? extend(req, { signal: own.signal }) : req);
     } finally {
       own?.dispose();
     }
@@ -154,7 +155,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
-    for (const [name, value] of Object.entries({ ...req.headers, ...req.auth })) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(extend(req.headers ?? {}, req.auth ?? {}))) headers[name.toLowerCase()] = value;
 
     const res = await undiciRequest(req.url, {
       dispatcher: this.agent,

@@ -29,6 +29,7 @@ import {
   sanitizedCause,
 } from './transport.js';
 import type { DownloadRequest, DownloadedFile, RetryNotice } from './types.js';
+import { extend } from '../util/extend.js';
 
 export interface DownloadDeps {
   dispatcher: Dispatcher;
@@ -77,7 +78,7 @@ export async function downloadFile(req: DownloadRequest, deps: DownloadDeps): Pr
 
   const startedAt = Date.now();
   // Attempts are bounded by the deadline below, not counted (see the retry decision).
-  const downloadPolicy = { ...deps.policy, maxAttempts: Number.POSITIVE_INFINITY };
+  const downloadPolicy = extend(deps.policy, { maxAttempts: Number.POSITIVE_INFINITY });
   const deadline = linkedSignal(req.signal, req.timeoutMs);
   const signal = deadline.signal;
   const progress = { bytes: 0 };

@@ -4,6 +4,7 @@
  */
 import type { PathSegment } from './positions.js';
 import type { DefaultsInput, ShotInput } from './schema.js';
+import { extend } from '../util/extend.js';
 
 export type ShotField = keyof DefaultsInput;
 
@@ -21,7 +22,7 @@ export interface MergedShot {
  */
 export function mergeShot(index: number, shot: ShotInput, defaults: DefaultsInput | undefined): MergedShot {
   if (!defaults) return { index, shot, defaults, fields: shot };
-  const fields: DefaultsInput = { ...defaults };
+  const fields: DefaultsInput = extend(defaults, {});
   for (const key of Object.keys(shot) as (keyof ShotInput)[]) {
     if (key === 'id' || key === 'output' || shot[key] === undefined) continue;
     (fields as Record<string, unknown>)[key] = shot[key];

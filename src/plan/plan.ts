@@ -23,6 +23,7 @@ import {
   type ReuseIndex,
   type Selectors,
 } from './types.js';
+import { extend } from '../util/extend.js';
 
 /**
  * `verdicts` are the review's, by output sha256. `reuse` is what the caller found in the local
@@ -70,12 +71,12 @@ export function planShots(
     let action = decide(shot, entry, observed.get(shot.id), verdict, forcedBy && !pinned ? NO_REUSE : usable);
     if (forcedBy && entry && action.action !== 'create' && action.action !== 'replace') {
       if (pinned) {
-        if (action.action === 'keep') action = { ...action, reason: 'approved in review: --force leaves it (name it with --replace to regenerate)', verdict };
+        if (action.action === 'keep') action = extend(action, { reason: 'approved in review: --force leaves it (name it with --replace to regenerate)', verdict });
       } else {
         action = forcedReplace(shot, entry, forcedBy);
       }
     } else if (forcedBy && !pinned) {
-      action = { ...action, forced: forcedBy };
+      action = extend(action, { forced: forcedBy });
     }
     actions.push(action);
     summary[action.action] += 1;
@@ -109,47 +110,46 @@ function decide(
   reuse: ReuseIndex,
 ): PlanAction {
   const base = { id: shot.id, provider: shot.providerName };
-  if (!entry) return reuseAction(shot, reuse) ?? { ...base, action: 'create', reason: 'not in the lock' };
+  if (!entry) return reuseAction(shot, reuse) ?? extend(base, { action: 'create', reason: 'not in the lock' });
 
   if (entry.spec_hash !== shot.specHash) {
     const changes = diffSpecs(entry.spec, shot.spec);
     const reused = reuseAction(shot, reuse, changes);
-    if (reused) return entry.state === 'submitted' && entry.job_id ? { ...reused, reason: `${reused.reason}${abandons(entry)}` } : reused;
+    if (reused) return entry.state === 'submitted' && entry.job_id ? extend(reused, { reason: `${reused.reason}${abandons(entry)}` }) : reused;
     const what = changes.length > 0 ? `changed: ${changes.map((change) => change.field).join(', ')}` : 'spec hash changed';
-    return { ...base, action: 'replace', reason: `${what}${abandons(entry)}`, changes };
+    return extend(base, { action: 'replace', reason: `${what}${abandons(entry)}`, changes });
   }
 
   if (entry.state === 'submitted') {
     if (!entry.job_id) {
-      return {
-        ...base,
+      return extend(base, {
         action: 'resume',
         reason: 'the last apply stopped while submitting: look for that job at the provider before submitting again',
-      };
+      });
     }
-    return { ...base, action: 'resume', reason: `job ${entry.job_id} was submitted: collect it, never submit again`, job_id: entry.job_id };
+    return extend(base, { action: 'resume', reason: `job ${entry.job_id} was submitted: collect it, never submit again`, job_id: entry.job_id });
   }
   if (entry.state === 'failed') {
     const code = entry.error?.code ? ` (${entry.error.code})` : '';
     // Asking again for what the provider's content policy refused gets the same refusal (and
     // some providers bill it): only a changed spec, or --replace naming the shot, tries again.
     if (entry.error?.class === 'moderation') {
-      return { ...base, action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` };
+      return extend(base, { action: 'keep', held: 'moderation', reason: `refused by the provider's content policy${code}: not retried until the spec changes or --replace names it` });
     }
-    return reuseAction(shot, reuse) ?? { ...base, action: 'retry', reason: `last attempt failed${code}` };
+    return reuseAction(shot, reuse) ?? extend(base, { action: 'retry', reason: `last attempt failed${code}` });
   }
 
   // Before the output checks: fetching a rejected take again would only bring it back.
-  if (verdict === 'rejected') return { ...base, action: 'replace', reason: 'rejected in review', changes: [], verdict };
+  if (verdict === 'rejected') return extend(base, { action: 'replace', reason: 'rejected in review', changes: [], verdict });
 
   const problem = outputProblem(shot, entry, observed);
-  if (!problem) return { ...base, action: 'keep', reason: 'up to date' };
+  if (!problem) return extend(base, { action: 'keep', reason: 'up to date' });
   const restored = restoreAction(shot, entry, problem, reuse) ?? (entry.job_id ? undefined : reuseAction(shot, reuse));
   if (restored) return restored;
   const then = entry.job_id
     ? `download job ${entry.job_id} again if the provider still serves it, else regenerate`
     : 'regenerate (no job id recorded)';
-  return { ...base, action: 'fetch', reason: `${problem}: ${then}`, ...(entry.job_id ? { job_id: entry.job_id } : {}) };
+  return extend(base, { action: 'fetch', reason: `${problem}: ${then}`, ...(entry.job_id ? { job_id: entry.job_id } : {}) });
 }
 
 /** Why a completed shot's output is not usable as it stands, or undefined when it is. */

@@ -1,6 +1,7 @@
 /** The lock entry for each transition of a shot. Pure: the executor decides when, these decide what. */
 import type { LockCost, LockEntry, LockError, LockOutput, LockRemote, LockReuse } from '../lock/types.js';
 import type { Shot } from '../manifest/types.js';
+import { extend } from '../util/extend.js';
 
 /** What is known of a submission before its answer: when, its idempotency key, what it is estimated to cost. */
 export interface Submission {
@@ -58,20 +59,19 @@ export function completedEntry(
   remote?: LockRemote,
   reportedCost?: number,
 ): LockEntry & { output: LockOutput } {
-  const merged = { ...previous.remote, ...remote };
+  const merged = extend(previous.remote ?? {}, remote ?? {});
   // What the provider says it charged joins the estimate made at submission.
   const cost: LockCost | undefined =
-    reportedCost === undefined ? previous.cost : { ...previous.cost, reported: reportedCost, currency: 'USD' };
+    reportedCost === undefined ? previous.cost : extend(previous.cost ?? {}, { reported: reportedCost, currency: 'USD' });
   // A generated output is never a reused one, whatever the entry said before.
   const { error: _error, reused_from: _reusedFrom, ...rest } = previous;
-  return {
-    ...rest,
+  return extend(rest, {
     state: 'completed',
     completed_at: completedAt,
     output,
     ...(hasAny(merged) ? { remote: merged } : {}),
     ...(cost === undefined ? {} : { cost }),
-  };
+  });
 }
 
 /** A shot whose video came from an earlier generation of the same spec: no job of its own. */
@@ -91,7 +91,7 @@ export function failedEntry(previous: LockEntry, error: LockError & { hint?: str
   const { output: _output, ...rest } = previous;
   // Code, class and message: hints are advice for the terminal, not history.
   const recorded: LockError = { code: error.code, ...(error.class === undefined ? {} : { class: error.class }), message: error.message };
-  return { ...rest, state: 'failed', completed_at: completedAt, error: recorded };
+  return extend(rest, { state: 'failed', completed_at: completedAt, error: recorded });
 }
 
 function hasAny(remote: LockRemote): boolean {

@@ -9,6 +9,7 @@ import type { Budget } from './budget.js';
 import type { QuotaStops } from './quota-stops.js';
 import type { JobSlots } from './slots.js';
 import type { SubmissionRate } from './submission-rate.js';
+import { extend } from '../util/extend.js';
 
 /** Everything one apply run shares between its shots. */
 export interface RunContext {
@@ -36,7 +37,7 @@ export interface RunContext {
 }
 
 export function emit(ctx: RunContext, event: Omit<ShotEvent, 'ts'>): void {
-  ctx.reporter.onShot?.({ ...event, ts: new Date(ctx.now()).toISOString() });
+  ctx.reporter.onShot?.(extend(event, { ts: new Date(ctx.now()).toISOString() }));
 }
 
 export function isoNow(ctx: RunContext): string {

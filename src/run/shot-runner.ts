@@ -40,6 +40,7 @@ import { pollDelayMs } from './poll-schedule.js';
 import { emit, isoNow, recordChange, type RunContext } from './run-context.js';
 import { sleepUnlessStopped } from './sleep.js';
 import { restoreShot } from './restore-shot.js';
+import { extend } from '../util/extend.js';
 
 export type ShotOutcome =
   /** `notPushed`: the output is safe on disk and in the lock, but the store refused it. */
@@ -275,14 +276,14 @@ class ShotRunner {
           return this.fail({ ...info, message: `${info.message}; the job may have been created anyway: ${next}` });
         }
         const at = isoNow(this.ctx);
-        await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, { ...submission, at }), info, at));
+        await this.record((intent) => failedEntry(intent ?? intentEntry(this.shot, extend(submission, { at })), info, at));
         if (info.class === 'quota') this.ctx.quota.stop(this.shot.providerName, info);
         return this.fail(info);
       }
       // The job exists and is billed from here on: record it before anything else.
       const answeredAt = this.ctx.now();
       const at = isoNow(this.ctx);
-      await this.record(() => submittedEntry(this.shot, result.jobId, { ...submission, at }, result.remote), result.jobId);
+      await this.record(() => submittedEntry(this.shot, result.jobId, extend(submission, { at }), result.remote), result.jobId);
       this.report('submitted', { jobId: result.jobId });
       return { jobId: result.jobId, answeredAt };
     }
