@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { journalFileFor } from './journal.js';
 import { LockWriter } from './lock-writer.js';
+import { lockDigest, readCachedLock } from './parsed-cache.js';
 import { parseLockText, readLock } from './read.js';
 import { serializeLock } from './serialize.js';
 import { emptyLock, type LockEntry } from './types.js';
@@ -186,6 +187,29 @@ describe('LockWriter', () => {
     // Each compaction writes at most as much as the journal grew since the last one.
     expect(writer.bytesWritten).toBeLessThan(3 * recordBytes);
     await writer.close();
+  });
+
+  it('dumps settled entries as the run goes, and closes with the same text and a cache keyed by its digest', async () => {
+    const writer = new LockWriter(file, emptyLock(), { compactAfterBytes: 64 * 1024 * 1024 });
+    const ids = Array.from({ length: 1300 }, (_, index) => `shot-${String(index).padStart(4, '0')}`);
+    for (const id of ids) await writer.update(id, () => submitted(id));
+    // Settled in waves, with a turn of the event loop between them for the dumps in between.
+    for (let start = 0; start < ids.length; start += 400) {
+      await Promise.all(ids.slice(start, start + 400).map((id) => writer.update(id, () => completedEntryFor(makeShot(id)))));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Changed after their blocks may have been dumped: the lock must hold the change.
+    await writer.update('shot-0003', (entry) => ({ ...entry!, output: undefined, state: 'failed', error: { code: 'LATE', message: 'changed after it settled' } }));
+    await writer.update('shot-0404', (entry) => ({ ...entry!, completed_at: '2026-12-02T06:00:00.000Z' }));
+    await writer.remove('shot-0805');
+    await writer.close();
+
+    const text = await readFile(file, 'utf8');
+    expect(text).toBe(serializeLock(writer.snapshot));
+    expect(text).toContain('LATE');
+    expect(text).not.toContain('shot-0805:');
+    // The cache close() wrote is found by the digest of the bytes on disk.
+    expect(await readCachedLock(file, lockDigest(await readFile(file)))).toEqual(writer.snapshot);
   });
 
   it('keeps every record appended while a compaction runs', async () => {
