@@ -31,6 +31,12 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow();
     expect(() => canonicalJson({ a: 1n })).toThrow();
   });
+
+  it('names where the refused value sits', () => {
+    expect(() => canonicalJson({ b: 1, options: { z: 'ok', fps: [24, Number.NaN] } })).toThrow('canonicalJson: $.options.fps[1] is NaN, which JSON cannot hold');
+    expect(() => canonicalJson({ a: { f: () => {} } })).toThrow('canonicalJson: $.a.f is a function, which JSON cannot hold');
+    expect(() => canonicalJson(Number.POSITIVE_INFINITY)).toThrow('canonicalJson: $ is Infinity, which JSON cannot hold');
+  });
 });
 
 describe('specHash', () => {
