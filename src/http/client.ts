@@ -4,7 +4,8 @@
  */
 import type { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
+import { dispatch } from './dispatch.js';
 import { downloadFile } from './download.js';
 import { HttpError, httpErrorFromResponse, displayUrl } from './errors.js';
 import { encodeFormData } from './multipart.js';
@@ -157,13 +158,7 @@ export class HttpClient {
     }
     for (const [name, value] of Object.entries(extend(req.headers ?? {}, req.auth ?? {}))) headers[name.toLowerCase()] = value;
 
-    const res = await undiciRequest(req.url, {
-      dispatcher: this.agent,
-      method: req.method,
-      headers,
-      body: body ?? null,
-      signal: req.signal ?? null,
-    });
+    const res = await dispatch(this.agent, req.url, { method: req.method, headers, body: body ?? null, signal: req.signal ?? null });
     const responseHeaders = normalizeHeaders(res.headers);
     const requestId = responseHeaders['x-request-id'] ?? responseHeaders['request-id'];
     const clean = (text: string): string => this.redact(text);

@@ -11,7 +11,8 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { dispatch } from './dispatch.js';
 import { DOWNLOAD_ERROR_CODES, HttpError, displayUrl, hintFor, httpErrorFromResponse } from './errors.js';
 import { InlineVideoDecoder } from './inline-video.js';
 import { Mp4BoxWalker } from './mp4-boxes.js';
@@ -158,8 +159,7 @@ async function attemptDownload(
       if (sameOrigin || !CREDENTIAL_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
     }
     if (sameOrigin) for (const [name, value] of Object.entries(req.auth ?? {})) headers[name.toLowerCase()] = value;
-    const res = await undiciRequest(url, {
-      dispatcher: deps.dispatcher,
+    const res = await dispatch(deps.dispatcher, url, {
       method: req.json === undefined ? 'GET' : 'POST',
       headers,
       body: req.json === undefined ? null : JSON.stringify(req.json),
