@@ -14,8 +14,8 @@
  * the journal with what was appended meanwhile. Entries that reached an end state (completed,
  * failed) are dumped in that thread as they come, a chunk at a time, so the compaction at the
  * end of a large apply finds their blocks ready instead of dumping a quarter of the lock while
- * the run waits. A crash at any instant leaves a lock and a
- * journal whose replay gives every change that was acknowledged.
+ * the run waits. A crash at any instant leaves a lock and a journal whose replay gives every
+ * change that was acknowledged.
  *
  * Each entry is kept as its JSON (the text its journal record holds), not as objects: half
  * the memory of 100,000 entries, a fresh copy on every get(), and what the dumper's thread is
