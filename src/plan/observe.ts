@@ -69,12 +69,22 @@ export async function observeFile(
   return 'observed' in seen ? seen.observed : hashObserved(path, seen.hash, cache);
 }
 
-/** What the prefetch settled: missing, a changed size or a known sha256; undefined leaves the file to statOutput. */
+/** What the prefetch settled (see verdict); undefined leaves the file to statOutput. */
 function fromPrefetch(seen: PrefetchedOutput | undefined, expectedBytes: number | undefined): { observed: ObservedOutput } | undefined {
   if (seen === undefined) return undefined;
   if (seen === 'missing') return { observed: { exists: false } };
-  if (expectedBytes === undefined || seen.bytes !== expectedBytes) return { observed: { exists: true, bytes: seen.bytes } };
-  return seen.sha256 === undefined ? undefined : { observed: { exists: true, bytes: seen.bytes, sha256: seen.sha256 } };
+  const observed = verdict(seen.bytes, expectedBytes, () => seen.sha256);
+  return observed && { observed };
+}
+
+/**
+ * A file's size against the size the lock recorded: a changed size, or the sha256
+ * `knownSha256` has for it; undefined when its bytes must be hashed.
+ */
+function verdict(bytes: number, expectedBytes: number | undefined, knownSha256: () => string | undefined): ObservedOutput | undefined {
+  if (expectedBytes === undefined || bytes !== expectedBytes) return { exists: true, bytes };
+  const sha256 = knownSha256();
+  return sha256 === undefined ? undefined : { exists: true, bytes, sha256 };
 }
 
 /**
@@ -92,11 +102,9 @@ function statOutput(path: string, expectedBytes: number | undefined, cache: Outp
     throw error;
   }
   if (!info?.isFile()) return { observed: { exists: false } };
-  const bytes = Number(info.size);
-  if (expectedBytes === undefined || bytes !== expectedBytes) return { observed: { exists: true, bytes } };
-  const cached = cache.lookup(path, info);
-  if (cached) return { observed: { exists: true, bytes, sha256: cached } };
-  return { hash: info };
+  const stats = info;
+  const observed = verdict(Number(stats.size), expectedBytes, () => cache.lookup(path, stats));
+  return observed ? { observed } : { hash: stats };
 }
 
 async function hashObserved(path: string, info: BigIntStats, cache: OutputHashCache): Promise<ObservedOutput> {

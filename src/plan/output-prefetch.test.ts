@@ -65,7 +65,6 @@ describe('OutputPrefetch', () => {
       expect(withPrefetch.get('b')).toEqual({ exists: true, bytes: 'video of b, longer'.length });
       expect(withPrefetch.get('c')).toEqual({ exists: false });
       expect(withPrefetch.get('d')).toEqual({ exists: true, bytes: 'video of d'.length, sha256: sha256Hex('video of d') });
-
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
