@@ -156,7 +156,7 @@ export class HttpClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.json);
     }
-    for (const [name, value] of Object.entries(extend(req.headers ?? {}, req.auth ?? {}))) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries({ ...req.headers, ...req.auth })) headers[name.toLowerCase()] = value;
 
     const res = await dispatch(this.agent, req.url, { method: req.method, headers, body: body ?? null, signal: req.signal ?? null });
     const responseHeaders = normalizeHeaders(res.headers);

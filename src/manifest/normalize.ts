@@ -22,11 +22,12 @@ export interface MergedShot {
  */
 export function mergeShot(index: number, shot: ShotInput, defaults: DefaultsInput | undefined): MergedShot {
   if (!defaults) return { index, shot, defaults, fields: shot };
-  const fields: DefaultsInput = extend(defaults, {});
+  const own: Record<string, unknown> = {};
   for (const key of Object.keys(shot) as (keyof ShotInput)[]) {
     if (key === 'id' || key === 'output' || shot[key] === undefined) continue;
-    (fields as Record<string, unknown>)[key] = shot[key];
+    own[key] = shot[key];
   }
+  const fields: DefaultsInput = extend(defaults, own);
   if (defaults.options && shot.options) fields.options = { ...defaults.options, ...shot.options };
   if (defaults.tags && shot.tags) fields.tags = [...new Set([...defaults.tags, ...shot.tags])];
   return { index, shot, defaults, fields };
