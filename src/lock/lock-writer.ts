@@ -340,7 +340,7 @@ export class LockWriter {
   /**
    * Dumps the entries whose block is missing, in the dumper's thread, a chunk at a time. An
    * entry that changes while its chunk is away gets no block (it is dumped again), and the
-   * few left after the last round are dumped by #serialize itself.
+   * few left after the last round are dumped by #blocksInOrder itself.
    */
   async #dumpChangedEntries(): Promise<void> {
     for (let round = 0; round < DUMP_ROUNDS; round += 1) {
@@ -349,10 +349,7 @@ export class LockWriter {
       const inThread = missing.length <= DUMP_CHUNK;
       for (let start = 0; start < missing.length; start += DUMP_CHUNK) {
         const entries = missing.slice(start, start + DUMP_CHUNK).map((id): [string, string] => [id, this.#entries.get(id) as string]);
-        const blocks = await this.#dumper.dump(entries, inThread);
-        entries.forEach(([id, entry], index) => {
-          if (this.#entries.get(id) === entry) this.#blocks.set(id, blocks[index] as string);
-        });
+        await this.#dumpIntoBlocks(entries, inThread);
       }
     }
   }
@@ -373,16 +370,21 @@ export class LockWriter {
         if (json !== undefined && !this.#blocks.has(id)) entries.push([id, json]);
         if (entries.length === DUMP_CHUNK) break;
       }
-      const blocks = await this.#dumper.dump(entries);
-      if (this.#closed) return;
-      entries.forEach(([id, json], index) => {
-        if (this.#entries.get(id) === json) this.#blocks.set(id, blocks[index] as string);
-      });
+      await this.#dumpIntoBlocks(entries);
     } catch {
       // The compaction dumps whatever is still missing.
     } finally {
       this.#dumpingSettled = false;
     }
+  }
+
+  /** Dumps `entries` (id, JSON) and keeps the block of each that did not change meanwhile. */
+  async #dumpIntoBlocks(entries: [id: string, json: string][], inThread = false): Promise<void> {
+    const blocks = await this.#dumper.dump(entries, inThread);
+    if (this.#closed) return;
+    entries.forEach(([id, json], index) => {
+      if (this.#entries.get(id) === json) this.#blocks.set(id, blocks[index] as string);
+    });
   }
 
   /** The lock as JSON, in pieces, from the entries' own JSON: what the parsed-lock cache holds. */
